@@ -1,0 +1,13 @@
+/**
+ * @sealtrail/core: everything a third party needs to verify SealTrail data.
+ * Pure and browser-safe: no I/O and no node: imports (the `node` entry point
+ * only swaps in the native crypto backend).
+ */
+export * from "./errors.js";
+export * from "./bytes.js";
+export * from "./crypto.js";
+export * from "./json/canonicalize.js";
+export * from "./merkle/index.js";
+export * from "./note/index.js";
+export * from "./proof/index.js";
+export * from "./record/index.js";
