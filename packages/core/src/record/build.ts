@@ -1,0 +1,111 @@
+import { toBase64 } from "../bytes.js";
+import { ed25519PublicKey } from "../crypto.js";
+import { canonicalize } from "../json/canonicalize.js";
+import {
+  ENVELOPE_VERSION,
+  KEY_RECORD_TYPE,
+  checkPayload,
+  keyIdOf,
+  newPayloadSalt,
+  payloadCommitment,
+  signEnvelope,
+  type Envelope,
+  type KeyChange,
+  type SignedEnvelope,
+  type SigningMode,
+} from "./envelope.js";
+
+/** What an author provides to write a record. */
+export interface RecordInput {
+  readonly vault: string;
+  readonly type: string;
+  readonly author: string;
+  /** The author's 32-byte Ed25519 seed. */
+  readonly seed: Uint8Array;
+  readonly payload?: Record<string, unknown>;
+  readonly time?: Date;
+  readonly subjects?: readonly string[];
+  readonly supersedes?: string;
+  readonly mode?: SigningMode;
+}
+
+/** A signed record ready to send: the entry and what is stored beside it. */
+export interface BuiltRecord {
+  readonly signed: SignedEnvelope;
+  /** Canonical log entry bytes. */
+  readonly entry: Uint8Array;
+  /** The payload as canonical JSON text, if any. */
+  readonly payload?: string;
+  readonly salt?: Uint8Array;
+}
+
+/**
+ * Build and sign a record on the author's side: canonicalise the payload,
+ * commit to it with a fresh salt, fill the envelope and sign it.
+ *
+ * @example
+ * ```ts
+ * const rec = buildRecord({ vault: "default", type: "sms.risk", author: "acme", seed, payload: { title: "Theft" } });
+ * ```
+ */
+export function buildRecord(input: RecordInput): BuiltRecord {
+  const publicKey = ed25519PublicKey(input.seed);
+  let payloadText: string | undefined;
+  let salt: Uint8Array | undefined;
+  let commitment: string | undefined;
+  if (input.payload !== undefined) {
+    checkPayload(input.payload);
+    payloadText = canonicalize(input.payload);
+    salt = newPayloadSalt();
+    commitment = payloadCommitment(input.payload, salt);
+  }
+  const env: Envelope = {
+    v: ENVELOPE_VERSION,
+    vault: input.vault,
+    type: input.type,
+    author: input.author,
+    keyId: keyIdOf(publicKey),
+    mode: input.mode ?? "author",
+    time: (input.time ?? new Date()).toISOString(),
+    ...(input.subjects !== undefined ? { subjects: [...input.subjects] } : {}),
+    ...(input.supersedes !== undefined ? { supersedes: input.supersedes } : {}),
+    ...(commitment !== undefined ? { payload: commitment } : {}),
+  };
+  const { signed, entry } = signEnvelope(env, input.seed);
+  return { signed, entry, ...(payloadText !== undefined && salt !== undefined ? { payload: payloadText, salt } : {}) };
+}
+
+/**
+ * Build a `sealtrail.key` record. A registration is signed by the key being
+ * registered (proof of possession); a revocation by any active key of the
+ * same organisation, including the one revoked.
+ *
+ * @example
+ * ```ts
+ * const rec = buildKeyRecord({ vault: "default", author: "acme", seed, action: "register", publicKey });
+ * ```
+ */
+export function buildKeyRecord(input: {
+  vault: string;
+  author: string;
+  seed: Uint8Array;
+  action: KeyChange["action"];
+  publicKey: Uint8Array;
+  time?: Date;
+  mode?: SigningMode;
+}): BuiltRecord {
+  const signerPublic = ed25519PublicKey(input.seed);
+  const env: Envelope = {
+    v: ENVELOPE_VERSION,
+    vault: input.vault,
+    type: KEY_RECORD_TYPE,
+    author: input.author,
+    keyId: keyIdOf(signerPublic),
+    mode: input.mode ?? "author",
+    time: (input.time ?? new Date()).toISOString(),
+    key: { action: input.action, keyId: keyIdOf(input.publicKey), publicKey: toBase64(input.publicKey) },
+  };
+  const { signed, entry } = signEnvelope(env, input.seed);
+  return { signed, entry };
+}
+

@@ -1,0 +1,331 @@
+/**
+ * SealTrail record envelopes: what an author signs and what the log holds.
+ *
+ * A log entry is the RFC 8785 canonical JSON of a {@link SignedEnvelope}:
+ * `{"env":{...},"sig":"<base64 Ed25519 signature>"}`. The signature covers
+ * {@link RECORD_SIGNING_CONTEXT} followed by the canonical envelope, so a
+ * record signature can never be replayed as a signature of any other kind
+ * (checkpoints, notes). The payload is not in the entry: the envelope carries
+ * a salted SHA-256 commitment to it, and the payload and salt are stored
+ * beside the log, so a payload can be erased while every proof stays valid.
+ * docs/formats.md specifies every byte.
+ */
+import { concat, fromBase64, fromHex, toBase64, toHex, utf8 } from "../bytes.js";
+import { ed25519Sign, ed25519Verify, ED25519_PUBLIC_KEY_SIZE, randomBytes, sha256 } from "../crypto.js";
+import { SealTrailError, malformed } from "../errors.js";
+import { canonicalBytes, parseJson, type JsonValue } from "../json/canonicalize.js";
+
+/** Envelope format version. */
+export const ENVELOPE_VERSION = 1;
+/** Domain-separation prefix of every record signature. */
+export const RECORD_SIGNING_CONTEXT = "sealtrail/record/v1\n";
+/** Domain-separation prefix of the salted payload commitment. */
+export const PAYLOAD_COMMITMENT_CONTEXT = "sealtrail/payload/v1\n";
+/** Domain-separation prefix of a key id. */
+export const KEY_ID_CONTEXT = "sealtrail/key/v1\n";
+/** Salt length of a payload commitment. */
+export const PAYLOAD_SALT_SIZE = 32;
+/** Largest log entry: entry bundles use a 16-bit length prefix (C2SP tlog-tiles). */
+export const MAX_ENTRY_SIZE = 65535;
+/** Type of the log entries that register and revoke signing keys. */
+export const KEY_RECORD_TYPE = "sealtrail.key";
+
+/** How a record was signed: by its author, or by the server holding the author's key. */
+export type SigningMode = "author" | "custodial";
+
+/** A change to an organisation's signing keys, carried inline in a `sealtrail.key` envelope. */
+export interface KeyChange {
+  readonly action: "register" | "revoke";
+  /** The key being registered or revoked. */
+  readonly keyId: string;
+  /** Base64 raw Ed25519 public key (32 bytes). */
+  readonly publicKey: string;
+}
+
+/** The signed part of a record. */
+export interface Envelope {
+  readonly v: typeof ENVELOPE_VERSION;
+  readonly vault: string;
+  /** Dotted record type, e.g. `sms.risk`. */
+  readonly type: string;
+  /** Author organisation id. */
+  readonly author: string;
+  /** Id of the author's key that signed (see {@link keyIdOf}). */
+  readonly keyId: string;
+  readonly mode: SigningMode;
+  /** Time the author claims, RFC 3339 UTC with milliseconds. */
+  readonly time: string;
+  /** Ids of what the record is about (shipment, asset, site...). */
+  readonly subjects?: readonly string[];
+  /** Leaf hash (hex) of the earlier record this one replaces. */
+  readonly supersedes?: string;
+  /** Hex SHA-256 commitment to salt and canonical payload; absent for records without payload. */
+  readonly payload?: string;
+  /** Inline data that must stay readable from the log alone (key changes). */
+  readonly key?: KeyChange;
+}
+
+/** An envelope with its author signature: the JSON of a log entry. */
+export interface SignedEnvelope {
+  readonly env: Envelope;
+  /** Base64 Ed25519 signature over RECORD_SIGNING_CONTEXT || canonical(env). */
+  readonly sig: string;
+}
+
+const TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/;
+const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
+const KEY_ID_PATTERN = /^[0-9a-f]{32}$/;
+const HASH_HEX_PATTERN = /^[0-9a-f]{64}$/;
+const TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+const MAX_SUBJECTS = 64;
+const MAX_SUBJECT_LENGTH = 256;
+
+/**
+ * The key id of an Ed25519 public key: the first 16 bytes of
+ * SHA-256(KEY_ID_CONTEXT || 0x01 || publicKey), in hex.
+ *
+ * @example
+ * ```ts
+ * keyIdOf(publicKey) // "3f1c...": 32 hex digits
+ * ```
+ */
+export function keyIdOf(publicKey: Uint8Array): string {
+  if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE) throw new SealTrailError("invalid", "public key must be 32 bytes");
+  return toHex(sha256(utf8(KEY_ID_CONTEXT), new Uint8Array([0x01]), publicKey).subarray(0, 16));
+}
+
+/**
+ * Salted commitment to a payload: hex SHA-256(PAYLOAD_COMMITMENT_CONTEXT ||
+ * salt || canonical JSON of payload).
+ *
+ * @example
+ * ```ts
+ * const salt = newPayloadSalt();
+ * const c = payloadCommitment({ risk: "theft" }, salt);
+ * ```
+ */
+export function payloadCommitment(payload: unknown, salt: Uint8Array): string {
+  if (salt.length !== PAYLOAD_SALT_SIZE) throw new SealTrailError("invalid", `salt must be ${PAYLOAD_SALT_SIZE} bytes`);
+  return toHex(sha256(utf8(PAYLOAD_COMMITMENT_CONTEXT), salt, canonicalBytes(payload)));
+}
+
+/**
+ * A fresh random payload salt.
+ *
+ * @example
+ * ```ts
+ * const salt = newPayloadSalt(); // 32 random bytes
+ * ```
+ */
+export function newPayloadSalt(): Uint8Array {
+  return randomBytes(PAYLOAD_SALT_SIZE);
+}
+
+/**
+ * The exact bytes an author signs for an envelope.
+ *
+ * @example
+ * ```ts
+ * const msg = envelopeSigningMessage(env);
+ * ```
+ */
+export function envelopeSigningMessage(env: Envelope): Uint8Array {
+  return concat(utf8(RECORD_SIGNING_CONTEXT), canonicalBytes(env));
+}
+
+/**
+ * Sign an envelope and return the log entry bytes.
+ *
+ * @example
+ * ```ts
+ * const entry = signEnvelope(env, seed);
+ * ```
+ */
+export function signEnvelope(env: Envelope, seed: Uint8Array): { signed: SignedEnvelope; entry: Uint8Array } {
+  validateEnvelope(env);
+  const sig = ed25519Sign(seed, envelopeSigningMessage(env));
+  const signed: SignedEnvelope = { env, sig: toBase64(sig) };
+  const entry = canonicalBytes(signed);
+  if (entry.length > MAX_ENTRY_SIZE) throw new SealTrailError("too_large", `entry is ${entry.length} bytes, over ${MAX_ENTRY_SIZE}`);
+  return { signed, entry };
+}
+
+/**
+ * Verify an author signature over an envelope with the given public key.
+ *
+ * @example
+ * ```ts
+ * if (!verifyEnvelopeSignature(signed, publicKey)) throw new Error("forged");
+ * ```
+ */
+export function verifyEnvelopeSignature(signed: SignedEnvelope, publicKey: Uint8Array): boolean {
+  let sig: Uint8Array;
+  try {
+    sig = fromBase64(signed.sig, "signature");
+  } catch {
+    return false;
+  }
+  return ed25519Verify(publicKey, envelopeSigningMessage(signed.env), sig);
+}
+
+/**
+ * Parse log entry bytes as hostile input: JSON, envelope shape, and that the
+ * bytes are exactly the canonical form (so one record has exactly one entry).
+ *
+ * @example
+ * ```ts
+ * const { env, sig } = parseEntry(entryBytes);
+ * ```
+ */
+export function parseEntry(entry: Uint8Array): SignedEnvelope {
+  if (entry.length > MAX_ENTRY_SIZE) throw new SealTrailError("too_large", `entry is ${entry.length} bytes, over ${MAX_ENTRY_SIZE}`);
+  const signed = parseSignedEnvelope(parseJson(entry, "entry"));
+  const canon = canonicalBytes(signed);
+  if (canon.length !== entry.length || !canon.every((b, i) => b === entry[i])) {
+    throw malformed("entry: not in RFC 8785 canonical form");
+  }
+  return signed;
+}
+
+/**
+ * Check that a JSON value is a well-formed signed envelope.
+ *
+ * @example
+ * ```ts
+ * const signed = parseSignedEnvelope(JSON.parse(text));
+ * ```
+ */
+export function parseSignedEnvelope(v: unknown): SignedEnvelope {
+  const o = asObject(v, "signed envelope");
+  onlyKeys(o, ["env", "sig"], "signed envelope");
+  if (typeof o.sig !== "string") throw malformed("signed envelope: sig must be a string");
+  const sigBytes = fromBase64(o.sig, "signature");
+  if (sigBytes.length !== 64) throw malformed("signature: must be 64 bytes");
+  const env = validateEnvelope(o.env);
+  return { env, sig: o.sig };
+}
+
+/**
+ * Check that a value is a well-formed envelope and return it typed. Raises
+ * `malformed` naming the field at fault.
+ *
+ * @example
+ * ```ts
+ * validateEnvelope({ v: 1, vault: "default", ... });
+ * ```
+ */
+export function validateEnvelope(v: unknown): Envelope {
+  const o = asObject(v, "envelope");
+  onlyKeys(o, ["v", "vault", "type", "author", "keyId", "mode", "time", "subjects", "supersedes", "payload", "key"], "envelope");
+  if (o.v !== ENVELOPE_VERSION) throw malformed(`envelope.v: must be ${ENVELOPE_VERSION}`);
+  str(o, "vault", NAME_PATTERN);
+  str(o, "type", TYPE_PATTERN);
+  str(o, "author", NAME_PATTERN);
+  str(o, "keyId", KEY_ID_PATTERN);
+  if (o.mode !== "author" && o.mode !== "custodial") throw malformed('envelope.mode: must be "author" or "custodial"');
+  str(o, "time", TIME_PATTERN);
+  if (Number.isNaN(Date.parse(o.time as string)) || new Date(o.time as string).toISOString() !== o.time) {
+    throw malformed("envelope.time: not a valid UTC time");
+  }
+  if (o.subjects !== undefined) {
+    if (!Array.isArray(o.subjects) || o.subjects.length === 0 || o.subjects.length > MAX_SUBJECTS) {
+      throw malformed(`envelope.subjects: must be a non-empty array of at most ${MAX_SUBJECTS} strings`);
+    }
+    for (const s of o.subjects) {
+      if (typeof s !== "string" || s.length === 0 || s.length > MAX_SUBJECT_LENGTH) {
+        throw malformed(`envelope.subjects: each must be a string of 1 to ${MAX_SUBJECT_LENGTH} characters`);
+      }
+    }
+  }
+  if (o.supersedes !== undefined) str(o, "supersedes", HASH_HEX_PATTERN);
+  if (o.payload !== undefined) str(o, "payload", HASH_HEX_PATTERN);
+  if (o.type === KEY_RECORD_TYPE) {
+    const k = asObject(o.key, "envelope.key");
+    onlyKeys(k, ["action", "keyId", "publicKey"], "envelope.key");
+    if (k.action !== "register" && k.action !== "revoke") throw malformed('envelope.key.action: must be "register" or "revoke"');
+    str(k, "keyId", KEY_ID_PATTERN, "envelope.key");
+    if (typeof k.publicKey !== "string") throw malformed("envelope.key.publicKey: must be base64");
+    const pub = fromBase64(k.publicKey, "envelope.key.publicKey");
+    if (pub.length !== ED25519_PUBLIC_KEY_SIZE) throw malformed("envelope.key.publicKey: must be 32 bytes");
+    if (keyIdOf(pub) !== k.keyId) throw malformed("envelope.key.keyId: does not match publicKey");
+    if (o.payload !== undefined) throw malformed("envelope: a key record carries no payload");
+  } else if (o.key !== undefined) {
+    throw malformed(`envelope.key: only allowed on ${KEY_RECORD_TYPE} records`);
+  }
+  return o as unknown as Envelope;
+}
+
+/**
+ * Decode the public key carried by a key record.
+ *
+ * @example
+ * ```ts
+ * const pub = keyChangePublicKey(env.key!);
+ * ```
+ */
+export function keyChangePublicKey(k: KeyChange): Uint8Array {
+  return fromBase64(k.publicKey, "publicKey");
+}
+
+/**
+ * Parse a hex leaf hash or commitment (64 hex digits).
+ *
+ * @example
+ * ```ts
+ * parseHashHex("ab".repeat(32))
+ * ```
+ */
+export function parseHashHex(s: string, what = "hash"): Uint8Array {
+  if (!HASH_HEX_PATTERN.test(s)) throw malformed(`${what}: must be 64 lower-case hex digits`);
+  return fromHex(s, what);
+}
+
+/**
+ * True for a valid dotted record type name (`sms.risk`, `custody.handoff`).
+ *
+ * @example
+ * ```ts
+ * isRecordType("sms.risk") // true
+ * ```
+ */
+export function isRecordType(s: string): boolean {
+  return TYPE_PATTERN.test(s);
+}
+
+/**
+ * True for a valid vault or organisation name.
+ *
+ * @example
+ * ```ts
+ * isName("default") // true
+ * ```
+ */
+export function isName(s: string): boolean {
+  return NAME_PATTERN.test(s);
+}
+
+/**
+ * Check a payload: any JSON object.
+ *
+ * @example
+ * ```ts
+ * checkPayload({ a: 1 });
+ * ```
+ */
+export function checkPayload(p: unknown): asserts p is { [k: string]: JsonValue } {
+  if (p === null || typeof p !== "object" || Array.isArray(p)) throw malformed("payload: must be a JSON object");
+}
+
+function asObject(v: unknown, what: string): Record<string, unknown> {
+  if (v === null || typeof v !== "object" || Array.isArray(v)) throw malformed(`${what}: must be a JSON object`);
+  return v as Record<string, unknown>;
+}
+
+function onlyKeys(o: Record<string, unknown>, allowed: readonly string[], what: string): void {
+  for (const k of Object.keys(o)) if (!allowed.includes(k)) throw malformed(`${what}: unknown field "${k}"`);
+}
+
+function str(o: Record<string, unknown>, key: string, pattern: RegExp, what = "envelope"): void {
+  const v = o[key];
+  if (typeof v !== "string" || !pattern.test(v)) throw malformed(`${what}.${key}: missing or not well-formed`);
+}

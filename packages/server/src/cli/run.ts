@@ -1,0 +1,352 @@
+/**
+ * The `sealtrail` command line. Exit codes: 0 success (or valid), 1 failure
+ * (or invalid / discrepancies found), 2 usage error.
+ */
+import { Command, CommanderError, Option } from "commander";
+import { readFileSync, writeFileSync, existsSync } from "node:fs";
+import { resolve } from "node:path";
+import {
+  SealTrailError,
+  buildRecord,
+  fromBase64,
+  parseJson,
+  toBase64,
+  toHex,
+  verifyTlogProof,
+  parseVerifierKey,
+} from "@sealtrail/core";
+import { openContext, type Context } from "../main.js";
+import { initialize, operatorKey } from "../ledger/bootstrap.js";
+import { createApp } from "../http/app.js";
+import { auditVault, type AuditReport } from "../ledger/audit.js";
+import { progressBar } from "./progress.js";
+
+/** Raised for wrong command-line use: exit code 2. */
+class UsageError extends Error {}
+
+interface Io {
+  out: (s: string) => void;
+  outBytes: (b: Uint8Array) => void;
+  err: (s: string) => void;
+  stdin: () => Buffer;
+}
+
+const defaultIo: Io = {
+  out: (s) => process.stdout.write(s),
+  outBytes: (b) => process.stdout.write(b),
+  err: (s) => process.stderr.write(s),
+  stdin: () => readFileSync(0),
+};
+
+function uint(name: string) {
+  return (v: string): bigint => {
+    if (!/^(0|[1-9][0-9]{0,18})$/.test(v)) throw new UsageError(`${name} must be a non-negative integer, got "${v}"`);
+    return BigInt(v);
+  };
+}
+
+function port(v: string): number {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < 0 || n > 65535) throw new UsageError(`--port must be 0-65535, got "${v}"`);
+  return n;
+}
+
+const dataOption = () => new Option("--data <dir>", "data directory").default("./data");
+
+async function withContext<T>(data: string, fn: (ctx: Context) => Promise<T>, opts: { mustExist?: boolean } = {}): Promise<T> {
+  if ((opts.mustExist ?? true) && !existsSync(resolve(data, "sealtrail.db"))) {
+    throw new SealTrailError("not_found", `no SealTrail data in ${data}: run \`sealtrail init --data ${data}\``);
+  }
+  const ctx = openContext({ data, checkpointIntervalMs: 1000 });
+  try {
+    return await fn(ctx);
+  } finally {
+    await ctx.close();
+  }
+}
+
+/**
+ * Run the CLI with `argv` (as process.argv) and return the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv);
+ * ```
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  let code = 0;
+  const program = new Command()
+    .name("sealtrail")
+    .description("SealTrail: signed ISO 28000 records in a witnessed, append-only transparency log")
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({ writeOut: io.out, writeErr: io.err });
+
+  program
+    .command("init")
+    .description("create a data directory: operator organisation, its signing key, and the default vault")
+    .addOption(dataOption())
+    .option("--operator <id>", "operator organisation id", "operator")
+    .option("--vault <name>", "name of the first vault", "default")
+    .option("--json", "print JSON")
+    .action(async (o: { data: string; operator: string; vault: string; json?: boolean }) => {
+      await withContext(
+        o.data,
+        async (ctx) => {
+          const r = await initialize(ctx.store, ctx.ledger, { operator: o.operator, vault: o.vault });
+          const vkey = await ctx.ledger.verifierKey(r.vault);
+          if (o.json) io.out(JSON.stringify({ ...r, vkey }) + "\n");
+          else {
+            io.out(r.created ? `initialised ${o.data}\n` : `${o.data} was already initialised\n`);
+            io.out(`operator organisation: ${r.operator} (key ${r.keyId})\nvault: ${r.vault}\nverifier key: ${vkey}\n`);
+          }
+        },
+        { mustExist: false },
+      );
+    });
+
+  program
+    .command("serve")
+    .description("run the HTTP server (initialises the data directory on first start)")
+    .addOption(dataOption())
+    .addOption(new Option("--port <n>", "TCP port").default(8080).argParser(port))
+    .option("--host <addr>", "address to listen on", "127.0.0.1")
+    .addOption(new Option("--checkpoint-interval <ms>", "checkpoint interval").default(1000n).argParser(uint("--checkpoint-interval")))
+    .action(async (o: { data: string; port: number; host: string; checkpointInterval: bigint }) => {
+      const ctx = openContext({ data: o.data, checkpointIntervalMs: Number(o.checkpointInterval) });
+      const r = await initialize(ctx.store, ctx.ledger, {});
+      if (r.created) io.err(`initialised ${o.data}: operator ${r.operator}, vault ${r.vault}\n`);
+      ctx.ledger.start();
+      const app = await createApp({ ledger: ctx.ledger, logger: false });
+      const address = await app.listen({ port: o.port, host: o.host });
+      io.err(`SealTrail listening on ${address} (data ${o.data})\nverifier key of ${r.vault}: ${await ctx.ledger.verifierKey(r.vault)}\n`);
+      await new Promise<void>((res) => {
+        const stop = () => res();
+        process.once("SIGINT", stop);
+        process.once("SIGTERM", stop);
+      });
+      await app.close();
+      await ctx.close();
+    });
+
+  program
+    .command("append")
+    .description("append signed records from a JSON file (an array appends one record per element); FILE - reads stdin")
+    .addOption(dataOption())
+    .requiredOption("--vault <name>", "vault")
+    .requiredOption("--type <type>", "record type, a dotted name such as sms.risk")
+    .option("--key <file>", "file holding the author's base64 Ed25519 seed (default: the operator's key)")
+    .option("--author <org>", "author organisation of --key")
+    .option("--subject <id...>", "subject ids of the records")
+    .option("--supersedes <leafhash>", "leaf hash (hex) of the record this one replaces")
+    .argument("<file>", "JSON file, or - for stdin")
+    .action(
+      async (
+        file: string,
+        o: { data: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: string },
+      ) => {
+        const text = file === "-" ? io.stdin() : readFileSync(file);
+        const doc = parseJson(new Uint8Array(text.buffer, text.byteOffset, text.byteLength), file === "-" ? "stdin" : file);
+        const payloads = Array.isArray(doc) ? doc : [doc];
+        if (payloads.length === 0) throw new UsageError("nothing to append: the array is empty");
+        if ((o.key === undefined) !== (o.author === undefined)) throw new UsageError("--key and --author go together");
+        await withContext(o.data, async (ctx) => {
+          let author: string;
+          let seed: Uint8Array;
+          let mode: "author" | "custodial";
+          if (o.key !== undefined) {
+            seed = fromBase64(readFileSync(o.key, "utf8").trim(), "--key");
+            if (seed.length !== 32) throw new UsageError("--key must hold a base64 32-byte Ed25519 seed");
+            author = o.author!;
+            mode = "author";
+          } else {
+            ({ org: author, seed } = await operatorKey(ctx.store));
+            mode = "custodial";
+          }
+          const subs = payloads.map((p, i) => {
+            if (p === null || typeof p !== "object" || Array.isArray(p)) {
+              throw new SealTrailError("invalid", `element ${i}: a record must be a JSON object`);
+            }
+            const rec = buildRecord({
+              vault: o.vault,
+              type: o.type,
+              author,
+              seed,
+              mode,
+              payload: p,
+              ...(o.subject !== undefined ? { subjects: o.subject } : {}),
+              ...(o.supersedes !== undefined ? { supersedes: o.supersedes } : {}),
+            });
+            return { entry: rec.signed, payload: p, salt: toBase64(rec.salt!) };
+          });
+          const results = [];
+          for (let i = 0; i < subs.length; i += 4096) results.push(...(await ctx.ledger.append(o.vault, subs.slice(i, i + 4096))));
+          await ctx.ledger.publish(o.vault);
+          io.out(
+            JSON.stringify(
+              results.map((r) => ({ index: Number(r.index), leafHash: toHex(r.leafHash) })),
+              null,
+              2,
+            ) + "\n",
+          );
+        });
+      },
+    );
+
+  program
+    .command("checkpoint")
+    .description("print the vault's latest signed checkpoint")
+    .addOption(dataOption())
+    .requiredOption("--vault <name>", "vault")
+    .option("--json", "print JSON")
+    .action(async (o: { data: string; vault: string; json?: boolean }) => {
+      await withContext(o.data, async (ctx) => {
+        await ctx.ledger.publish(o.vault);
+        const cp = await ctx.store.latestCheckpoint(o.vault);
+        if (cp === null) throw new SealTrailError("not_found", "no checkpoint published yet");
+        if (o.json) io.out(JSON.stringify({ size: Number(cp.size), root: toBase64(cp.root), note: cp.note }) + "\n");
+        else io.out(cp.note);
+      });
+    });
+
+  program
+    .command("vkey")
+    .description("print the vault's C2SP verifier key")
+    .addOption(dataOption())
+    .requiredOption("--vault <name>", "vault")
+    .action(async (o: { data: string; vault: string }) => {
+      await withContext(o.data, async (ctx) => io.out((await ctx.ledger.verifierKey(o.vault)) + "\n"));
+    });
+
+  program
+    .command("entry")
+    .description("write the raw bytes of a log entry (the bytes whose RFC 6962 leaf hash is in the tree)")
+    .addOption(dataOption())
+    .requiredOption("--vault <name>", "vault")
+    .requiredOption("--index <n>", "entry index", uint("--index"))
+    .option("--out <file>", "write to a file instead of stdout")
+    .action(async (o: { data: string; vault: string; index: bigint; out?: string }) => {
+      await withContext(o.data, async (ctx) => {
+        await ctx.store.tree(o.vault);
+        const [row] = await ctx.store.entries(o.vault, o.index, o.index + 1n);
+        if (row === undefined) throw new SealTrailError("not_found", `no entry at index ${o.index}`);
+        if (o.out !== undefined) writeFileSync(o.out, row.entry);
+        else io.outBytes(row.entry);
+      });
+    });
+
+  program
+    .command("proof")
+    .description("print a C2SP tlog-proof of an entry's inclusion in a checkpoint")
+    .addOption(dataOption())
+    .requiredOption("--vault <name>", "vault")
+    .requiredOption("--index <n>", "entry index", uint("--index"))
+    .option("--size <m>", "tree size of a published checkpoint (default: the latest)", uint("--size"))
+    .action(async (o: { data: string; vault: string; index: bigint; size?: bigint }) => {
+      await withContext(o.data, async (ctx) => {
+        await ctx.ledger.publish(o.vault);
+        io.out(await ctx.ledger.tlogProof(o.vault, o.index, o.size));
+      });
+    });
+
+  program
+    .command("consistency")
+    .description("print a consistency proof between two tree sizes, one base64 hash a line")
+    .addOption(dataOption())
+    .requiredOption("--vault <name>", "vault")
+    .requiredOption("--from <a>", "older tree size", uint("--from"))
+    .requiredOption("--to <b>", "newer tree size", uint("--to"))
+    .option("--json", "print JSON")
+    .action(async (o: { data: string; vault: string; from: bigint; to: bigint; json?: boolean }) => {
+      await withContext(o.data, async (ctx) => {
+        const proof = await ctx.ledger.consistencyProof(o.vault, o.from, o.to);
+        if (o.json) io.out(JSON.stringify({ from: Number(o.from), to: Number(o.to), proof: proof.map(toBase64) }) + "\n");
+        else io.out(proof.map((h) => toBase64(h) + "\n").join(""));
+      });
+    });
+
+  program
+    .command("verify")
+    .description("verify a tlog-proof of an entry offline, with only the vault's verifier key")
+    .requiredOption("--vkey <key>", "verifier key text, or a file holding it")
+    .requiredOption("--proof <file>", "tlog-proof file")
+    .requiredOption("--entry <file>", "raw entry file")
+    .option("--json", "print JSON")
+    .action(async (o: { vkey: string; proof: string; entry: string; json?: boolean }) => {
+      let vkey = o.vkey.trim();
+      try {
+        parseVerifierKey(vkey);
+      } catch {
+        if (!existsSync(o.vkey)) throw new UsageError(`--vkey: neither a verifier key nor a file: ${o.vkey}`);
+        vkey = readFileSync(o.vkey, "utf8").trim();
+      }
+      const proofText = readFileSync(o.proof);
+      const entry = readFileSync(o.entry);
+      try {
+        const r = verifyTlogProof(new Uint8Array(proofText), new Uint8Array(entry), vkey);
+        const res = { valid: true, origin: r.origin, index: Number(r.index), size: Number(r.size), root: toBase64(r.root), leafHash: toHex(r.leafHash) };
+        io.out(o.json ? JSON.stringify(res) + "\n" : `valid: entry ${res.index} is in ${res.origin} at size ${res.size}\n`);
+      } catch (e) {
+        if (!(e instanceof SealTrailError)) throw e;
+        io.out(o.json ? JSON.stringify({ valid: false, code: e.code, reason: e.message }) + "\n" : `INVALID: ${e.message}\n`);
+        code = 1;
+      }
+    });
+
+  program
+    .command("audit")
+    .description("re-read every stored entry, recompute the tree and every checkpoint, check every signature, and name each discrepancy")
+    .addOption(dataOption())
+    .requiredOption("--vault <name>", "vault")
+    .option("--json", "print JSON")
+    .action(async (o: { data: string; vault: string; json?: boolean }) => {
+      await withContext(o.data, async (ctx) => {
+        const bar = progressBar(process.stderr, "audit");
+        let report: AuditReport;
+        try {
+          report = await auditVault(ctx.store, o.vault, { onProgress: bar.update });
+        } finally {
+          bar.done();
+        }
+        if (o.json) io.out(JSON.stringify(report, (_k, v: unknown) => (typeof v === "bigint" ? Number(v) : v), 2) + "\n");
+        else {
+          io.out(`vault ${o.vault}: ${report.entries} entries, ${report.checkpoints} checkpoints checked\n`);
+          for (const p of report.problems) io.out(`${p.kind}: ${p.message}\n`);
+          io.out(report.problems.length === 0 ? "OK: no discrepancy\n" : `${report.problems.length} discrepancies\n`);
+        }
+        if (report.problems.length > 0) code = 1;
+      });
+    });
+
+  program
+    .command("migrate")
+    .description("apply pending database migrations")
+    .addOption(dataOption())
+    .action(async (o: { data: string }) => {
+      await withContext(o.data, async () => io.out("database schema is up to date\n"), { mustExist: false });
+    });
+
+  try {
+    await program.parseAsync(argv as string[]);
+    return code;
+  } catch (e) {
+    if (e instanceof CommanderError) {
+      if (e.code === "commander.helpDisplayed" || e.code === "commander.help" || e.code === "commander.version") return 0;
+      return 2;
+    }
+    if (e instanceof UsageError) {
+      io.err(`error: ${e.message}\n`);
+      return 2;
+    }
+    if (e instanceof SealTrailError) {
+      io.err(`error (${e.code}): ${e.message}\n`);
+      return 1;
+    }
+    const err = e as NodeJS.ErrnoException;
+    if (err.code === "ENOENT" || err.code === "EACCES" || err.code === "EISDIR") {
+      io.err(`error: ${err.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,88 @@
+/**
+ * HTTP composition: Fastify with the log routes and RFC 9457 errors. Tests
+ * call it in-process with `app.inject`, no port.
+ */
+import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
+import { ERROR_CODES, SealTrailError, type ErrorCode } from "@sealtrail/core";
+import type { Ledger } from "../ledger/ledger.js";
+import { STATUS_OF, TITLE_OF } from "./status.js";
+import { registerLogRoutes } from "./log-routes.js";
+
+/** Options of {@link createApp}. */
+export interface AppOptions {
+  readonly ledger: Ledger;
+  /** Largest request body in bytes (default 16 MiB). */
+  readonly bodyLimit?: number;
+  readonly logger?: boolean;
+}
+
+/** Problem type URI base of SealTrail's errors (RFC 9457 §3.1.1). */
+export const PROBLEM_TYPE_BASE = "https://sealtrail.dev/problems/";
+
+/**
+ * Build the Fastify app.
+ *
+ * @example
+ * ```ts
+ * const app = await createApp({ ledger });
+ * const res = await app.inject({ method: "GET", url: "/v1/vaults/default/checkpoint" });
+ * ```
+ */
+export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: opts.logger ?? false,
+    bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
+    // Record indices are uint64: keep them as strings on the wire.
+    routerOptions: { maxParamLength: 512 },
+  });
+
+  app.setErrorHandler((err: FastifyError | SealTrailError, req, reply) => {
+    const e = toSealTrailError(err);
+    if (e.code === "internal") req.log.error(err);
+    sendProblem(reply, e, req.url);
+  });
+  app.setNotFoundHandler((req, reply) => {
+    sendProblem(reply, new SealTrailError("not_found", `no route ${req.method} ${req.url.split("?")[0]}`), req.url);
+  });
+
+  app.get("/healthz", async () => ({ ok: true }));
+  await registerLogRoutes(app, opts.ledger);
+  return app;
+}
+
+function sendProblem(reply: FastifyReply, e: SealTrailError, instance: string): void {
+  const status = STATUS_OF[e.code];
+  if (e.code === "unavailable") reply.header("retry-after", String(e.detail?.retryAfter ?? 1));
+  void reply
+    .status(status)
+    .type("application/problem+json")
+    .send({
+      type: PROBLEM_TYPE_BASE + e.code,
+      title: TITLE_OF[e.code],
+      status,
+      detail: e.message,
+      instance: instance.split("?")[0],
+      code: e.code,
+      ...(e.detail !== undefined ? { errors: e.detail } : {}),
+    });
+}
+
+/** Map any thrown value to a SealTrailError (Fastify's own errors by their code). */
+export function toSealTrailError(err: unknown): SealTrailError {
+  if (err instanceof SealTrailError) return err;
+  const fe = err as Partial<FastifyError> & { validation?: unknown };
+  if (fe.validation !== undefined) return new SealTrailError("malformed", fe.message ?? "request does not match its schema");
+  switch (fe.code) {
+    case "FST_ERR_CTP_BODY_TOO_LARGE":
+      return new SealTrailError("too_large", "request body is too large");
+    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
+    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
+    case "FST_ERR_CTP_EMPTY_JSON_BODY":
+      return new SealTrailError("malformed", fe.message ?? "bad request body");
+  }
+  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
+    const code = (Object.entries(STATUS_OF).find(([, s]) => s === fe.statusCode)?.[0] ?? "malformed") as ErrorCode;
+    return new SealTrailError(ERROR_CODES.includes(code) ? code : "malformed", fe.message ?? "bad request");
+  }
+  return new SealTrailError("internal", "internal error", { cause: err });
+}

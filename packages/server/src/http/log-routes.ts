@@ -1,0 +1,137 @@
+/**
+ * The log's routes: C2SP tlog-tiles reads under /v1/vaults/{vault}/, record
+ * appends and reads, and proofs.
+ */
+import type { FastifyInstance } from "fastify";
+import {
+  SealTrailError,
+  TILE_WIDTH,
+  encodeEntryBundle,
+  parseJson,
+  parseTilePath,
+  toBase64,
+  toHex,
+} from "@sealtrail/core";
+import type { Ledger } from "../ledger/ledger.js";
+import type { RecordSubmission } from "../ledger/submission.js";
+import { tileKey } from "../store/types.js";
+
+const UINT_PATTERN = /^(0|[1-9][0-9]{0,19})$/;
+
+function parseIndex(v: unknown, what: string): bigint {
+  if (typeof v !== "string" || !UINT_PATTERN.test(v)) throw new SealTrailError("malformed", `${what}: must be a non-negative decimal integer`);
+  const n = BigInt(v);
+  if (n >= 1n << 63n) throw new SealTrailError("malformed", `${what}: too large`);
+  return n;
+}
+
+const IMMUTABLE = "public, max-age=31536000, immutable";
+const FRESH = "no-cache";
+
+/**
+ * Register the log routes.
+ *
+ * @example
+ * ```ts
+ * await registerLogRoutes(app, ledger);
+ * ```
+ */
+export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger): Promise<void> {
+  const reader = ledger.reader;
+
+  async function mustVault(name: string): Promise<void> {
+    const v = await reader.tree(name).catch(() => null);
+    if (v === null) throw new SealTrailError("not_found", `no vault named "${name}"`);
+  }
+
+  app.get<{ Params: { vault: string } }>("/v1/vaults/:vault/checkpoint", async (req, reply) => {
+    await mustVault(req.params.vault);
+    const cp = await reader.latestCheckpoint(req.params.vault);
+    if (cp === null) throw new SealTrailError("not_found", "no checkpoint published yet");
+    return reply.header("cache-control", FRESH).type("text/plain; charset=utf-8").send(cp.note);
+  });
+
+  app.get<{ Params: { vault: string } }>("/v1/vaults/:vault/vkey", async (req, reply) => {
+    return reply.type("text/plain; charset=utf-8").send((await ledger.verifierKey(req.params.vault)) + "\n");
+  });
+
+  app.get<{ Params: { vault: string; "*": string } }>("/v1/vaults/:vault/tile/*", async (req, reply) => {
+    const vault = req.params.vault;
+    const t = parseTilePath("tile/" + req.params["*"]);
+    const tree = await reader.tree(vault);
+    if (t.kind === "entries") {
+      const from = t.index * BigInt(TILE_WIDTH);
+      const to = from + BigInt(t.width);
+      if (to > tree.size) throw new SealTrailError("not_found", "entry bundle beyond the tree");
+      const rows = await reader.entries(vault, from, to);
+      if (rows.length !== t.width) throw new SealTrailError("internal", "entries missing from the store");
+      return reply
+        .header("cache-control", t.width === TILE_WIDTH ? IMMUTABLE : FRESH)
+        .type("application/octet-stream")
+        .send(Buffer.from(encodeEntryBundle(rows.map((r) => r.entry))));
+    }
+    const tiles = await reader.readTiles(vault, [{ level: t.level, index: t.index }]);
+    const hashes = tiles.get(tileKey(t.level, t.index));
+    if (hashes === undefined || hashes.length < t.width * 32) throw new SealTrailError("not_found", "tile beyond the tree");
+    return reply
+      .header("cache-control", t.width === TILE_WIDTH ? IMMUTABLE : FRESH)
+      .type("application/octet-stream")
+      .send(Buffer.from(hashes.subarray(0, t.width * 32)));
+  });
+
+  app.post<{ Params: { vault: string }; Body: unknown }>(
+    "/v1/vaults/:vault/records",
+    { schema: { body: { type: "object" } } },
+    async (req, reply) => {
+      const body = req.body as { records?: unknown };
+      let subs: RecordSubmission[];
+      if (Array.isArray(body.records)) subs = body.records as RecordSubmission[];
+      else if (body.records !== undefined) throw new SealTrailError("malformed", "records: must be an array");
+      else subs = [body as RecordSubmission];
+      if (subs.length === 0) throw new SealTrailError("invalid", "records: empty");
+      const results = await ledger.append(req.params.vault, subs);
+      return reply.status(201).send({
+        results: results.map((r) => ({ index: Number(r.index), leafHash: toHex(r.leafHash) })),
+      });
+    },
+  );
+
+  app.get<{ Params: { vault: string; index: string } }>("/v1/vaults/:vault/records/:index", async (req) => {
+    const vault = req.params.vault;
+    const index = parseIndex(req.params.index, "index");
+    await mustVault(vault);
+    const [row] = await reader.entries(vault, index, index + 1n);
+    if (row === undefined) throw new SealTrailError("not_found", `no record at index ${index}`);
+    return {
+      index: Number(row.index),
+      leafHash: toHex(row.leafHash),
+      entry: parseJson(row.entry),
+      entryBase64: toBase64(row.entry),
+      payload: row.payload === null ? null : parseJson(row.payload),
+      salt: row.salt === null ? null : toBase64(row.salt),
+      sequencedAt: row.sequencedAt,
+    };
+  });
+
+  app.get<{ Params: { vault: string }; Querystring: { index?: string; size?: string } }>(
+    "/v1/vaults/:vault/proofs/inclusion",
+    async (req, reply) => {
+      await mustVault(req.params.vault);
+      const index = parseIndex(req.query.index, "index");
+      const size = req.query.size === undefined ? undefined : parseIndex(req.query.size, "size");
+      const text = await ledger.tlogProof(req.params.vault, index, size);
+      return reply.type("text/plain; charset=utf-8").send(text);
+    },
+  );
+
+  app.get<{ Params: { vault: string }; Querystring: { from?: string; to?: string } }>(
+    "/v1/vaults/:vault/proofs/consistency",
+    async (req, reply) => {
+      await mustVault(req.params.vault);
+      const from = parseIndex(req.query.from, "from");
+      const to = parseIndex(req.query.to, "to");
+      const proof = await ledger.consistencyProof(req.params.vault, from, to);
+      return reply.type("text/plain; charset=utf-8").send(proof.map((h) => toBase64(h) + "\n").join(""));
+    },
+  );
+}

@@ -1,0 +1,126 @@
+/**
+ * First start of a data directory: the operator organisation, its signing
+ * key (held by the server), and the `default` vault whose first entry
+ * registers that key.
+ */
+import {
+  SealTrailError,
+  buildKeyRecord,
+  ed25519PublicKey,
+  generateEd25519KeyPair,
+  isName,
+  keyIdOf,
+  randomBytes,
+  toBase64,
+  toHex,
+} from "@sealtrail/core";
+import type { Store } from "../store/types.js";
+import type { Ledger } from "./ledger.js";
+
+/** Settings keys written by bootstrap. */
+export const SETTING_INSTANCE = "instance";
+export const SETTING_OPERATOR = "operator_org";
+
+/** What a data directory was initialised with. */
+export interface InitResult {
+  readonly created: boolean;
+  readonly instance: string;
+  readonly operator: string;
+  readonly keyId: string;
+  readonly vault: string;
+  readonly origin: string;
+}
+
+/**
+ * Create a vault with a fresh log key. The origin defaults to
+ * `sealtrail/<instance>/<name>`, unique per installation.
+ *
+ * @example
+ * ```ts
+ * await createVault(store, "port-of-rotterdam");
+ * ```
+ */
+export async function createVault(store: Store, name: string, origin?: string): Promise<{ name: string; origin: string }> {
+  if (!isName(name)) throw new SealTrailError("invalid", `vault name "${name}": use letters, digits, '.', '_' or '-' (at most 64)`);
+  const instance = await store.getSetting(SETTING_INSTANCE);
+  if (instance === null) throw new SealTrailError("invalid", "the data directory is not initialised: run `sealtrail init`");
+  const o = origin ?? `sealtrail/${instance}/${name}`;
+  if (o.length === 0 || o.includes("+") || /\s/.test(o)) throw new SealTrailError("invalid", `origin "${o}": no spaces or '+'`);
+  await store.createVault({ name, origin: o, logSeed: randomBytes(32), createdAt: new Date().toISOString() });
+  return { name, origin: o };
+}
+
+/**
+ * Initialise a store: idempotent, returns what exists when already done.
+ *
+ * @example
+ * ```ts
+ * const r = await initialize(store, ledger, {});
+ * ```
+ */
+export async function initialize(
+  store: Store,
+  ledger: Ledger,
+  opts: { operator?: string; operatorName?: string; vault?: string; origin?: string } = {},
+): Promise<InitResult> {
+  const vaultName = opts.vault ?? "default";
+  const existing = await store.getSetting(SETTING_OPERATOR);
+  if (existing !== null) {
+    const instance = (await store.getSetting(SETTING_INSTANCE))!;
+    const v = (await store.vaults())[0];
+    const held = await store.heldKeys(existing);
+    return {
+      created: false,
+      instance,
+      operator: existing,
+      keyId: held[0]?.keyId ?? "",
+      vault: v?.name ?? vaultName,
+      origin: v?.origin ?? "",
+    };
+  }
+  const operator = opts.operator ?? "operator";
+  if (!isName(operator)) throw new SealTrailError("invalid", `organisation id "${operator}" is not a valid name`);
+  const instance = toHex(randomBytes(4));
+  await store.putSetting(SETTING_INSTANCE, instance);
+  await store.createOrg({ id: operator, name: opts.operatorName ?? "Operator", createdAt: new Date().toISOString() });
+  const { seed, publicKey } = generateEd25519KeyPair();
+  const keyId = keyIdOf(publicKey);
+  await store.putHeldKey({ org: operator, keyId, seed });
+  const { origin } = await createVault(store, vaultName, opts.origin);
+  await registerHeldKey(ledger, vaultName, operator, seed);
+  await ledger.publish(vaultName);
+  await store.putSetting(SETTING_OPERATOR, operator);
+  return { created: true, instance, operator, keyId, vault: vaultName, origin };
+}
+
+/**
+ * Register a held key in a vault's log (the key signs its own registration).
+ *
+ * @example
+ * ```ts
+ * await registerHeldKey(ledger, "default", "operator", seed);
+ * ```
+ */
+export async function registerHeldKey(ledger: Ledger, vault: string, org: string, seed: Uint8Array): Promise<bigint> {
+  const rec = buildKeyRecord({ vault, author: org, seed, action: "register", publicKey: ed25519PublicKey(seed), mode: "custodial" });
+  const [r] = await ledger.append(vault, [{ entry: rec.signed }]);
+  return r!.index;
+}
+
+/**
+ * The operator organisation and its signing seed.
+ *
+ * @example
+ * ```ts
+ * const { org, seed } = await operatorKey(store);
+ * ```
+ */
+export async function operatorKey(store: Store): Promise<{ org: string; seed: Uint8Array; keyId: string }> {
+  const org = await store.getSetting(SETTING_OPERATOR);
+  if (org === null) throw new SealTrailError("invalid", "the data directory is not initialised: run `sealtrail init`");
+  const held = await store.heldKeys(org);
+  const k = held[0];
+  if (k === undefined) throw new SealTrailError("internal", `no signing key held for ${org}`);
+  return { org, seed: k.seed, keyId: k.keyId };
+}
+

@@ -1,0 +1,352 @@
+/**
+ * The ledger: append (check, verify, sequence durably with integration),
+ * publish checkpoints, and serve proofs. Shaped as Tessera is: an append is
+ * acknowledged with its index only after its batch is committed; checkpoints
+ * are signed over what the store has integrated, never ahead of it.
+ */
+import {
+  SealTrailError,
+  consistencyPlan,
+  formatSignerKey,
+  formatTlogProof,
+  formatVerifierKey,
+  inclusionPlan,
+  integrate,
+  nodeHashFromTile,
+  signCheckpoint,
+  signerFromKey,
+  ed25519PublicKey,
+  tileForNode,
+  type NodeId,
+  type NoteSigner,
+} from "@sealtrail/core";
+import { tileKey, type CheckpointRow, type LogReader, type SequenceOutcome, type Store, type TreeState } from "../store/types.js";
+import { acceptAnyPayload, checkSubmission, type CheckedSubmission, type PayloadValidator, type RecordSubmission } from "./submission.js";
+import { createVerifierPool, type VerifierPool } from "./verifier-pool.js";
+
+/** Result of one appended record. */
+export interface AppendResult {
+  readonly index: bigint;
+  readonly leafHash: Uint8Array;
+}
+
+/** Options of {@link createLedger}. */
+export interface LedgerOptions {
+  readonly store: Store;
+  /** Checkpoint interval in ms (default 1000). */
+  readonly checkpointIntervalMs?: number;
+  /** Most entries sequenced in one transaction (default 4096). */
+  readonly maxBatch?: number;
+  /** Most entries waiting to be sequenced before appends are refused with `unavailable` (default 100000). */
+  readonly maxQueue?: number;
+  readonly validate?: PayloadValidator;
+  /** Signature verification pool (default: one worker per core). */
+  readonly verifier?: VerifierPool;
+}
+
+/** An inclusion proof with the checkpoint it is against. */
+export interface InclusionProof {
+  readonly index: bigint;
+  readonly size: bigint;
+  readonly proof: Uint8Array[];
+  readonly checkpoint: CheckpointRow;
+}
+
+/** The ledger API used by HTTP and the CLI. */
+export interface Ledger {
+  append(vault: string, subs: readonly RecordSubmission[]): Promise<AppendResult[]>;
+  /** Sign and store a checkpoint if the tree grew since the last one. */
+  publish(vault: string): Promise<CheckpointRow | null>;
+  inclusionProof(vault: string, index: bigint, size?: bigint): Promise<InclusionProof>;
+  tlogProof(vault: string, index: bigint, size?: bigint): Promise<string>;
+  consistencyProof(vault: string, from: bigint, to: bigint): Promise<Uint8Array[]>;
+  verifierKey(vault: string): Promise<string>;
+  /** Start publishing checkpoints on the interval. */
+  start(): void;
+  /** Stop publishing and wait for queued appends to commit. */
+  close(): Promise<void>;
+  readonly reader: LogReader;
+}
+
+interface Waiting {
+  readonly items: CheckedSubmission[];
+  resolve(o: SequenceOutcome[]): void;
+  reject(e: unknown): void;
+}
+
+// Full tiles never change: keep the most recently used ones in memory.
+const TILE_CACHE_SIZE = 4096;
+
+/**
+ * Create the ledger over a store.
+ *
+ * @example
+ * ```ts
+ * const ledger = createLedger({ store });
+ * const [r] = await ledger.append("default", [submission]);
+ * ```
+ */
+export function createLedger(opts: LedgerOptions): Ledger {
+  const store = opts.store;
+  const maxBatch = opts.maxBatch ?? 4096;
+  const maxQueue = opts.maxQueue ?? 100_000;
+  const validate = opts.validate ?? acceptAnyPayload;
+  const intervalMs = opts.checkpointIntervalMs ?? 1000;
+  let verifier = opts.verifier;
+  const ownsVerifier = verifier === undefined;
+  const queues = new Map<string, { waiting: Waiting[]; queued: number; flushing: boolean; idle: Promise<void> | null }>();
+  const signers = new Map<string, { signer: NoteSigner; origin: string; vkey: string }>();
+  const keyCache = new Map<string, Uint8Array>();
+  const tileCache = new Map<string, Uint8Array>();
+  const publishing = new Map<string, Promise<CheckpointRow | null>>();
+  let timer: NodeJS.Timeout | null = null;
+
+  async function vaultSigner(vault: string): Promise<{ signer: NoteSigner; origin: string; vkey: string }> {
+    let s = signers.get(vault);
+    if (s === undefined) {
+      const v = await store.vault(vault);
+      if (v === null) throw new SealTrailError("not_found", `no vault named "${vault}"`);
+      s = {
+        signer: signerFromKey(formatSignerKey(v.origin, v.logSeed)),
+        origin: v.origin,
+        vkey: formatVerifierKey(v.origin, ed25519PublicKey(v.logSeed)),
+      };
+      signers.set(vault, s);
+    }
+    return s;
+  }
+
+  async function publicKeyOf(vault: string, keyId: string): Promise<Uint8Array | null> {
+    const k = `${vault}/${keyId}`;
+    let pub = keyCache.get(k);
+    if (pub === undefined) {
+      const row = await store.key(vault, keyId);
+      if (row === null) return null;
+      pub = row.publicKey;
+      keyCache.set(k, pub);
+    }
+    return pub;
+  }
+
+  function queueOf(vault: string) {
+    let q = queues.get(vault);
+    if (q === undefined) {
+      q = { waiting: [], queued: 0, flushing: false, idle: null };
+      queues.set(vault, q);
+    }
+    return q;
+  }
+
+  // Group commit: every request that arrives while a batch is being written
+  // joins the next batch.
+  async function flush(vault: string): Promise<void> {
+    const q = queueOf(vault);
+    if (q.flushing) return;
+    q.flushing = true;
+    try {
+      while (q.waiting.length > 0) {
+        const batch: Waiting[] = [];
+        let n = 0;
+        while (q.waiting.length > 0 && (batch.length === 0 || n + q.waiting[0]!.items.length <= maxBatch)) {
+          const w = q.waiting.shift()!;
+          batch.push(w);
+          n += w.items.length;
+        }
+        q.queued -= n;
+        try {
+          const { outcomes } = await store.sequence(
+            vault,
+            batch.flatMap((w) => w.items.map((i) => i.pending)),
+            integrate,
+          );
+          let o = 0;
+          for (const w of batch) {
+            w.resolve(outcomes.slice(o, o + w.items.length));
+            o += w.items.length;
+          }
+        } catch (e) {
+          for (const w of batch) w.reject(e);
+        }
+      }
+    } finally {
+      q.flushing = false;
+    }
+  }
+
+  async function readNodes(vault: string, ids: readonly NodeId[]): Promise<Uint8Array[]> {
+    const tiles = ids.map((id) => tileForNode(id));
+    const missing = tiles.filter((t) => !tileCache.has(`${vault}/${tileKey(t.level, t.index)}`));
+    const fetched = missing.length > 0 ? await store.readTiles(vault, missing) : new Map<string, Uint8Array>();
+    return ids.map((id, i) => {
+      const t = tiles[i]!;
+      const ck = `${vault}/${tileKey(t.level, t.index)}`;
+      let hashes = tileCache.get(ck) ?? fetched.get(tileKey(t.level, t.index));
+      if (hashes === undefined) throw new SealTrailError("internal", `tile ${t.level}/${t.index} is missing`);
+      if (hashes.length === 256 * 32 && !tileCache.has(ck)) {
+        if (tileCache.size >= TILE_CACHE_SIZE) tileCache.delete(tileCache.keys().next().value!);
+        tileCache.set(ck, hashes);
+      }
+      if (hashes.length < t.width * 32) throw new SealTrailError("internal", `tile ${t.level}/${t.index} is too short`);
+      hashes = hashes.subarray(0, t.width * 32);
+      return nodeHashFromTile(hashes, id);
+    });
+  }
+
+  async function checkpointFor(vault: string, size: bigint | undefined, index: bigint): Promise<CheckpointRow> {
+    if (size === undefined) {
+      const cp = await store.latestCheckpoint(vault);
+      if (cp === null || cp.size <= index) {
+        const tree = await store.tree(vault);
+        if (index >= tree.size) throw new SealTrailError("not_found", `no entry ${index}: the log has ${tree.size} entries`);
+        throw new SealTrailError("unavailable", `entry ${index} is not yet covered by a published checkpoint`, {
+          detail: { retryAfter: Math.ceil(intervalMs / 1000) },
+        });
+      }
+      return cp;
+    }
+    const cps = await store.checkpoints(vault);
+    const cp = cps.find((c) => c.size === size);
+    if (cp === undefined) throw new SealTrailError("not_found", `no published checkpoint of size ${size}`);
+    if (index >= size) throw new SealTrailError("invalid", `index ${index} is not below size ${size}`);
+    return cp;
+  }
+
+  const ledger: Ledger = {
+    reader: store,
+    async append(vault, subs) {
+      if (subs.length === 0) return [];
+      if (subs.length > maxBatch) throw new SealTrailError("too_large", `at most ${maxBatch} records per append`);
+      const q = queueOf(vault);
+      if (q.queued + subs.length > maxQueue) {
+        throw new SealTrailError("unavailable", "append queue is full, retry later", { detail: { retryAfter: 1 } });
+      }
+      await vaultSigner(vault);
+      const checked: CheckedSubmission[] = subs.map((s, i) => {
+        try {
+          return checkSubmission(vault, s, validate);
+        } catch (e) {
+          throw prefixed(e, subs.length > 1 ? `record ${i}: ` : "");
+        }
+      });
+      // Keys registered earlier in the same request may sign later records of it.
+      const newKeys = new Map<string, Uint8Array>();
+      const tasks = [];
+      for (const [i, c] of checked.entries()) {
+        const kc = c.pending.keyChange;
+        let pub: Uint8Array | null | undefined;
+        if (kc?.action === "register") {
+          pub = kc.publicKey;
+          newKeys.set(kc.keyId, kc.publicKey);
+        } else {
+          pub = newKeys.get(c.pending.keyId) ?? (await publicKeyOf(vault, c.pending.keyId));
+        }
+        if (pub === null || pub === undefined) {
+          throw new SealTrailError("unknown_key", `${subs.length > 1 ? `record ${i}: ` : ""}key ${c.pending.keyId} is not registered in vault ${vault}`);
+        }
+        tasks.push({ publicKey: pub, message: c.message, signature: c.signature });
+      }
+      verifier ??= createVerifierPool();
+      const ok = await verifier.verifyAll(tasks);
+      const bad = ok.indexOf(false);
+      if (bad >= 0) {
+        throw new SealTrailError("bad_signature", `${subs.length > 1 ? `record ${bad}: ` : ""}signature does not verify with key ${checked[bad]!.pending.keyId}`);
+      }
+      const outcomes = await new Promise<SequenceOutcome[]>((resolve, reject) => {
+        q.waiting.push({ items: checked, resolve, reject });
+        q.queued += checked.length;
+        void flush(vault);
+      });
+      for (const c of checked) {
+        if (c.pending.keyChange?.action === "revoke") keyCache.delete(`${vault}/${c.pending.keyChange.keyId}`);
+      }
+      const failed = outcomes.findIndex((o) => !o.ok);
+      if (failed >= 0) {
+        const f = outcomes[failed] as Extract<SequenceOutcome, { ok: false }>;
+        const stored = outcomes.filter((o) => o.ok).length;
+        throw new SealTrailError(f.code, `${subs.length > 1 ? `record ${failed}: ` : ""}${f.message}`, {
+          detail: {
+            stored,
+            results: outcomes.map((o) => (o.ok ? { index: o.index.toString() } : { error: o.message })),
+          },
+        });
+      }
+      return outcomes.map((o, i) => ({ index: (o as { index: bigint }).index, leafHash: checked[i]!.pending.leafHash }));
+    },
+
+    async publish(vault) {
+      // One publication at a time per vault; concurrent callers share it.
+      const running = publishing.get(vault);
+      if (running !== undefined) return running;
+      const p = (async () => {
+        const { signer, origin } = await vaultSigner(vault);
+        const tree: TreeState = await store.tree(vault);
+        const last = await store.latestCheckpoint(vault);
+        if (last !== null && last.size >= tree.size) return null;
+        const note = signCheckpoint({ origin, size: tree.size, root: tree.root }, signer);
+        await store.putCheckpoint(vault, { size: tree.size, root: tree.root, note });
+        return { size: tree.size, root: tree.root, note, publishedAt: new Date().toISOString() };
+      })().finally(() => publishing.delete(vault));
+      publishing.set(vault, p);
+      return p;
+    },
+
+    async inclusionProof(vault, index, size) {
+      const checkpoint = await checkpointFor(vault, size, index);
+      const plan = inclusionPlan(index, checkpoint.size);
+      const proof = plan.assemble(await readNodes(vault, plan.nodes));
+      return { index, size: checkpoint.size, proof, checkpoint };
+    },
+
+    async tlogProof(vault, index, size) {
+      const p = await ledger.inclusionProof(vault, index, size);
+      return formatTlogProof({ index, proof: p.proof, checkpoint: p.checkpoint.note });
+    },
+
+    async consistencyProof(vault, from, to) {
+      const tree = await store.tree(vault);
+      if (from > to) throw new SealTrailError("invalid", `from (${from}) must not exceed to (${to})`);
+      if (to > tree.size) throw new SealTrailError("not_found", `the log has ${tree.size} entries, fewer than ${to}`);
+      const plan = consistencyPlan(from, to);
+      return plan.assemble(await readNodes(vault, plan.nodes));
+    },
+
+    async verifierKey(vault) {
+      return (await vaultSigner(vault)).vkey;
+    },
+
+    start() {
+      if (timer !== null) return;
+      timer = setInterval(() => {
+        void (async () => {
+          for (const v of await store.vaults()) {
+            try {
+              await ledger.publish(v.name);
+            } catch (e) {
+              console.error(`checkpoint of vault ${v.name} failed:`, e);
+            }
+          }
+        })();
+      }, intervalMs);
+    },
+
+    async close() {
+      if (timer !== null) clearInterval(timer);
+      timer = null;
+      for (const [vault, q] of queues) {
+        while (q.flushing || q.waiting.length > 0) {
+          await flush(vault);
+          await new Promise((r) => setTimeout(r, 5));
+        }
+      }
+      await Promise.all(publishing.values());
+      if (ownsVerifier && verifier !== undefined) await verifier.close();
+    },
+  };
+  return ledger;
+}
+
+function prefixed(e: unknown, prefix: string): unknown {
+  if (prefix === "" || !(e instanceof SealTrailError)) return e;
+  return new SealTrailError(e.code, prefix + e.message, { cause: e, ...(e.detail ? { detail: { ...e.detail } } : {}) });
+}
+

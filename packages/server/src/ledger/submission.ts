@@ -1,0 +1,116 @@
+/**
+ * Checks an incoming record before it may be sequenced: envelope shape,
+ * vault, type rules, payload commitment, claimed time. Signature checks
+ * happen in batches afterwards (see ledger.ts).
+ */
+import {
+  KEY_RECORD_TYPE,
+  MAX_ENTRY_SIZE,
+  SealTrailError,
+  canonicalBytes,
+  canonicalize,
+  checkPayload,
+  envelopeSigningMessage,
+  fromBase64,
+  hashLeaf,
+  keyChangePublicKey,
+  parseHashHex,
+  parseSignedEnvelope,
+  payloadCommitment,
+  type SignedEnvelope,
+} from "@sealtrail/core";
+import type { PendingEntry } from "../store/types.js";
+
+/** One record as a client sends it: the signed envelope and what is stored beside it. */
+export interface RecordSubmission {
+  /** The signed envelope `{ env, sig }` as JSON. */
+  readonly entry: unknown;
+  /** The payload object the envelope commits to. */
+  readonly payload?: unknown;
+  /** Base64 of the 32-byte salt of the commitment. */
+  readonly salt?: string;
+}
+
+/** Validates the payload of a record type; returns problems, empty when valid. */
+export type PayloadValidator = (type: string, payload: Record<string, unknown>) => string[];
+
+/** Claimed times may run ahead of the server clock by at most this much. */
+export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
+
+/** A submission that passed every check but the signature. */
+export interface CheckedSubmission {
+  readonly signed: SignedEnvelope;
+  readonly pending: PendingEntry;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/**
+ * Check one submission for `vault`, as hostile input. Raises a
+ * SealTrailError naming the field at fault.
+ *
+ * @example
+ * ```ts
+ * const checked = checkSubmission("default", body.records[0], validate);
+ * ```
+ */
+export function checkSubmission(
+  vault: string,
+  sub: RecordSubmission,
+  validate: PayloadValidator,
+  now: number = Date.now(),
+): CheckedSubmission {
+  if (sub === null || typeof sub !== "object") throw new SealTrailError("malformed", "record: must be an object");
+  const signed = parseSignedEnvelope(sub.entry);
+  const env = signed.env;
+  if (env.vault !== vault) throw new SealTrailError("invalid", `envelope.vault: record is for vault "${env.vault}", not "${vault}"`);
+  if (env.type.startsWith("sealtrail.") && env.type !== KEY_RECORD_TYPE) {
+    throw new SealTrailError("invalid", `envelope.type: "${env.type}" is reserved`);
+  }
+  if (Date.parse(env.time) > now + MAX_CLOCK_SKEW_MS) {
+    throw new SealTrailError("invalid", `envelope.time: ${env.time} is in the future`);
+  }
+  const entry = canonicalBytes(signed);
+  if (entry.length > MAX_ENTRY_SIZE) throw new SealTrailError("too_large", `entry is ${entry.length} bytes, over ${MAX_ENTRY_SIZE}`);
+
+  let payload: string | null = null;
+  let salt: Uint8Array | null = null;
+  if (env.payload !== undefined) {
+    if (sub.payload === undefined || sub.salt === undefined) {
+      throw new SealTrailError("invalid", "payload: the envelope commits to a payload, send payload and salt");
+    }
+    checkPayload(sub.payload);
+    if (typeof sub.salt !== "string") throw new SealTrailError("malformed", "salt: must be base64");
+    salt = fromBase64(sub.salt, "salt");
+    if (salt.length !== 32) throw new SealTrailError("invalid", "salt: must be 32 bytes");
+    if (payloadCommitment(sub.payload, salt) !== env.payload) {
+      throw new SealTrailError("invalid", "payload: does not match the envelope's commitment");
+    }
+    const problems = validate(env.type, sub.payload);
+    if (problems.length > 0) {
+      throw new SealTrailError("invalid", `payload: not a valid ${env.type}: ${problems.join("; ")}`, { detail: { problems } });
+    }
+    payload = canonicalize(sub.payload);
+  } else if (sub.payload !== undefined || sub.salt !== undefined) {
+    throw new SealTrailError("invalid", "payload: the envelope commits to no payload");
+  }
+
+  const pending: PendingEntry = {
+    entry,
+    leafHash: hashLeaf(entry),
+    type: env.type,
+    author: env.author,
+    keyId: env.keyId,
+    claimedTime: env.time,
+    subjects: env.subjects ?? [],
+    supersedes: env.supersedes === undefined ? null : parseHashHex(env.supersedes, "envelope.supersedes"),
+    payload,
+    salt,
+    keyChange:
+      env.key === undefined ? null : { action: env.key.action, keyId: env.key.keyId, publicKey: keyChangePublicKey(env.key) },
+  };
+  return { signed, pending, message: envelopeSigningMessage(env), signature: fromBase64(signed.sig, "signature") };
+}
+
+/** Accepts any payload: the validator of a vault with no registered schemas. */
+export const acceptAnyPayload: PayloadValidator = () => [];

@@ -1,0 +1,87 @@
+/**
+ * Versioned SQLite schema migrations. Each entry runs once, in order, inside a
+ * transaction; the applied version is kept in `PRAGMA user_version`.
+ */
+export const SQLITE_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "ledger",
+    sql: `
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+);
+CREATE TABLE orgs (
+  id         TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE held_keys (
+  org    TEXT NOT NULL REFERENCES orgs(id),
+  key_id TEXT NOT NULL,
+  seed   BLOB NOT NULL,
+  PRIMARY KEY (org, key_id)
+);
+CREATE TABLE vaults (
+  name       TEXT PRIMARY KEY,
+  origin     TEXT NOT NULL UNIQUE,
+  log_seed   BLOB NOT NULL,
+  size       INTEGER NOT NULL DEFAULT 0,
+  root       BLOB NOT NULL,
+  created_at TEXT NOT NULL
+);
+CREATE TABLE entries (
+  vault        TEXT NOT NULL REFERENCES vaults(name),
+  idx          INTEGER NOT NULL,
+  leaf_hash    BLOB NOT NULL,
+  entry        BLOB NOT NULL,
+  type         TEXT NOT NULL,
+  author       TEXT NOT NULL,
+  key_id       TEXT NOT NULL,
+  claimed_time TEXT NOT NULL,
+  supersedes   BLOB,
+  sequenced_at TEXT NOT NULL,
+  PRIMARY KEY (vault, idx)
+) WITHOUT ROWID;
+CREATE INDEX entries_by_leaf ON entries (vault, leaf_hash);
+CREATE INDEX entries_by_type ON entries (vault, type, idx);
+CREATE TABLE entry_subjects (
+  vault   TEXT NOT NULL,
+  subject TEXT NOT NULL,
+  idx     INTEGER NOT NULL,
+  PRIMARY KEY (vault, subject, idx)
+) WITHOUT ROWID;
+CREATE TABLE payloads (
+  vault   TEXT NOT NULL,
+  idx     INTEGER NOT NULL,
+  payload TEXT NOT NULL,
+  salt    BLOB NOT NULL,
+  PRIMARY KEY (vault, idx)
+) WITHOUT ROWID;
+CREATE TABLE tiles (
+  vault  TEXT NOT NULL,
+  level  INTEGER NOT NULL,
+  idx    INTEGER NOT NULL,
+  hashes BLOB NOT NULL,
+  PRIMARY KEY (vault, level, idx)
+) WITHOUT ROWID;
+CREATE TABLE keys (
+  vault          TEXT NOT NULL,
+  key_id         TEXT NOT NULL,
+  org            TEXT NOT NULL,
+  public_key     BLOB NOT NULL,
+  registered_idx INTEGER NOT NULL,
+  revoked_idx    INTEGER,
+  PRIMARY KEY (vault, key_id)
+);
+CREATE TABLE checkpoints (
+  vault        TEXT NOT NULL,
+  size         INTEGER NOT NULL,
+  root         BLOB NOT NULL,
+  note         TEXT NOT NULL,
+  published_at TEXT NOT NULL,
+  PRIMARY KEY (vault, size)
+) WITHOUT ROWID;
+`,
+  },
+];

@@ -1,0 +1,327 @@
+/**
+ * The embedded store: SQLite through better-sqlite3. WAL journal with
+ * synchronous=FULL, so a committed batch survives power loss; every write is
+ * one transaction, so a crash leaves either the whole batch or none of it.
+ */
+import Database from "better-sqlite3";
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { SealTrailError } from "@sealtrail/core";
+import { SQLITE_MIGRATIONS } from "./migrations.js";
+import {
+  tileKey,
+  type CheckpointRow,
+  type EntryRow,
+  type HeldKeyRow,
+  type Integrator,
+  type KeyRow,
+  type OrgRow,
+  type PendingEntry,
+  type SequenceOutcome,
+  type Store,
+  type StoredTileId,
+  type TreeState,
+  type VaultRow,
+} from "../types.js";
+
+type Row = Record<string, unknown>;
+
+const u8 = (b: unknown): Uint8Array => {
+  const buf = b as Buffer;
+  return new Uint8Array(buf.buffer, buf.byteOffset, buf.byteLength);
+};
+const big = (v: unknown): bigint => (typeof v === "bigint" ? v : BigInt(v as number));
+
+/** Options of {@link openSqliteStore}. */
+export interface SqliteStoreOptions {
+  /** Path of the database file (`:memory:` for a throw-away one). */
+  readonly path: string;
+  /** Apply pending migrations on open (default true). */
+  readonly migrate?: boolean;
+}
+
+/** Apply pending migrations; returns the names of those applied. */
+export function migrateSqlite(db: Database.Database): string[] {
+  const current = Number(db.pragma("user_version", { simple: true }));
+  const applied: string[] = [];
+  for (const m of SQLITE_MIGRATIONS) {
+    if (m.version <= current) continue;
+    db.transaction(() => {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }).immediate();
+    applied.push(`${m.version}-${m.name}`);
+  }
+  return applied;
+}
+
+/**
+ * Open (and create) an SQLite store.
+ *
+ * @example
+ * ```ts
+ * const store = openSqliteStore({ path: "data/sealtrail.db" });
+ * ```
+ */
+export function openSqliteStore(opts: SqliteStoreOptions): Store {
+  if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
+  const db = new Database(opts.path);
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = FULL");
+  db.pragma("foreign_keys = ON");
+  db.pragma("busy_timeout = 10000");
+  db.defaultSafeIntegers(true);
+  if (opts.migrate !== false) migrateSqlite(db);
+  else if (Number(db.pragma("user_version", { simple: true })) < SQLITE_MIGRATIONS.length) {
+    throw new SealTrailError("internal", "database schema is out of date: run `sealtrail migrate`");
+  }
+
+  const q = {
+    vault: db.prepare("SELECT name, origin, log_seed, created_at FROM vaults WHERE name = ?"),
+    vaults: db.prepare("SELECT name, origin, log_seed, created_at FROM vaults ORDER BY name"),
+    tree: db.prepare("SELECT size, root FROM vaults WHERE name = ?"),
+    setTree: db.prepare("UPDATE vaults SET size = ?, root = ? WHERE name = ?"),
+    tile: db.prepare("SELECT hashes FROM tiles WHERE vault = ? AND level = ? AND idx = ?"),
+    putTile: db.prepare(
+      "INSERT INTO tiles (vault, level, idx, hashes) VALUES (?, ?, ?, ?) ON CONFLICT (vault, level, idx) DO UPDATE SET hashes = excluded.hashes",
+    ),
+    insertEntry: db.prepare(
+      "INSERT INTO entries (vault, idx, leaf_hash, entry, type, author, key_id, claimed_time, supersedes, sequenced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+    ),
+    insertSubject: db.prepare("INSERT OR IGNORE INTO entry_subjects (vault, subject, idx) VALUES (?, ?, ?)"),
+    insertPayload: db.prepare("INSERT INTO payloads (vault, idx, payload, salt) VALUES (?, ?, ?, ?)"),
+    key: db.prepare("SELECT * FROM keys WHERE vault = ? AND key_id = ?"),
+    keys: db.prepare("SELECT * FROM keys WHERE vault = ? ORDER BY registered_idx"),
+    insertKey: db.prepare(
+      "INSERT INTO keys (vault, key_id, org, public_key, registered_idx, revoked_idx) VALUES (?, ?, ?, ?, ?, NULL)",
+    ),
+    revokeKey: db.prepare("UPDATE keys SET revoked_idx = ? WHERE vault = ? AND key_id = ?"),
+    typeOfLeaf: db.prepare("SELECT type FROM entries WHERE vault = ? AND leaf_hash = ? LIMIT 1"),
+    entries: db.prepare(
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, p.payload, p.salt
+       FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
+       WHERE e.vault = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
+    ),
+    entryByLeaf: db.prepare(
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, p.payload, p.salt
+       FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
+       WHERE e.vault = ? AND e.leaf_hash = ? ORDER BY e.idx LIMIT 1`,
+    ),
+    putCheckpoint: db.prepare(
+      "INSERT OR IGNORE INTO checkpoints (vault, size, root, note, published_at) VALUES (?, ?, ?, ?, ?)",
+    ),
+    latestCheckpoint: db.prepare("SELECT * FROM checkpoints WHERE vault = ? ORDER BY size DESC LIMIT 1"),
+    checkpoints: db.prepare("SELECT * FROM checkpoints WHERE vault = ? ORDER BY size"),
+    insertVault: db.prepare("INSERT INTO vaults (name, origin, log_seed, size, root, created_at) VALUES (?, ?, ?, 0, ?, ?)"),
+    insertOrg: db.prepare("INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)"),
+    org: db.prepare("SELECT * FROM orgs WHERE id = ?"),
+    putHeldKey: db.prepare("INSERT OR REPLACE INTO held_keys (org, key_id, seed) VALUES (?, ?, ?)"),
+    heldKeys: db.prepare("SELECT * FROM held_keys WHERE org = ? ORDER BY key_id"),
+    getSetting: db.prepare("SELECT value FROM settings WHERE key = ?"),
+    putSetting: db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"),
+  };
+
+  const vaultRow = (r: Row): VaultRow => ({
+    name: r.name as string,
+    origin: r.origin as string,
+    logSeed: u8(r.log_seed),
+    createdAt: r.created_at as string,
+  });
+  const keyRow = (r: Row): KeyRow => ({
+    vault: r.vault as string,
+    keyId: r.key_id as string,
+    org: r.org as string,
+    publicKey: u8(r.public_key),
+    registeredIndex: big(r.registered_idx),
+    revokedIndex: r.revoked_idx === null ? null : big(r.revoked_idx),
+  });
+  const entryRow = (r: Row): EntryRow => ({
+    index: big(r.idx),
+    entry: u8(r.entry),
+    leafHash: u8(r.leaf_hash),
+    type: r.type as string,
+    author: r.author as string,
+    keyId: r.key_id as string,
+    claimedTime: r.claimed_time as string,
+    sequencedAt: r.sequenced_at as string,
+    payload: (r.payload as string | null) ?? null,
+    salt: r.salt === null || r.salt === undefined ? null : u8(r.salt),
+  });
+  const checkpointRow = (r: Row): CheckpointRow => ({
+    size: big(r.size),
+    root: u8(r.root),
+    note: r.note as string,
+    publishedAt: r.published_at as string,
+  });
+  const treeOf = (vault: string): TreeState => {
+    const r = q.tree.get(vault) as Row | undefined;
+    if (r === undefined) throw new SealTrailError("not_found", `no vault named "${vault}"`);
+    return { size: big(r.size), root: u8(r.root) };
+  };
+
+  const sequenceTx = db.transaction(
+    (vault: string, entries: readonly PendingEntry[], integrate: Integrator) => {
+      const start = treeOf(vault);
+      const now = new Date().toISOString();
+      const outcomes: SequenceOutcome[] = [];
+      const leafHashes: Uint8Array[] = [];
+      let next = start.size;
+      for (const e of entries) {
+        const refusal = checkEntry(vault, e);
+        if (refusal !== null) {
+          outcomes.push(refusal);
+          continue;
+        }
+        const idx = next++;
+        q.insertEntry.run(vault, idx, e.leafHash, e.entry, e.type, e.author, e.keyId, e.claimedTime, e.supersedes, now);
+        for (const s of e.subjects) q.insertSubject.run(vault, s, idx);
+        if (e.payload !== null && e.salt !== null) q.insertPayload.run(vault, idx, e.payload, e.salt);
+        if (e.keyChange?.action === "register") {
+          q.insertKey.run(vault, e.keyChange.keyId, e.author, e.keyChange.publicKey, idx);
+        } else if (e.keyChange?.action === "revoke") {
+          q.revokeKey.run(idx, vault, e.keyChange.keyId);
+        }
+        leafHashes.push(e.leafHash);
+        outcomes.push({ ok: true, index: idx });
+      }
+      if (leafHashes.length === 0) return { outcomes, tree: start };
+      const readTile = (id: StoredTileId): Uint8Array => {
+        const r = q.tile.get(vault, id.level, id.index) as Row | undefined;
+        if (r === undefined) throw new SealTrailError("internal", `tile ${id.level}/${id.index} missing during integration`);
+        const hashes = u8(r.hashes);
+        if (hashes.length < id.width * 32) {
+          throw new SealTrailError("internal", `tile ${id.level}/${id.index} holds ${hashes.length / 32} hashes, needs ${id.width}`);
+        }
+        return hashes.subarray(0, id.width * 32);
+      };
+      const result = integrate(start.size, readTile, leafHashes);
+      if (result.size !== next) throw new SealTrailError("internal", "integration size does not match sequencing");
+      for (const t of result.tiles) q.putTile.run(vault, t.id.level, t.id.index, t.hashes);
+      q.setTree.run(result.size, result.root, vault);
+      return { outcomes, tree: { size: result.size, root: result.root } };
+    },
+  );
+
+  // Rules that need the registry as of this point in the batch (see LedgerStore.sequence).
+  function checkEntry(vault: string, e: PendingEntry): SequenceOutcome | null {
+    const signer = q.key.get(vault, e.keyId) as Row | undefined;
+    const kc = e.keyChange;
+    if (kc?.action === "register") {
+      if (q.key.get(vault, kc.keyId) !== undefined) {
+        return { ok: false, code: "conflict", message: `key ${kc.keyId} is already registered` };
+      }
+      if (e.keyId !== kc.keyId) return { ok: false, code: "unknown_key", message: "a key registration must be signed by the key it registers" };
+      return null;
+    }
+    if (signer === undefined) return { ok: false, code: "unknown_key", message: `key ${e.keyId} is not registered in vault ${vault}` };
+    if (signer.org !== e.author) return { ok: false, code: "unknown_key", message: `key ${e.keyId} does not belong to ${e.author}` };
+    if (signer.revoked_idx !== null) return { ok: false, code: "unknown_key", message: `key ${e.keyId} was revoked at index ${String(signer.revoked_idx)}` };
+    if (kc?.action === "revoke") {
+      const target = q.key.get(vault, kc.keyId) as Row | undefined;
+      if (target === undefined || target.org !== e.author) return { ok: false, code: "not_found", message: `key ${kc.keyId} is not a key of ${e.author}` };
+      if (target.revoked_idx !== null) return { ok: false, code: "conflict", message: `key ${kc.keyId} is already revoked` };
+    }
+    if (e.supersedes !== null) {
+      const r = q.typeOfLeaf.get(vault, e.supersedes) as Row | undefined;
+      if (r === undefined) return { ok: false, code: "not_found", message: "the superseded record is not in this vault" };
+      if (r.type !== e.type) return { ok: false, code: "conflict", message: `a ${e.type} record cannot supersede a ${String(r.type)} record` };
+    }
+    return null;
+  }
+
+  const store: Store = {
+    engine: "sqlite",
+    async sequence(vault, entries, integrate) {
+      return sequenceTx.immediate(vault, entries, integrate);
+    },
+    async putCheckpoint(vault, cp) {
+      q.putCheckpoint.run(vault, cp.size, cp.root, cp.note, new Date().toISOString());
+    },
+    async tree(vault) {
+      return treeOf(vault);
+    },
+    async latestCheckpoint(vault) {
+      const r = q.latestCheckpoint.get(vault) as Row | undefined;
+      return r === undefined ? null : checkpointRow(r);
+    },
+    async checkpoints(vault) {
+      return (q.checkpoints.all(vault) as Row[]).map(checkpointRow);
+    },
+    async readTiles(vault, ids) {
+      const out = new Map<string, Uint8Array>();
+      for (const id of ids) {
+        const k = tileKey(id.level, id.index);
+        if (out.has(k)) continue;
+        const r = q.tile.get(vault, id.level, id.index) as Row | undefined;
+        if (r !== undefined) out.set(k, u8(r.hashes));
+      }
+      return out;
+    },
+    async entries(vault, from, to) {
+      return (q.entries.all(vault, from, to) as Row[]).map(entryRow);
+    },
+    async entryByLeafHash(vault, leafHash) {
+      const r = q.entryByLeaf.get(vault, leafHash) as Row | undefined;
+      return r === undefined ? null : entryRow(r);
+    },
+    async keys(vault) {
+      return (q.keys.all(vault) as Row[]).map(keyRow);
+    },
+    async key(vault, keyId) {
+      const r = q.key.get(vault, keyId) as Row | undefined;
+      return r === undefined ? null : keyRow(r);
+    },
+    async createVault(v) {
+      try {
+        q.insertVault.run(v.name, v.origin, v.logSeed, EMPTY_ROOT_PLACEHOLDER, v.createdAt);
+      } catch (e) {
+        if ((e as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
+          throw new SealTrailError("conflict", `vault "${v.name}" or origin "${v.origin}" exists already`, { cause: e });
+        }
+        throw e;
+      }
+    },
+    async vault(name) {
+      const r = q.vault.get(name) as Row | undefined;
+      return r === undefined ? null : vaultRow(r);
+    },
+    async vaults() {
+      return (q.vaults.all() as Row[]).map(vaultRow);
+    },
+    async createOrg(o) {
+      try {
+        q.insertOrg.run(o.id, o.name, o.createdAt);
+      } catch (e) {
+        if ((e as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
+          throw new SealTrailError("conflict", `organisation "${o.id}" exists already`, { cause: e });
+        }
+        throw e;
+      }
+    },
+    async org(id) {
+      const r = q.org.get(id) as Row | undefined;
+      return r === undefined ? null : { id: r.id as string, name: r.name as string, createdAt: r.created_at as string };
+    },
+    async putHeldKey(k: HeldKeyRow) {
+      q.putHeldKey.run(k.org, k.keyId, k.seed);
+    },
+    async heldKeys(org) {
+      return (q.heldKeys.all(org) as Row[]).map((r) => ({ org: r.org as string, keyId: r.key_id as string, seed: u8(r.seed) }));
+    },
+    async getSetting(key) {
+      const r = q.getSetting.get(key) as Row | undefined;
+      return r === undefined ? null : (r.value as string);
+    },
+    async putSetting(key, value) {
+      q.putSetting.run(key, value);
+    },
+    async close() {
+      db.close();
+    },
+  };
+  return store;
+}
+
+// SHA-256 of the empty string: the RFC 6962 root of an empty tree.
+const EMPTY_ROOT_PLACEHOLDER = Buffer.from("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "hex");
+

@@ -1,0 +1,163 @@
+/**
+ * Store interfaces, shaped by their callers (the ledger, the HTTP readers and
+ * the audit). Nothing above src/store/ knows which database is behind them;
+ * sqlite/ (and postgres/, later) are the only folders that import a driver.
+ * Every method is async so that a networked engine fits the same contract.
+ */
+
+/** A vault: one append-only log with its own identity and log key. */
+export interface VaultRow {
+  readonly name: string;
+  /** Checkpoint origin line, also the log key's name. */
+  readonly origin: string;
+  /** Seed of the vault's Ed25519 log key. */
+  readonly logSeed: Uint8Array;
+  readonly createdAt: string;
+}
+
+/** The integrated tree of a vault. */
+export interface TreeState {
+  readonly size: bigint;
+  readonly root: Uint8Array;
+}
+
+/** An organisation known to the server. */
+export interface OrgRow {
+  readonly id: string;
+  readonly name: string;
+  readonly createdAt: string;
+}
+
+/** A signing key that the server holds on behalf of an organisation. */
+export interface HeldKeyRow {
+  readonly org: string;
+  readonly keyId: string;
+  readonly seed: Uint8Array;
+}
+
+/** A signing key as the log registered it. */
+export interface KeyRow {
+  readonly vault: string;
+  readonly keyId: string;
+  readonly org: string;
+  readonly publicKey: Uint8Array;
+  readonly registeredIndex: bigint;
+  readonly revokedIndex: bigint | null;
+}
+
+/** One record to sequence, already parsed and signature-checked by the ledger. */
+export interface PendingEntry {
+  /** Canonical log entry bytes. */
+  readonly entry: Uint8Array;
+  readonly leafHash: Uint8Array;
+  readonly type: string;
+  readonly author: string;
+  /** The key that signed it: must be active for `author` when sequenced. */
+  readonly keyId: string;
+  readonly claimedTime: string;
+  readonly subjects: readonly string[];
+  /** Leaf hash of an earlier record of the same vault and type that this one replaces. */
+  readonly supersedes: Uint8Array | null;
+  /** Canonical payload JSON and its salt, stored beside the log. */
+  readonly payload: string | null;
+  readonly salt: Uint8Array | null;
+  /** Key registry change that takes effect at this entry's index. */
+  readonly keyChange: { action: "register" | "revoke"; keyId: string; publicKey: Uint8Array } | null;
+}
+
+/** Outcome of one entry of a batch: its index, or why it was refused. */
+export type SequenceOutcome =
+  | { readonly ok: true; readonly index: bigint }
+  | { readonly ok: false; readonly code: "unknown_key" | "conflict" | "not_found"; readonly message: string };
+
+/** Integrates new leaves into stored tiles (core's pure integrate()). */
+export type Integrator = (
+  size: bigint,
+  readTile: (id: StoredTileId) => Uint8Array,
+  leafHashes: Uint8Array[],
+) => { size: bigint; root: Uint8Array; tiles: { id: StoredTileId; hashes: Uint8Array }[] };
+
+/** A tile address: level, index and width (number of hashes). */
+export interface StoredTileId {
+  readonly level: number;
+  readonly index: bigint;
+  readonly width: number;
+}
+
+/** A stored log entry with what is kept beside it. */
+export interface EntryRow {
+  readonly index: bigint;
+  readonly entry: Uint8Array;
+  readonly leafHash: Uint8Array;
+  readonly type: string;
+  readonly author: string;
+  readonly keyId: string;
+  readonly claimedTime: string;
+  readonly sequencedAt: string;
+  readonly payload: string | null;
+  readonly salt: Uint8Array | null;
+}
+
+/** A published checkpoint. */
+export interface CheckpointRow {
+  readonly size: bigint;
+  readonly root: Uint8Array;
+  /** The signed note text. */
+  readonly note: string;
+  readonly publishedAt: string;
+}
+
+/**
+ * What the ledger needs to write: sequencing with integration in one durable
+ * transaction, and checkpoint publication.
+ */
+export interface LedgerStore {
+  /**
+   * Sequence a batch: in one transaction, assign each accepted entry the next
+   * contiguous index, store it with its payload, apply key changes, integrate
+   * the new leaves into the tiles with `integrate`, and commit durably. An
+   * entry is refused (and takes no index) if its key is not active for its
+   * author at that point, if it supersedes a record that is not in the vault,
+   * or if a key change conflicts with the registry.
+   */
+  sequence(vault: string, entries: readonly PendingEntry[], integrate: Integrator): Promise<{ outcomes: SequenceOutcome[]; tree: TreeState }>;
+  /** Store a checkpoint; ignored if one of that size exists already. */
+  putCheckpoint(vault: string, cp: { size: bigint; root: Uint8Array; note: string }): Promise<void>;
+}
+
+/** What readers (HTTP, proofs, CLI) need. */
+export interface LogReader {
+  tree(vault: string): Promise<TreeState>;
+  latestCheckpoint(vault: string): Promise<CheckpointRow | null>;
+  checkpoints(vault: string): Promise<CheckpointRow[]>;
+  /** Tiles as stored (the widest version); missing tiles are absent from the map. */
+  readTiles(vault: string, ids: readonly { level: number; index: bigint }[]): Promise<Map<string, Uint8Array>>;
+  entries(vault: string, from: bigint, to: bigint): Promise<EntryRow[]>;
+  entryByLeafHash(vault: string, leafHash: Uint8Array): Promise<EntryRow | null>;
+  keys(vault: string): Promise<KeyRow[]>;
+  key(vault: string, keyId: string): Promise<KeyRow | null>;
+}
+
+/** Vaults, organisations and held keys. */
+export interface AdminStore {
+  createVault(v: VaultRow): Promise<void>;
+  vault(name: string): Promise<VaultRow | null>;
+  vaults(): Promise<VaultRow[]>;
+  createOrg(o: OrgRow): Promise<void>;
+  org(id: string): Promise<OrgRow | null>;
+  putHeldKey(k: HeldKeyRow): Promise<void>;
+  heldKeys(org: string): Promise<HeldKeyRow[]>;
+  getSetting(key: string): Promise<string | null>;
+  putSetting(key: string, value: string): Promise<void>;
+}
+
+/** One database behind all three interfaces. */
+export interface Store extends LedgerStore, LogReader, AdminStore {
+  readonly engine: string;
+  close(): Promise<void>;
+}
+
+/** Map key of a tile in {@link LogReader.readTiles} results. */
+export function tileKey(level: number, index: bigint): string {
+  return `${level}/${index}`;
+}
