@@ -1,7 +1,8 @@
 /**
- * Prints the plain closing line `N passed, N failed` (plus skipped) after
- * vitest's own summary, so any CI reader can count the run.
+ * Prints the plain closing line `N passed, N failed, N skipped` as the very
+ * last line, after vitest's own summary, so any CI reader can count the run.
  */
+import { writeSync } from "node:fs";
 import type { Reporter, TestModule } from "vitest/node";
 
 export default class SummaryReporter implements Reporter {
@@ -18,6 +19,8 @@ export default class SummaryReporter implements Reporter {
       }
       if (m.state() === "failed" && [...m.children.allTests()].length === 0) failed++;
     }
-    process.stdout.write(`\n${passed} passed, ${failed} failed, ${skipped} skipped\n`);
+    // Written at exit so that it is the last line, after vitest's own summary.
+    const line = `\n${passed} passed, ${failed} failed, ${skipped} skipped\n`;
+    process.once("exit", () => writeSync(1, line));
   }
 }

@@ -1,0 +1,58 @@
+/** Test helpers: a fresh data directory with an initialised ledger. */
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { buildRecord, toBase64 } from "@sealtrail/core";
+import { openContext, type Context } from "../../src/main.js";
+import { initialize, operatorKey } from "../../src/ledger/bootstrap.js";
+import type { RecordSubmission } from "../../src/ledger/submission.js";
+
+/** A temp directory removed by `cleanup`. */
+export function tempDir(prefix = "sealtrail-test-"): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** An initialised data directory with its context and the operator's key. */
+export interface TempLog {
+  dir: string;
+  ctx: Context;
+  org: string;
+  seed: Uint8Array;
+  vkey: string;
+  /** A signed submission of a payload by the operator. */
+  submission(payload: Record<string, unknown>, extra?: { type?: string; subjects?: string[]; supersedes?: string }): RecordSubmission;
+  close(): Promise<void>;
+}
+
+export async function tempLog(opts: { checkpointIntervalMs?: number } = {}): Promise<TempLog> {
+  const { dir, cleanup } = tempDir();
+  const ctx = openContext({ data: dir, checkpointIntervalMs: opts.checkpointIntervalMs ?? 1000 });
+  await initialize(ctx.store, ctx.ledger);
+  const { org, seed } = await operatorKey(ctx.store);
+  const vkey = await ctx.ledger.verifierKey("default");
+  return {
+    dir,
+    ctx,
+    org,
+    seed,
+    vkey,
+    submission(payload, extra = {}) {
+      const rec = buildRecord({
+        vault: "default",
+        type: extra.type ?? "sms.risk",
+        author: org,
+        seed,
+        mode: "custodial",
+        payload,
+        ...(extra.subjects ? { subjects: extra.subjects } : {}),
+        ...(extra.supersedes ? { supersedes: extra.supersedes } : {}),
+      });
+      return { entry: rec.signed, payload, salt: toBase64(rec.salt!) };
+    },
+    async close() {
+      await ctx.close();
+      cleanup();
+    },
+  };
+}
