@@ -1,1 +1,6 @@
-export {};
+/**
+ * C2SP signed notes, note keys and tlog checkpoints.
+ */
+export * from "./vkey.js";
+export * from "./note.js";
+export * from "./checkpoint.js";

@@ -1,1 +1,4 @@
-export {};
+/**
+ * C2SP tlog-proof: offline proofs of inclusion.
+ */
+export * from "./tlog-proof.js";
