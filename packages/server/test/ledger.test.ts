@@ -88,10 +88,10 @@ describe("ledger", () => {
         expect(verifyTlogProof(proof, row!.entry, log.vkey).index).toBe(index);
         // Flip one byte of the entry, then of the proof text: both must fail.
         const entry = row!.entry.slice();
-        entry[pick % entry.length] ^= 0x01;
+        entry[pick % entry.length]! ^= 0x01;
         expect(() => verifyTlogProof(proof, entry, log.vkey)).toThrow(SealTrailError);
         const bytes = new TextEncoder().encode(proof);
-        bytes[pick % bytes.length] ^= 0x01;
+        bytes[pick % bytes.length]! ^= 0x01;
         expect(() => verifyTlogProof(bytes, row!.entry, log.vkey)).toThrow(SealTrailError);
       }),
       { numRuns: 15 },
@@ -123,7 +123,7 @@ describe("ledger", () => {
     it("a bad signature", async () => {
       const s = log.submission({ a: 1 });
       const sig = Uint8Array.from(atob((s.entry as { sig: string }).sig), (c) => c.charCodeAt(0));
-      sig[0] ^= 1;
+      sig[0]! ^= 1;
       const forged = { ...s, entry: { ...(s.entry as object), sig: toBase64(sig) } };
       await sizeUnchanged(log.ctx.ledger.append("default", [forged]), "bad_signature");
     });

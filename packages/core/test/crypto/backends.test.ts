@@ -36,7 +36,7 @@ describe.each(BACKENDS)("crypto backend $name", (b) => {
       expect(toHex(b.ed25519Sign(fromHex(v.seed), fromHex(v.msg)))).toBe(v.sig);
       expect(b.ed25519Verify(fromHex(v.pub), fromHex(v.msg), fromHex(v.sig))).toBe(true);
       const bad = fromHex(v.sig);
-      bad[10] ^= 1;
+      bad[10]! ^= 1;
       expect(b.ed25519Verify(fromHex(v.pub), fromHex(v.msg), bad)).toBe(false);
     }
   });

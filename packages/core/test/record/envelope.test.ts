@@ -81,7 +81,7 @@ describe("record envelopes", () => {
     fc.assert(
       fc.property(fc.nat(rec.entry.length - 1), fc.integer({ min: 1, max: 255 }), (i, mask) => {
         const e = rec.entry.slice();
-        e[i] ^= mask;
+        e[i]! ^= mask;
         let ok = false;
         try {
           ok = verifyEnvelopeSignature(parseEntry(e), pub);

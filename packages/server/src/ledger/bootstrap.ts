@@ -11,7 +11,6 @@ import {
   isName,
   keyIdOf,
   randomBytes,
-  toBase64,
   toHex,
 } from "@sealtrail/core";
 import type { Store } from "../store/types.js";

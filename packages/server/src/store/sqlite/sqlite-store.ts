@@ -15,7 +15,6 @@ import {
   type HeldKeyRow,
   type Integrator,
   type KeyRow,
-  type OrgRow,
   type PendingEntry,
   type SequenceOutcome,
   type Store,
