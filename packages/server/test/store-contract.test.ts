@@ -1,0 +1,192 @@
+/**
+ * The store contract: every engine must pass this suite unchanged
+ * (`for (const db of DATABASES)`, as Kysely's tests do). PostgreSQL joins the
+ * list when its engine lands.
+ */
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { join } from "node:path";
+import {
+  SealTrailError,
+  emptyRoot,
+  generateEd25519KeyPair,
+  hashLeaf,
+  integrate,
+  keyIdOf,
+  MemoryTree,
+  toHex,
+  utf8,
+} from "@sealtrail/core";
+import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import type { PendingEntry, Store } from "../src/store/types.js";
+import { tempDir } from "./helpers/temp-log.js";
+
+interface Database {
+  readonly name: string;
+  open(): Promise<{ store: Store; cleanup: () => void }>;
+}
+
+const DATABASES: Database[] = [
+  {
+    name: "sqlite",
+    async open() {
+      const t = tempDir();
+      return { store: openSqliteStore({ path: join(t.dir, "contract.db") }), cleanup: t.cleanup };
+    },
+  },
+];
+
+const V = "vault-a";
+const alice = generateEd25519KeyPair();
+const ALICE_KEY = keyIdOf(alice.publicKey);
+
+let n = 0;
+function entry(over: Partial<PendingEntry> = {}): PendingEntry {
+  const bytes = utf8(`entry ${n++} ${Math.random()}`);
+  return {
+    entry: bytes,
+    leafHash: hashLeaf(bytes),
+    type: "sms.risk",
+    author: "alice",
+    keyId: ALICE_KEY,
+    claimedTime: new Date().toISOString(),
+    subjects: [],
+    supersedes: null,
+    payload: '{"a":1}',
+    salt: new Uint8Array(32).fill(7),
+    keyChange: null,
+    ...over,
+  };
+}
+const registerAlice = () =>
+  entry({ type: "sealtrail.key", payload: null, salt: null, keyChange: { action: "register", keyId: ALICE_KEY, publicKey: alice.publicKey } });
+
+for (const db of DATABASES) {
+  describe(`store contract: ${db.name}`, () => {
+    let store: Store;
+    let cleanup: () => void;
+    beforeEach(async () => {
+      ({ store, cleanup } = await db.open());
+      await store.createVault({ name: V, origin: `example.com/${V}`, logSeed: new Uint8Array(32).fill(1), createdAt: new Date().toISOString() });
+    });
+    afterEach(async () => {
+      await store.close();
+      cleanup();
+    });
+
+    it("creates vaults, organisations, held keys and settings, refusing duplicates", async () => {
+      expect((await store.vault(V))?.origin).toBe(`example.com/${V}`);
+      expect(await store.vault("nope")).toBeNull();
+      await expect(store.createVault({ name: V, origin: "x", logSeed: new Uint8Array(32), createdAt: "" })).rejects.toMatchObject({ code: "conflict" });
+      await expect(store.createVault({ name: "b", origin: `example.com/${V}`, logSeed: new Uint8Array(32), createdAt: "" })).rejects.toMatchObject({ code: "conflict" });
+      expect((await store.vaults()).map((v) => v.name)).toEqual([V]);
+      await store.createOrg({ id: "alice", name: "Alice Ltd", createdAt: "t" });
+      await expect(store.createOrg({ id: "alice", name: "again", createdAt: "t" })).rejects.toBeInstanceOf(SealTrailError);
+      expect((await store.org("alice"))?.name).toBe("Alice Ltd");
+      await store.putHeldKey({ org: "alice", keyId: ALICE_KEY, seed: alice.seed });
+      expect(toHex((await store.heldKeys("alice"))[0]!.seed)).toBe(toHex(alice.seed));
+      expect(await store.getSetting("k")).toBeNull();
+      await store.putSetting("k", "v1");
+      await store.putSetting("k", "v2");
+      expect(await store.getSetting("k")).toBe("v2");
+    });
+
+    it("starts empty and reports an unknown vault as not_found", async () => {
+      const t = await store.tree(V);
+      expect(t.size).toBe(0n);
+      expect(toHex(t.root)).toBe(toHex(emptyRoot()));
+      await expect(store.tree("nope")).rejects.toMatchObject({ code: "not_found" });
+      expect(await store.latestCheckpoint(V)).toBeNull();
+    });
+
+    it("sequences contiguous indices, integrates tiles, and stores entries with payloads", async () => {
+      const ref = new MemoryTree();
+      const reg = registerAlice();
+      expect((await store.sequence(V, [reg], integrate)).outcomes).toEqual([{ ok: true, index: 0n }]);
+      ref.append(reg.leafHash);
+      let expected = 1n;
+      for (const size of [1, 255, 3, 300]) {
+        const batch = Array.from({ length: size }, () => entry());
+        const { outcomes, tree } = await store.sequence(V, batch, integrate);
+        expect(outcomes.map((o) => (o.ok ? o.index : -1n))).toEqual(batch.map((_, i) => expected + BigInt(i)));
+        batch.forEach((e) => ref.append(e.leafHash));
+        expected += BigInt(size);
+        expect(tree.size).toBe(expected);
+        expect(toHex(tree.root)).toBe(toHex(ref.root()));
+      }
+      const stored = await store.tree(V);
+      expect(toHex(stored.root)).toBe(toHex(ref.root()));
+      const rows = await store.entries(V, 250n, 260n);
+      expect(rows.map((r) => r.index)).toEqual(Array.from({ length: 10 }, (_, i) => 250n + BigInt(i)));
+      expect(rows[0]!.payload).toBe('{"a":1}');
+      expect(toHex(rows[0]!.salt!)).toBe("07".repeat(32));
+      expect(toHex(rows[0]!.leafHash)).toBe(toHex(hashLeaf(rows[0]!.entry)));
+      const byLeaf = await store.entryByLeafHash(V, rows[3]!.leafHash);
+      expect(byLeaf?.index).toBe(253n);
+      const tiles = await store.readTiles(V, [{ level: 0, index: 0n }, { level: 0, index: 2n }, { level: 1, index: 0n }, { level: 0, index: 9n }]);
+      expect(tiles.get("0/0")?.length).toBe(256 * 32);
+      expect(tiles.get("0/2")?.length).toBe((560 - 512) * 32);
+      expect(tiles.get("1/0")?.length).toBe(2 * 32);
+      expect(tiles.has("0/9")).toBe(false);
+    });
+
+    it("refuses entries by unknown, foreign or revoked keys, and bad supersedes links, without a gap", async () => {
+      await store.sequence(V, [registerAlice()], integrate);
+      const bob = generateEd25519KeyPair();
+      const bobKey = keyIdOf(bob.publicKey);
+      const good = entry();
+      const { outcomes } = await store.sequence(
+        V,
+        [
+          entry({ keyId: bobKey }),
+          entry({ author: "mallory" }),
+          good,
+          entry({ supersedes: new Uint8Array(32) }),
+          entry({ type: "sms.incident", supersedes: good.leafHash }),
+          entry({ supersedes: good.leafHash }),
+          registerAlice(),
+        ],
+        integrate,
+      );
+      expect(outcomes.map((o) => (o.ok ? `ok ${o.index}` : o.code))).toEqual([
+        "unknown_key",
+        "unknown_key",
+        "ok 1",
+        "not_found",
+        "conflict",
+        "ok 2",
+        "conflict",
+      ]);
+      // Revocation takes effect at its index: later entries by that key are refused.
+      const revoke = entry({ type: "sealtrail.key", payload: null, salt: null, keyChange: { action: "revoke", keyId: ALICE_KEY, publicKey: alice.publicKey } });
+      const r = await store.sequence(V, [revoke, entry()], integrate);
+      expect(r.outcomes.map((o) => (o.ok ? `ok ${o.index}` : o.code))).toEqual(["ok 3", "unknown_key"]);
+      const k = await store.key(V, ALICE_KEY);
+      expect(k).toMatchObject({ org: "alice", registeredIndex: 0n, revokedIndex: 3n });
+      expect((await store.keys(V)).length).toBe(1);
+      expect((await store.tree(V)).size).toBe(4n);
+    });
+
+    it("rolls a whole batch back when integration fails", async () => {
+      await store.sequence(V, [registerAlice()], integrate);
+      const before = await store.tree(V);
+      await expect(
+        store.sequence(V, [entry(), entry()], () => {
+          throw new SealTrailError("internal", "boom");
+        }),
+      ).rejects.toThrow("boom");
+      expect((await store.tree(V)).size).toBe(before.size);
+      expect(await store.entries(V, 0n, 10n)).toHaveLength(1);
+    });
+
+    it("keeps checkpoints once per size, in order", async () => {
+      await store.putCheckpoint(V, { size: 1n, root: new Uint8Array(32).fill(1), note: "one" });
+      await store.putCheckpoint(V, { size: 3n, root: new Uint8Array(32).fill(3), note: "three" });
+      await store.putCheckpoint(V, { size: 1n, root: new Uint8Array(32).fill(9), note: "again" });
+      expect((await store.checkpoints(V)).map((c) => [c.size, c.note])).toEqual([
+        [1n, "one"],
+        [3n, "three"],
+      ]);
+      expect((await store.latestCheckpoint(V))?.note).toBe("three");
+    });
+  });
+}
