@@ -59,9 +59,11 @@ describe("sealtrail CLI", () => {
   it("appends a single object from a file", async () => {
     const f = join(tmp.dir, "incident.json");
     writeFileSync(f, JSON.stringify({ title: "Seal broken at gate 4" }));
-    const r = await cli(["append", "--data", data, "--vault", "default", "--type", "sms.incident", "--subject", "CONT-1", f]);
+    const r = await cli(["append", "--data", data, "--vault", "default", "--type", "sms.incident", "--subject", "CONT-1", "--subject", "SITE-9", f]);
     expect(r.code).toBe(0);
-    expect(JSON.parse(r.out)).toHaveLength(1);
+    const [res] = JSON.parse(r.out) as [{ index: number }];
+    const entry = await cli(["entry", "--data", data, "--vault", "default", "--index", String(res.index)]);
+    expect(JSON.parse(new TextDecoder().decode(entry.bytes)).env.subjects).toEqual(["CONT-1", "SITE-9"]);
   });
 
   it("prints a consistency proof that verifies between two checkpoints", async () => {
@@ -102,7 +104,7 @@ describe("sealtrail CLI", () => {
 
   it("end to end through the real binary: proof and entry verify offline with only the vault key", () => {
     const run = (args: string[], input?: string) =>
-      spawnSync(process.execPath, [BIN, ...args], { input, encoding: "buffer", cwd: tmp.dir, timeout: 60_000 });
+      spawnSync(process.execPath, [BIN, ...args], { input, cwd: tmp.dir, timeout: 60_000 });
     const app = run(["append", "--data", data, "--vault", "default", "--type", "custody.handoff", "-"], JSON.stringify({ from: "acme", to: "carrier" }));
     expect(app.status).toBe(0);
     const [{ index }] = JSON.parse(app.stdout.toString()) as [{ index: number }];

@@ -137,7 +137,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .requiredOption("--type <type>", "record type, a dotted name such as sms.risk")
     .option("--key <file>", "file holding the author's base64 Ed25519 seed (default: the operator's key)")
     .option("--author <org>", "author organisation of --key")
-    .option("--subject <id...>", "subject ids of the records")
+    .option("--subject <id>", "subject id of the records (repeat for several)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--supersedes <leafhash>", "leaf hash (hex) of the record this one replaces")
     .argument("<file>", "JSON file, or - for stdin")
     .action(
