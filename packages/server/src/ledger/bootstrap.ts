@@ -77,16 +77,28 @@ export async function initialize(
       origin: v?.origin ?? "",
     };
   }
+  // Every step skips itself when already done, and the operator setting is
+  // written last: a first start killed at any point resumes on the next one.
   const operator = opts.operator ?? "operator";
   if (!isName(operator)) throw new SealTrailError("invalid", `organisation id "${operator}" is not a valid name`);
-  const instance = toHex(randomBytes(4));
-  await store.putSetting(SETTING_INSTANCE, instance);
-  await store.createOrg({ id: operator, name: opts.operatorName ?? "Operator", createdAt: new Date().toISOString() });
-  const { seed, publicKey } = generateEd25519KeyPair();
-  const keyId = keyIdOf(publicKey);
-  await store.putHeldKey({ org: operator, keyId, seed });
-  const { origin } = await createVault(store, vaultName, opts.origin);
-  await registerHeldKey(ledger, vaultName, operator, seed);
+  let instance = await store.getSetting(SETTING_INSTANCE);
+  if (instance === null) {
+    instance = toHex(randomBytes(4));
+    await store.putSetting(SETTING_INSTANCE, instance);
+  }
+  if ((await store.org(operator)) === null) {
+    await store.createOrg({ id: operator, name: opts.operatorName ?? "Operator", createdAt: new Date().toISOString() });
+  }
+  let held = (await store.heldKeys(operator))[0];
+  if (held === undefined) {
+    const { seed, publicKey } = generateEd25519KeyPair();
+    held = { org: operator, keyId: keyIdOf(publicKey), seed };
+    await store.putHeldKey(held);
+  }
+  const keyId = held.keyId;
+  const existingVault = await store.vault(vaultName);
+  const origin = existingVault?.origin ?? (await createVault(store, vaultName, opts.origin)).origin;
+  if ((await store.key(vaultName, keyId)) === null) await registerHeldKey(ledger, vaultName, operator, held.seed);
   await ledger.publish(vaultName);
   await store.putSetting(SETTING_OPERATOR, operator);
   return { created: true, instance, operator, keyId, vault: vaultName, origin };

@@ -1,0 +1,328 @@
+/**
+ * Crash safety (docs/DESIGN.md, "Storage": "A crash at any moment loses no
+ * acknowledged record and never leaves a checkpoint that the stored tree does
+ * not match"). A real child process (fixtures/crash-writer.mjs, built code)
+ * appends concurrent batches and publishes checkpoints; it is killed with
+ * SIGKILL at a random moment, many times over the SAME data directory, and
+ * after every kill the store is reopened here and checked against everything
+ * the child printed as acknowledged.
+ *
+ * SIGKILL ends the process, not the machine: what the kernel had accepted
+ * still reaches the disk, so this tests the transaction boundaries (commit
+ * before acknowledging, checkpoints over committed trees only), not fsync.
+ *
+ * Needs `npm run build` (the child runs packages/*\/dist).
+ */
+import { spawn } from "node:child_process";
+import { existsSync, mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import {
+  MemoryTree,
+  bytesEqual,
+  ed25519PublicKey,
+  formatVerifierKey,
+  hashLeaf,
+  nodeHashFromTile,
+  openCheckpoint,
+  parseEntry,
+  payloadCommitment,
+  rootPlan,
+  tileForNode,
+  tileWidth,
+  toBase64,
+  toHex,
+  TILE_HEIGHT,
+  TILE_WIDTH,
+} from "@sealtrail/core";
+import { auditVault } from "../src/ledger/audit.js";
+import { createVerifierPool, type VerifierPool } from "../src/ledger/verifier-pool.js";
+import { DB_FILE } from "../src/main.js";
+import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
+import { tileKey, type Store } from "../src/store/types.js";
+
+const WRITER = join(import.meta.dirname, "fixtures", "crash-writer.mjs");
+const BUILT = join(import.meta.dirname, "..", "dist", "index.js");
+const VAULT = "default";
+const CYCLES = 24;
+const MIN_DELAY_MS = 30;
+const MAX_DELAY_MS = 400;
+// A child that prints no ack by then is stuck: kill it and fail the cycle.
+const STUCK_MS = 20_000;
+// The audit re-verifies every signature (linear in the log): run it on every
+// AUDIT_EVERY-th cycle and the last; the checks of checkStore run on all.
+const AUDIT_EVERY = 4;
+
+// mulberry32, seeded: the kill delays and the children's batch sizes are the
+// same on every run (the moment of the kill still varies with timing).
+function prng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+interface Run {
+  /** Complete stdout lines (a line cut by the kill is dropped: it was never fully printed). */
+  readonly lines: string[];
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stderr: string;
+  readonly killedAfterAck: boolean;
+}
+
+/** Start the writer, SIGKILL it `delayMs` after its first ack, collect its output. */
+function runWriter(dir: string, seed: number, delayMs: number): Promise<Run> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [WRITER, dir, String(seed)], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    let err = "";
+    let kill: NodeJS.Timeout | undefined;
+    const stuck = setTimeout(() => child.kill("SIGKILL"), STUCK_MS);
+    child.stdout.setEncoding("utf8");
+    child.stderr.setEncoding("utf8");
+    child.stdout.on("data", (d: string) => {
+      out += d;
+      if (kill === undefined && /^ack /m.test(out)) kill = setTimeout(() => child.kill("SIGKILL"), delayMs);
+    });
+    child.stderr.on("data", (d: string) => (err += d));
+    child.on("error", reject);
+    // "close": the process is gone and its stdout is drained.
+    child.on("close", (code, signal) => {
+      clearTimeout(stuck);
+      clearTimeout(kill);
+      const complete = out.slice(0, out.lastIndexOf("\n") + 1);
+      resolve({ lines: complete.split("\n").filter((l) => l !== ""), code, signal, stderr: err, killedAfterAck: kill !== undefined });
+    });
+  });
+}
+
+/**
+ * Every invariant a crash must not break, as a list of problems (empty when
+ * the store is sound).
+ */
+async function checkStore(
+  store: Store,
+  acked: ReadonlyMap<bigint, string>,
+  printed: ReadonlyMap<bigint, string>,
+  opts: { verifier: VerifierPool; audit: boolean; checkedPayloads: bigint },
+): Promise<{ problems: string[]; size: bigint }> {
+  const problems: string[] = [];
+  const vault = await store.vault(VAULT);
+  if (vault === null) return { problems: ["the vault is missing"], size: 0n };
+  const vkey = formatVerifierKey(vault.origin, ed25519PublicKey(vault.logSeed));
+  const tree = await store.tree(VAULT);
+
+  // Entries: indices contiguous from 0, exactly tree.size of them, each leaf
+  // hash that of its bytes, each new payload matching its commitment (older
+  // ones were checked after an earlier kill, and the audit rechecks all).
+  const rows = await store.entries(VAULT, 0n, tree.size + 1_000_000n);
+  if (BigInt(rows.length) !== tree.size) problems.push(`tree size ${tree.size} but ${rows.length} entries stored`);
+  const mt = new MemoryTree();
+  for (const [i, r] of rows.entries()) {
+    if (r.index !== BigInt(i)) {
+      problems.push(`entry at position ${i} has index ${r.index}: indices are not contiguous`);
+      break;
+    }
+    if (!bytesEqual(r.leafHash, hashLeaf(r.entry))) problems.push(`entry ${i}: stored leaf hash is not the hash of its bytes`);
+    const commitment = r.index >= opts.checkedPayloads ? parseEntry(r.entry).env.payload : undefined;
+    if (commitment !== undefined) {
+      if (r.payload === null || r.salt === null) problems.push(`entry ${i}: payload or salt missing`);
+      else if (payloadCommitment(JSON.parse(r.payload), r.salt) !== commitment) problems.push(`entry ${i}: payload does not match its commitment`);
+    }
+    mt.append(r.leafHash);
+  }
+  if (!bytesEqual(mt.root(), tree.root)) problems.push(`stored root of size ${tree.size} is not the root recomputed from the entries`);
+
+  // Tiles: exactly the tiles of a tree of tree.size leaves (none wider, none
+  // missing), with the hashes the entries give; and the root read through
+  // them (as proofs are served) is the stored root.
+  for (let level = 0; tree.size >> BigInt(TILE_HEIGHT * level) > 0n; level++) {
+    const nodes = tree.size >> BigInt(TILE_HEIGHT * level);
+    const count = (nodes + BigInt(TILE_WIDTH) - 1n) / BigInt(TILE_WIDTH);
+    const ids = Array.from({ length: Number(count) }, (_, k) => ({ level, index: BigInt(k) }));
+    const got = await store.readTiles(VAULT, ids);
+    for (const id of ids) {
+      const hashes = got.get(tileKey(id.level, id.index));
+      const width = tileWidth(level, id.index, tree.size);
+      if (hashes === undefined) {
+        problems.push(`tile ${level}/${id.index} is missing`);
+        continue;
+      }
+      if (hashes.length !== width * 32) {
+        problems.push(`tile ${level}/${id.index} holds ${hashes.length / 32} hashes, the tree of ${tree.size} has ${width}`);
+        continue;
+      }
+      for (let j = 0; j < width; j++) {
+        const want = mt.nodeHash({ level: level * TILE_HEIGHT, index: id.index * BigInt(TILE_WIDTH) + BigInt(j) });
+        if (!bytesEqual(hashes.subarray(j * 32, j * 32 + 32), want)) {
+          problems.push(`tile ${level}/${id.index} hash ${j} does not match the entries`);
+          break;
+        }
+      }
+    }
+  }
+  const plan = rootPlan(tree.size);
+  const tiles = await store.readTiles(VAULT, plan.nodes.map((n) => tileForNode(n)));
+  const [viaTiles] = plan.assemble(
+    plan.nodes.map((n) => {
+      const t = tileForNode(n);
+      return nodeHashFromTile(tiles.get(tileKey(t.level, t.index)) ?? new Uint8Array(0), n);
+    }),
+  );
+  if (viaTiles === undefined || !bytesEqual(viaTiles, tree.root)) problems.push("root read through the tiles is not the stored root");
+
+  // Acknowledged records: every one is stored at its index with its leaf hash.
+  let lost = 0;
+  for (const [index, leafHex] of acked) {
+    const r = rows[Number(index)];
+    if (r === undefined || toHex(r.leafHash) !== leafHex) {
+      if (lost++ < 5) problems.push(`acknowledged record ${index} (${leafHex.slice(0, 16)}...) is ${r === undefined ? "lost" : "replaced"}`);
+    }
+  }
+  if (lost > 5) problems.push(`... ${lost} acknowledged records lost or replaced in all`);
+
+  // Checkpoints: each opens with the vault's key, matches its row, lies
+  // within the stored tree, and commits to the root of its first `size`
+  // entries. Every checkpoint the child saw published is stored.
+  const cps = await store.checkpoints(VAULT);
+  const stored = new Map<bigint, string>();
+  for (const cp of cps) {
+    stored.set(cp.size, toBase64(cp.root));
+    try {
+      const opened = openCheckpoint(cp.note, vkey);
+      if (opened.size !== cp.size || !bytesEqual(opened.root, cp.root)) problems.push(`checkpoint ${cp.size}: note and row differ`);
+    } catch (e) {
+      problems.push(`checkpoint ${cp.size}: does not open with the vault key: ${(e as Error).message}`);
+    }
+    if (cp.size > tree.size) problems.push(`checkpoint ${cp.size} is beyond the stored tree of ${tree.size}`);
+    else if (!bytesEqual(mt.root(cp.size), cp.root)) problems.push(`checkpoint ${cp.size}: the stored entries contradict its root`);
+  }
+  for (const [size, root] of printed) {
+    const s = stored.get(size);
+    if (s === undefined) problems.push(`published checkpoint ${size} is not stored`);
+    else if (s !== root) problems.push(`published checkpoint ${size} is stored with another root`);
+  }
+
+  // The audit (src/ledger/audit.ts), an independent second opinion that also
+  // checks every signature and the key registry.
+  if (opts.audit) {
+    const report = await auditVault(store, VAULT, { verifier: opts.verifier });
+    for (const p of report.problems) problems.push(`audit: ${p.kind}: ${p.message}`);
+    if (report.entries !== rows.length) problems.push(`audit read ${report.entries} entries, not ${rows.length}`);
+  }
+  return { problems, size: tree.size };
+}
+
+describe("crash safety: SIGKILL during appends", () => {
+  let dir = "";
+  let verifier: VerifierPool | undefined;
+
+  beforeAll(() => {
+    if (!existsSync(BUILT)) throw new Error("the crash test runs the built server: run `npm run build` first");
+    dir = mkdtempSync(join(tmpdir(), "sealtrail-crash-"));
+    verifier = createVerifierPool();
+  });
+  afterAll(async () => {
+    await verifier?.close();
+    if (dir !== "") rmSync(dir, { recursive: true, force: true });
+  });
+
+  it(`loses no acknowledged record and publishes no contradicted checkpoint over ${CYCLES} kills`, async () => {
+    const random = prng(28000);
+    const acked = new Map<bigint, string>();
+    const printed = new Map<bigint, string>();
+    let lastSize = 0n;
+    for (let cycle = 0; cycle < CYCLES; cycle++) {
+      const delay = MIN_DELAY_MS + Math.floor(random() * (MAX_DELAY_MS - MIN_DELAY_MS + 1));
+      const run = await runWriter(dir, 1 + Math.floor(random() * 2 ** 31), delay);
+      const where = `cycle ${cycle} (kill ${delay} ms after the first ack)`;
+      expect(run.signal, `${where}: the writer ended by itself: ${run.stderr}`).toBe("SIGKILL");
+      expect(run.killedAfterAck, `${where}: the writer acknowledged nothing in ${STUCK_MS} ms: ${run.stderr}`).toBe(true);
+
+      let acks = 0;
+      for (const line of run.lines) {
+        const [kind, a, b] = line.split(" ");
+        if (kind === "ack") {
+          const index = BigInt(a!);
+          expect(acked.has(index), `${where}: index ${index} acknowledged twice`).toBe(false);
+          acked.set(index, b!);
+          acks++;
+        } else if (kind === "cp") {
+          const size = BigInt(a!);
+          expect(printed.get(size) ?? b, `${where}: checkpoint ${size} published with two roots`).toBe(b);
+          printed.set(size, b!);
+        }
+      }
+      expect(acks, where).toBeGreaterThan(0);
+
+      const store = openSqliteStore({ path: join(dir, DB_FILE) });
+      try {
+        const r = await checkStore(store, acked, printed, {
+          verifier: verifier!,
+          audit: cycle % AUDIT_EVERY === AUDIT_EVERY - 1 || cycle === CYCLES - 1,
+          checkedPayloads: lastSize,
+        });
+        expect(r.problems, where).toEqual([]);
+        expect(r.size, `${where}: the tree shrank`).toBeGreaterThanOrEqual(lastSize);
+        lastSize = r.size;
+      } finally {
+        await store.close();
+      }
+    }
+    // The run is only meaningful if the kills landed amid real work (kept
+    // loose: a loaded machine commits fewer batches before each kill).
+    expect(acked.size).toBeGreaterThan(CYCLES * 10);
+    expect(printed.size).toBeGreaterThanOrEqual(CYCLES / 2);
+  });
+
+  // A first start killed anywhere inside initialize() must leave a data
+  // directory that the next start completes (bootstrap steps are resumable).
+  it("a data directory killed during its first start is initialised by the next one", async () => {
+    const { openContext } = await import("../src/main.js");
+    const { initialize } = await import("../src/ledger/bootstrap.js");
+    let killedMidway = 0;
+    for (let delay = 0; delay <= 60; delay += 4) {
+      const d = mkdtempSync(join(tmpdir(), "sealtrail-init-crash-"));
+      try {
+        const stdout = await new Promise<string>((resolve, reject) => {
+          const child = spawn(process.execPath, [WRITER, d, "1"], { stdio: ["ignore", "pipe", "ignore"] });
+          let out = "";
+          child.stdout.setEncoding("utf8");
+          child.stdout.on("data", (x: string) => (out += x));
+          const poll = setInterval(() => {
+            if (existsSync(join(d, DB_FILE))) {
+              clearInterval(poll);
+              setTimeout(() => child.kill("SIGKILL"), delay);
+            }
+          }, 1);
+          child.on("error", reject);
+          child.on("close", () => {
+            clearInterval(poll);
+            resolve(out);
+          });
+        });
+        if (!/^ack /m.test(stdout)) killedMidway++;
+        const ctx = openContext({ data: d });
+        try {
+          const r = await initialize(ctx.store, ctx.ledger);
+          expect(r.operator).toBe("operator");
+          expect((await ctx.store.key(VAULT, r.keyId))?.org).toBe("operator");
+          expect((await ctx.store.latestCheckpoint(VAULT))?.size).toBeGreaterThanOrEqual(1n);
+          expect((await auditVault(ctx.store, VAULT)).problems).toEqual([]);
+        } finally {
+          await ctx.close();
+        }
+      } finally {
+        rmSync(d, { recursive: true, force: true });
+      }
+    }
+    // At least some kills must have landed before the first append finished.
+    expect(killedMidway).toBeGreaterThan(0);
+  });
+});
