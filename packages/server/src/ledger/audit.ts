@@ -133,6 +133,8 @@ export interface AuditOptions {
 const MAX_LISTED = 100;
 const DEFAULT_PAGE = 10_000;
 const TILE_BATCH = 512;
+// Largest signed 64-bit index: the end of every index range read.
+const MAX_INDEX = (1n << 63n) - 1n;
 const TILE_BYTES = TILE_WIDTH * HASH_SIZE;
 
 /**
@@ -156,14 +158,14 @@ export async function auditVault(store: Store, vault: string, opts: AuditOptions
   const signed = cps.filter((c): c is CheckedCheckpoint & { size: bigint; root: Uint8Array } => c.size !== null);
   const coverEnd = signed.reduce((m, c) => (c.size > m ? c.size : m), tree.size);
 
-  const ref = await readReference(store, vault, coverEnd);
+  const ref = await readReference(store, vault);
   const trusted = trustedPrefix(ref, signed, problems);
 
   const verifier = opts.verifier ?? createVerifierPool();
   try {
     const scan = await scanEntries(store, vault, {
       pageSize,
-      total: Number(coverEnd),
+      end: coverEnd,
       captures: [...signed.map((c) => c.size), tree.size],
       ref,
       verifier,
@@ -171,8 +173,9 @@ export async function auditVault(store: Store, vault: string, opts: AuditOptions
       ...(opts.onProgress !== undefined ? { onProgress: opts.onProgress } : {}),
     });
     const lastCheckpoint = signed.reduce((m, c) => (c.size > m ? c.size : m), 0n);
-    classifyEntries(ref.leaves, trusted, ref.leaves.length >= Number(coverEnd), scan, Number(lastCheckpoint), problems);
-    if (scan.rows.length < coverEnd && trusted < Number(coverEnd)) {
+    const fullyTrusted = trusted >= Number(coverEnd);
+    classifyEntries(ref.leaves, trusted, fullyTrusted, scan, Number(lastCheckpoint), problems);
+    if (scan.lastIndex + 1n < coverEnd && !fullyTrusted) {
       problems.add("missing", `the store holds ${scan.rows.length} entries (last index ${scan.lastIndex}), but the tree and checkpoints cover ${coverEnd}`, {
         index: scan.lastIndex + 1n,
       });
@@ -217,7 +220,10 @@ class Problems {
     for (const kind of AUDIT_PROBLEM_KINDS) {
       const n = this.#counts.get(kind) ?? 0;
       if (n > MAX_LISTED) {
-        const at = list.findLastIndex((p) => p.kind === kind) + 1;
+        let at = 0;
+        list.forEach((p, i) => {
+          if (p.kind === kind) at = i + 1;
+        });
         list.splice(at, 0, { kind, message: `${n - MAX_LISTED} more ${kind} problems not listed` });
       }
     }
@@ -248,6 +254,11 @@ class HashList {
     }
     this.#buf.set(h, this.length * HASH_SIZE);
     this.length++;
+  }
+
+  /** Hashes [i, j) as one view. */
+  range(i: number, j: number): Uint8Array {
+    return this.#buf.subarray(i * HASH_SIZE, j * HASH_SIZE);
   }
 
   at(i: number): Uint8Array {
@@ -369,32 +380,43 @@ async function openCheckpoints(store: Store, vault: string, logKey: NoteVerifier
 interface Reference {
   /** The contiguous leaf hashes the stored level-0 tiles hold, from index 0. */
   readonly leaves: HashList;
-  /** Stored level-0 tiles read, by index (null: absent). */
-  readonly tiles: (Uint8Array | null)[];
+  /** Stored level-0 tile `t` as read (null: absent), or undefined if not read. */
+  tile(t: number): Uint8Array | null | undefined;
 }
 
-async function readReference(store: Store, vault: string, coverEnd: bigint): Promise<Reference> {
-  const count = Number((coverEnd + BigInt(TILE_WIDTH - 1)) / BigInt(TILE_WIDTH));
-  const leaves = new HashList(Number(coverEnd));
-  const tiles: (Uint8Array | null)[] = [];
-  let contiguous = true;
-  for (let a = 0; a < count; a += TILE_BATCH) {
+async function readReference(store: Store, vault: string): Promise<Reference> {
+  // Read on while every tile is present and full: the tiles may hold more
+  // leaves than a tampered tree state admits. Tiles after a missing or
+  // partial one are read when compared (see compareTiles).
+  const leaves = new HashList(1024);
+  let inLeaves = 0;
+  const rest = new Map<number, Uint8Array | null>();
+  let read = 0;
+  for (let contiguous = true; contiguous; ) {
     const ids = [];
-    for (let t = a; t < Math.min(count, a + TILE_BATCH); t++) ids.push({ level: 0, index: BigInt(t) });
+    for (let t = read; t < read + TILE_BATCH; t++) ids.push({ level: 0, index: BigInt(t) });
     const got = await store.readTiles(vault, ids);
     for (const id of ids) {
       const data = got.get(tileKey(0, id.index)) ?? null;
-      tiles.push(data);
-      if (!contiguous) continue;
-      if (data === null || data.length === 0 || data.length % HASH_SIZE !== 0 || data.length > TILE_BYTES) {
+      const usable = data !== null && data.length > 0 && data.length % HASH_SIZE === 0 && data.length <= TILE_BYTES;
+      if (!contiguous || !usable) {
         contiguous = false;
+        rest.set(Number(id.index), data);
         continue;
       }
-      for (let j = 0; j < data.length / HASH_SIZE && leaves.length < coverEnd; j++) leaves.push(data.subarray(j * HASH_SIZE, (j + 1) * HASH_SIZE));
+      for (let j = 0; j < data.length / HASH_SIZE; j++) leaves.push(data.subarray(j * HASH_SIZE, (j + 1) * HASH_SIZE));
+      inLeaves++;
       if (data.length < TILE_BYTES) contiguous = false;
     }
+    read += TILE_BATCH;
   }
-  return { leaves, tiles };
+  return {
+    leaves,
+    tile(t) {
+      if (t < inLeaves) return leaves.range(t * TILE_WIDTH, Math.min(leaves.length, (t + 1) * TILE_WIDTH));
+      return t < read ? (rest.get(t) ?? null) : undefined;
+    },
+  };
 }
 
 /**
@@ -449,7 +471,8 @@ interface Scan {
 
 interface ScanOptions {
   readonly pageSize: bigint;
-  readonly total: number;
+  /** Where the tree and the checkpoints say the log ends. */
+  readonly end: bigint;
   readonly captures: readonly bigint[];
   readonly ref: Reference;
   readonly verifier: VerifierPool;
@@ -459,7 +482,8 @@ interface ScanOptions {
 
 async function scanEntries(store: Store, vault: string, o: ScanOptions): Promise<Scan> {
   const { problems } = o;
-  const rows = new HashList(o.total);
+  const total = safeNumber(o.end);
+  const rows = new HashList(Math.min(total, 1 << 20));
   const indices: number[] = [];
   const gaps: { first: number; last: number }[] = [];
   const roots = new Map<bigint, Uint8Array>();
@@ -469,6 +493,7 @@ async function scanEntries(store: Store, vault: string, o: ScanOptions): Promise
   const edge = new Map<number, TileContent>();
   const registry = new Map<string, ReplayedKey>();
   let lastIndex = -1n;
+  let verifying: Promise<void> = Promise.resolve();
 
   const capture = () => {
     while (nextCapture < captures.length && captures[nextCapture]! <= BigInt(rows.length)) {
@@ -479,13 +504,25 @@ async function scanEntries(store: Store, vault: string, o: ScanOptions): Promise
   capture();
 
   // Rows at negative indices are outside every page below.
-  for (const row of await store.entries(vault, -(1n << 63n), 0n)) {
+  for (const row of await store.entries(vault, -MAX_INDEX - 1n, 0n)) {
     problems.add("inserted", `entry at negative index ${row.index}: not part of any tree`, { index: row.index });
   }
 
-  for (let from = 0n; ; from += o.pageSize) {
-    const page = await store.entries(vault, from, from + o.pageSize);
-    if (page.length === 0 && from >= BigInt(o.total)) break;
+  // Page by index range up to the largest index a database holds, so that
+  // no stored row escapes. Over an empty range (past the end, deleted
+  // entries, rows moved far away) the window doubles: some 50 reads cross
+  // the whole int64 range. The price: rows stored after a gap at least half
+  // a window wide come back in one larger read. (LogReader.entries has no
+  // row limit; with one, windows could stay a page wide.)
+  for (let from = 0n, window = o.pageSize; from < MAX_INDEX; ) {
+    const to = from + window < MAX_INDEX ? from + window : MAX_INDEX;
+    const page = await store.entries(vault, from, to);
+    from = to;
+    if (page.length === 0) {
+      window *= 2n;
+      continue;
+    }
+    window = o.pageSize;
     const leaves: Uint8Array[] = [];
     const tasks: VerifyTask[] = [];
     const taskInfo: { index: bigint; keyId: string; org: string }[] = [];
@@ -509,12 +546,19 @@ async function scanEntries(store: Store, vault: string, o: ScanOptions): Promise
         taskInfo.push({ index: row.index, keyId: task.keyId, org: task.org });
       }
     }
-    const ok = await o.verifier.verifyAll(tasks);
-    ok.forEach((good, i) => {
-      if (good) return;
-      const t = taskInfo[i]!;
-      problems.add("bad_signature", `entry ${t.index}: the signature does not verify with key ${t.keyId} of ${t.org}`, { index: t.index });
-    });
+    // Signatures of this page are verified on the pool while the next page
+    // is read and parsed; at most one page is in flight.
+    await verifying;
+    verifying = o.verifier.verifyAll(tasks).then((ok) =>
+      ok.forEach((good, i) => {
+        if (good) return;
+        const t = taskInfo[i]!;
+        problems.add("bad_signature", `entry ${t.index}: the signature does not verify with key ${t.keyId} of ${t.org}`, { index: t.index });
+      }),
+    );
+    // Handled when awaited above or after the loop; this only keeps a failure
+    // meanwhile from counting as an unhandled rejection.
+    verifying.catch(() => undefined);
     if (leaves.length > 0) {
       const size = BigInt(rows.length - leaves.length);
       const result = integrate(size, (id) => ownTile(edge, id), leaves);
@@ -525,10 +569,13 @@ async function scanEntries(store: Store, vault: string, o: ScanOptions): Promise
       }
       await compareTiles(store, vault, full, o.ref, problems);
     }
-    o.onProgress?.(rows.length, Math.max(o.total, rows.length));
+    o.onProgress?.(rows.length, Math.max(total, rows.length));
   }
+  await verifying;
   return { rows, indices, lastIndex, gaps, roots, edge, registry };
 }
+
+const safeNumber = (end: bigint): number => (end > BigInt(Number.MAX_SAFE_INTEGER) ? Number.MAX_SAFE_INTEGER : Number(end));
 
 function ownTile(edge: ReadonlyMap<number, TileContent>, id: TileId): Uint8Array {
   const t = edge.get(id.level);
@@ -653,7 +700,7 @@ function checkEntry(
 function classifyEntries(
   ref: HashList,
   trusted: number,
-  refCoversAll: boolean,
+  fullyTrusted: boolean,
   scan: Scan,
   lastCheckpoint: number,
   problems: Problems,
@@ -669,7 +716,6 @@ function classifyEntries(
     rowIndex ??= new HashIndex(rows, n);
     return [refIndex, rowIndex];
   };
-  const stored = new Set<number>();
   const isStored = (idx: number): boolean => {
     // Binary search over the ascending stored indices.
     let lo = 0;
@@ -681,7 +727,7 @@ function classifyEntries(
       if (v < idx) lo = mid + 1;
       else hi = mid - 1;
     }
-    return stored.has(idx);
+    return false;
   };
   const uncovered = (i: number) => (i >= lastCheckpoint ? " (not yet covered by a signed checkpoint: the stored tile may be at fault instead)" : "");
 
@@ -787,7 +833,7 @@ function classifyEntries(
     }
     if (i >= trusted) {
       // Rows past the reference: extra rows if the reference covers the whole tree.
-      if (!refCoversAll) break;
+      if (!fullyTrusted) break;
       const [byRef] = indexes();
       const p = byRef.find(rows.at(s), refUsed);
       if (p >= 0) {
@@ -816,7 +862,19 @@ function classifyEntries(
       inserted(s, "");
       rowUsed[s] = 1;
     } else if (q < 0) {
-      missing(i, "");
+      // Row s holds the record of p, but if that record also sits where p
+      // belongs, row s is a copy over a lost record: changed, not missing.
+      const aligned = s + (p - i);
+      if (aligned < n && rowUsed[aligned] === 0 && rows.equals(aligned, ref.at(p))) {
+        const idx = scan.indices[s]!;
+        other(
+          problems.add("changed", `entry ${idx} differs from the leaf the tree holds at ${idx === i ? "that index" : `index ${i}`}: it is a copy of the record at index ${p}`, {
+            index: BigInt(idx),
+          }),
+          idx,
+        );
+        rowUsed[s] = 1;
+      } else missing(i, "");
       refUsed[i] = 1;
     } else {
       reordered(s, p);
@@ -831,7 +889,8 @@ function classifyEntries(
   for (const r of runs) {
     const p = r.event.problem!;
     const how = r.delta < 0 ? `down by ${-r.delta}` : `up by ${r.delta}`;
-    p.message += `; the ${r.count} entries from index ${r.from} on were renumbered (${how})`;
+    const what = r.count === 1 ? "entry at index" : `${r.count} entries from index`;
+    p.message += `; the ${what} ${r.from}${r.count === 1 ? " was" : " on were"} renumbered (${how})`;
   }
 }
 
@@ -883,10 +942,11 @@ function compareTile(id: { level: number; index: bigint }, ours: Uint8Array | nu
 }
 
 async function compareTiles(store: Store, vault: string, tiles: readonly TileContent[], ref: Reference, problems: Problems): Promise<void> {
-  const fetch = tiles.filter((t) => t.id.level > 0 || t.id.index >= BigInt(ref.tiles.length));
+  const known = (t: TileContent) => (t.id.level === 0 ? ref.tile(Number(t.id.index)) : undefined);
+  const fetch = tiles.filter((t) => known(t) === undefined);
   const got = fetch.length > 0 ? await store.readTiles(vault, fetch.map((t) => t.id)) : new Map<string, Uint8Array>();
   for (const t of tiles) {
-    const stored = t.id.level === 0 && t.id.index < BigInt(ref.tiles.length) ? ref.tiles[Number(t.id.index)]! : (got.get(tileKey(t.id.level, t.id.index)) ?? null);
+    const stored = known(t) ?? got.get(tileKey(t.id.level, t.id.index)) ?? null;
     compareTile(t.id, t.hashes, stored, problems);
   }
 }
@@ -909,15 +969,17 @@ async function checkTiles(store: Store, vault: string, treeSize: bigint, scan: S
     edge.push(t);
   }
   await compareTiles(store, vault, edge, ref, problems);
-  // ...and tiles the stored tree has beyond what the entries reach.
-  const extra: { level: number; index: bigint }[] = [];
+  // ...and tiles the stored tree has beyond what the entries reach, level by
+  // level until a batch finds none (the tree size may be forged upwards).
   for (let level = 0; n >> BigInt(TILE_HEIGHT * level) > 0n || treeSize >> BigInt(TILE_HEIGHT * level) > 0n; level++) {
-    for (let t = tileCount(level, n); t < tileCount(level, treeSize); t++) extra.push({ level, index: t });
-  }
-  for (let a = 0; a < extra.length; a += TILE_BATCH) {
-    const ids = extra.slice(a, a + TILE_BATCH);
-    const got = await store.readTiles(vault, ids);
-    for (const id of ids) compareTile(id, null, got.get(tileKey(id.level, id.index)) ?? null, problems);
+    const last = tileCount(level, treeSize);
+    for (let a = tileCount(level, n); a < last; a += BigInt(TILE_BATCH)) {
+      const ids = [];
+      for (let t = a; t < last && t < a + BigInt(TILE_BATCH); t++) ids.push({ level, index: t });
+      const got = await store.readTiles(vault, ids);
+      for (const id of ids) compareTile(id, null, got.get(tileKey(id.level, id.index)) ?? null, problems);
+      if (got.size === 0) break;
+    }
   }
 }
 
