@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fromBase64, hashLeaf, toHex, verifyConsistency, openCheckpoint } from "@sealtrail/core";
+import { fromBase64, generateSignerKey, hashLeaf, toHex, verifyConsistency, openCheckpoint } from "@sealtrail/core";
 import { main } from "../src/cli/run.js";
 import { tempDir } from "./helpers/temp-log.js";
 
@@ -100,6 +100,13 @@ describe("sealtrail CLI", () => {
     const r = await cli(["audit", "--data", data, "--vault", "default"]);
     expect(r.out).toMatch(/OK/);
     expect(r.code).toBe(0);
+    // Against a key the auditor trusts: the right one passes, another one fails every checkpoint.
+    const vkey = (await cli(["vkey", "--data", data, "--vault", "default"])).out.trim();
+    expect((await cli(["audit", "--data", data, "--vault", "default", "--vkey", vkey])).code).toBe(0);
+    const impostor = generateSignerKey(vkey.split("+")[0]!).verifierKey;
+    const other = await cli(["audit", "--data", data, "--vault", "default", "--vkey", impostor]);
+    expect(other.code).toBe(1);
+    expect(other.out).toMatch(/checkpoint_signature/);
   });
 
   it("end to end through the real binary: proof and entry verify offline with only the vault key", () => {

@@ -51,6 +51,18 @@ function port(v: string): number {
   return n;
 }
 
+/** A verifier key given as its text, or as a file holding it. */
+function readVerifierKey(arg: string): string {
+  const text = arg.trim();
+  try {
+    parseVerifierKey(text);
+    return text;
+  } catch {
+    if (!existsSync(arg)) throw new UsageError(`--vkey: neither a verifier key nor a file: ${arg}`);
+    return readFileSync(arg, "utf8").trim();
+  }
+}
+
 const dataOption = () => new Option("--data <dir>", "data directory").default("./data");
 
 async function withContext<T>(data: string, fn: (ctx: Context) => Promise<T>, opts: { mustExist?: boolean } = {}): Promise<T> {
@@ -273,13 +285,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .requiredOption("--entry <file>", "raw entry file")
     .option("--json", "print JSON")
     .action(async (o: { vkey: string; proof: string; entry: string; json?: boolean }) => {
-      let vkey = o.vkey.trim();
-      try {
-        parseVerifierKey(vkey);
-      } catch {
-        if (!existsSync(o.vkey)) throw new UsageError(`--vkey: neither a verifier key nor a file: ${o.vkey}`);
-        vkey = readFileSync(o.vkey, "utf8").trim();
-      }
+      const vkey = readVerifierKey(o.vkey);
       const proofText = readFileSync(o.proof);
       const entry = readFileSync(o.entry);
       try {
@@ -298,13 +304,15 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .description("re-read every stored entry, recompute the tree and every checkpoint, check every signature, and name each discrepancy")
     .addOption(dataOption())
     .requiredOption("--vault <name>", "vault")
+    .option("--vkey <key>", "check checkpoints against this verifier key (text or file) instead of the one in the database")
     .option("--json", "print JSON")
-    .action(async (o: { data: string; vault: string; json?: boolean }) => {
+    .action(async (o: { data: string; vault: string; vkey?: string; json?: boolean }) => {
+      const vkey = o.vkey === undefined ? undefined : readVerifierKey(o.vkey);
       await withContext(o.data, async (ctx) => {
         const bar = progressBar(process.stderr, "audit");
         let report: AuditReport;
         try {
-          report = await auditVault(ctx.store, o.vault, { onProgress: bar.update });
+          report = await auditVault(ctx.store, o.vault, { onProgress: bar.update, ...(vkey !== undefined ? { vkey } : {}) });
         } finally {
           bar.done();
         }
