@@ -89,7 +89,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
   let code = 0;
   const program = new Command()
     .name("sealtrail")
-    .description("SealTrail: signed ISO 28000 records in a witnessed, append-only transparency log")
+    .description("SealTrail: signed ISO 28000 records in an append-only, verifiable transparency log")
     .showHelpAfterError()
     .exitOverride()
     .configureOutput({ writeOut: io.out, writeErr: io.err });
