@@ -1,0 +1,124 @@
+#!/usr/bin/env node
+/**
+ * SealTrail benchmarks. Each figure is printed beside this machine's own
+ * ceiling measured in the same run, so the ratio holds on a noisy machine.
+ * Speed is measured here only, never in timed tests.
+ *
+ *   node bench/run.js                      all: ceiling, ingest, latency, proofs
+ *   node bench/run.js ingest proofs        some of them
+ *   node bench/run.js --json               also print the results as JSON
+ *   node bench/run.js ingest --records=20000 --concurrency=4 --request=1000
+ *   node bench/run.js proofs --entries=200000 --proofs=5000
+ *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
+ *
+ * Run `npm run build` first (the root `bench` script does).
+ */
+import { availableParallelism } from "node:os";
+import { ed25519Ceiling, sha256Ceiling } from "./ceiling.js";
+import { benchIngest } from "./ingest.js";
+import { benchLatency } from "./latency.js";
+import { benchProofs } from "./proofs.js";
+import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
+import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
+
+const BENCHES = ["ceiling", "ingest", "latency", "proofs"];
+
+const args = process.argv.slice(2);
+const flags = Object.fromEntries(
+  args.filter((a) => a.startsWith("--")).map((a) => {
+    const [k, v] = a.slice(2).split("=");
+    return [k, v ?? true];
+  }),
+);
+const num = (k) => (flags[k] === undefined ? undefined : Number(flags[k]));
+const names = args.filter((a) => !a.startsWith("--"));
+for (const n of names) if (!BENCHES.includes(n)) throw new Error(`unknown benchmark "${n}": use ${BENCHES.join(", ")}`);
+const selected = names.length === 0 ? BENCHES : names;
+
+const results = { machine: { cores: availableParallelism(), node: process.version } };
+const rows = [];
+const started = performance.now();
+
+if (selected.includes("ceiling")) {
+  log("ceiling: signing 4096 sample records, then Ed25519 and SHA-256 rates");
+  const authors = makeAuthors(8);
+  const sample = await signRecords("default", authors, 4096);
+  const ed = await ed25519Ceiling(verifyTasksOf(sample, authors));
+  const sha = sha256Ceiling();
+  results.ceiling = { ed25519: ed, sha256: sha };
+  rows.push(["ceiling", "Ed25519 verify, 1 core", `${fmtRate(ed.single)} /s`, "", ""]);
+  rows.push(["ceiling", `Ed25519 verify, ${ed.cores} cores (workers)`, `${fmtRate(ed.all)} /s`, `${fmtRate(ed.single * ed.cores)} /s (1 core x ${ed.cores})`, fmtPct(ed.all / (ed.single * ed.cores))]);
+  rows.push(["ceiling", "SHA-256 of 64 B, node:crypto, 1 core", `${fmtRate(sha.raw)} /s`, "", `createHash ${fmtRate(sha.createHash)}, crypto.hash ${fmtRate(sha.oneShot)}`]);
+  rows.push(["ceiling", "SHA-256 of 64 B, core sha256, 1 core", `${fmtRate(sha.sha256)} /s`, `${fmtRate(sha.raw)} /s raw`, fmtPct(sha.sha256 / sha.raw)]);
+  rows.push(["ceiling", "hashChildren (RFC 6962 node), 1 core", `${fmtRate(sha.hashChildren)} /s`, `${fmtRate(sha.raw)} /s raw`, fmtPct(sha.hashChildren / sha.raw)]);
+}
+
+if (selected.includes("ingest")) {
+  const r = await benchIngest({
+    records: num("records"),
+    requestSize: num("request"),
+    concurrency: num("concurrency"),
+  });
+  results.ingest = r;
+  rows.push([
+    "ingest",
+    `${r.total.toLocaleString("en-US")} signed records, ${r.requestSize}/request, ${r.concurrency} in flight, durable`,
+    `${fmtRate(r.rate)} rec/s`,
+    `${fmtRate(r.ceiling.all)} verify/s, ${r.ceiling.cores} cores (before ${fmtRate(r.ceiling.before)}, after ${fmtRate(r.ceiling.after)})`,
+    fmtPct(r.rate / r.ceiling.all),
+  ]);
+  if (r.cpu !== null) {
+    // Noise-proof view: CPU spent per record against CPU per bare
+    // verification; on an idle machine the cores bound the rate at
+    // cores / (CPU per record).
+    const per = r.cpu.mainUs + r.cpu.otherUs;
+    rows.push([
+      "ingest",
+      `CPU per record: main thread ${r.cpu.mainUs.toFixed(0)} us + other threads ${r.cpu.otherUs.toFixed(0)} us`,
+      `${per.toFixed(0)} us/rec`,
+      `${r.ceiling.cpuUsPerVerify.toFixed(0)} us per bare verify`,
+      `${fmtPct(r.ceiling.cpuUsPerVerify / per)}; idle-machine bound ${fmtRate((r.ceiling.cores * 1e6) / per)} rec/s`,
+    ]);
+  }
+}
+
+if (selected.includes("latency")) {
+  const intervals = String(flags.intervals ?? "1000,100").split(",").map(Number);
+  results.latency = [];
+  for (const intervalMs of intervals) {
+    const r = await benchLatency({ intervalMs, rate: num("rate"), seconds: num("seconds") });
+    results.latency.push(r);
+    const what = `${r.rate}/s single appends, checkpoint ${intervalMs} ms`;
+    rows.push([
+      "latency",
+      `${what}: ack p50 / p99`,
+      `${fmtMs(r.ackP50)} / ${fmtMs(r.ackP99)}`,
+      `1-row commit ${fmtMs(r.commitP50)} / ${fmtMs(r.commitP99)}`,
+      `${r.batches} batches of ${r.batchMean.toFixed(1)}, each ${fmtMs(r.batchMsP50)} / ${fmtMs(r.batchMsP99)}; send lag p50/p99 ${fmtMs(r.lagP50)} / ${fmtMs(r.lagP99)}`,
+    ]);
+    rows.push([
+      "latency",
+      `${what}: checkpoint p50 / p99`,
+      `${fmtMs(r.cpP50)} / ${fmtMs(r.cpP99)}`,
+      `floor ~${fmtMs(intervalMs / 2)} / ~${fmtMs(intervalMs * 0.99)}`,
+      `max ${fmtMs(r.cpMax)}, ${r.checkpoints} cps, sent ${fmtRate(r.achievedRate)}/s; event-loop delay p99/max ${fmtMs(r.loopDelayP99Ms)} / ${fmtMs(r.loopDelayMaxMs)}`,
+    ]);
+  }
+}
+
+if (selected.includes("proofs")) {
+  const r = await benchProofs({ entries: num("entries"), proofs: num("proofs") });
+  results.proofs = r;
+  const n = r.entries.toLocaleString("en-US");
+  rows.push(["proofs", `build ${n} entries via store.sequence`, `${fmtRate((r.entries * 1000) / r.buildMs)} entries/s`, `${(r.buildMs / 1000).toFixed(1)} s`, ""]);
+  const perProof = (rate) => `1 proof = ${(r.ceiling.raw / rate).toFixed(0)} hashes of time`;
+  rows.push(["proofs", `${r.proofs.toLocaleString("en-US")} inclusionProof at ${n}, cold tile cache`, `${fmtRate(r.coldRate)} proofs/s`, `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`, perProof(r.coldRate)]);
+  rows.push(["proofs", `${r.warmProofs.toLocaleString("en-US")} inclusionProof at ${n}, warm tile cache`, `${fmtRate(r.warmRate)} proofs/s`, `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`, perProof(r.warmRate)]);
+  rows.push(["proofs", `verifyInclusion of ${r.verified} timed proofs (all valid)`, `${fmtRate(r.verifyRate)} /s`, `${fmtRate(r.ceiling.raw)} SHA-256/s`, `${r.avgProofLength.toFixed(1)} hashes/proof`]);
+}
+
+console.log(`\nSealTrail bench: ${results.machine.cores} cores, Node ${results.machine.node}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
+console.log(table(["bench", "what", "measured", "ceiling / floor (same run)", "ratio / note"], rows));
+if (flags.json) {
+  console.log(JSON.stringify(results, (_, v) => (typeof v === "bigint" ? v.toString() : v), 2));
+}
