@@ -12,7 +12,6 @@ import {
   formatVerifierKey,
   inclusionPlan,
   integrate,
-  nodeHashFromTile,
   signCheckpoint,
   signerFromKey,
   ed25519PublicKey,
@@ -23,6 +22,7 @@ import {
 import { tileKey, type CheckpointRow, type LogReader, type SequenceOutcome, type Store, type TreeState } from "../store/types.js";
 import { acceptAnyPayload, checkSubmission, type CheckedSubmission, type PayloadValidator, type RecordSubmission } from "./submission.js";
 import { createVerifierPool, type VerifierPool } from "./verifier-pool.js";
+import { ExpandedTileCache, expandTile, nodeFromExpanded } from "./tile-cache.js";
 
 /** Result of one appended record. */
 export interface AppendResult {
@@ -40,6 +40,8 @@ export interface LedgerOptions {
   /** Most entries waiting to be sequenced before appends are refused with `unavailable` (default 100000). */
   readonly maxQueue?: number;
   readonly validate?: PayloadValidator;
+  /** Tiles kept expanded in memory for proofs (default 4096, at most 16 KiB each). */
+  readonly tileCacheSize?: number;
   /** Signature verification pool (default: one worker per core). */
   readonly verifier?: VerifierPool;
 }
@@ -74,8 +76,6 @@ interface Waiting {
   reject(e: unknown): void;
 }
 
-// Full tiles never change: keep the most recently used ones in memory.
-const TILE_CACHE_SIZE = 4096;
 
 /**
  * Create the ledger over a store.
@@ -97,7 +97,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   const queues = new Map<string, { waiting: Waiting[]; queued: number; flushing: boolean; idle: Promise<void> | null }>();
   const signers = new Map<string, { signer: NoteSigner; origin: string; vkey: string }>();
   const keyCache = new Map<string, Uint8Array>();
-  const tileCache = new Map<string, Uint8Array>();
+  const tileCache = new ExpandedTileCache(opts.tileCacheSize ?? 4096);
   const publishing = new Map<string, Promise<CheckpointRow | null>>();
   let timer: NodeJS.Timeout | null = null;
 
@@ -174,21 +174,23 @@ export function createLedger(opts: LedgerOptions): Ledger {
   }
 
   async function readNodes(vault: string, ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    const tiles = ids.map((id) => tileForNode(id));
-    const missing = tiles.filter((t) => !tileCache.has(`${vault}/${tileKey(t.level, t.index)}`));
-    const fetched = missing.length > 0 ? await store.readTiles(vault, missing) : new Map<string, Uint8Array>();
+    const out: (Uint8Array | undefined)[] = ids.map((id) => {
+      const t = tileForNode(id);
+      const cached = tileCache.get(`${vault}/${tileKey(t.level, t.index)}`);
+      return cached === undefined ? undefined : nodeFromExpanded(cached, id);
+    });
+    const missing = ids.flatMap((id, i) => (out[i] === undefined ? [tileForNode(id)] : []));
+    if (missing.length === 0) return out as Uint8Array[];
+    const fetched = await store.readTiles(vault, missing);
+    for (const [k, hashes] of fetched) tileCache.set(`${vault}/${k}`, expandTile(hashes));
     return ids.map((id, i) => {
-      const t = tiles[i]!;
-      const ck = `${vault}/${tileKey(t.level, t.index)}`;
-      let hashes = tileCache.get(ck) ?? fetched.get(tileKey(t.level, t.index));
-      if (hashes === undefined) throw new SealTrailError("internal", `tile ${t.level}/${t.index} is missing`);
-      if (hashes.length === 256 * 32 && !tileCache.has(ck)) {
-        if (tileCache.size >= TILE_CACHE_SIZE) tileCache.delete(tileCache.keys().next().value!);
-        tileCache.set(ck, hashes);
-      }
-      if (hashes.length < t.width * 32) throw new SealTrailError("internal", `tile ${t.level}/${t.index} is too short`);
-      hashes = hashes.subarray(0, t.width * 32);
-      return nodeHashFromTile(hashes, id);
+      const have = out[i];
+      if (have !== undefined) return have;
+      const t = tileForNode(id);
+      const tile = tileCache.get(`${vault}/${tileKey(t.level, t.index)}`);
+      const h = tile === undefined ? undefined : nodeFromExpanded(tile, id);
+      if (h === undefined) throw new SealTrailError("internal", `tile ${t.level}/${t.index} is missing or too short for node ${id.level}/${id.index}`);
+      return h;
     });
   }
 
