@@ -3,6 +3,7 @@
  * imports a node: module; it is compiled by tsconfig.node.json and reached
  * only through the package's `node` export condition (docs/adr/0002).
  */
+import * as nodeCrypto from "node:crypto";
 import { createHash, createPrivateKey, createPublicKey, randomBytes, sign, verify, type KeyObject } from "node:crypto";
 import type { CryptoBackend } from "./crypto.js";
 
@@ -43,6 +44,16 @@ function toU8(b: Buffer): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
+// crypto.hash (Node >= 20.12) hashes in one call, about twice as fast as
+// createHash for the short inputs of Merkle trees.
+const oneShot = (nodeCrypto as { hash?: (alg: string, data: Uint8Array, enc: "buffer") => Buffer }).hash;
+const SMALL = 4096;
+
+function sha256Bytes(data: Uint8Array): Uint8Array {
+  if (oneShot !== undefined && data.length <= SMALL) return toU8(oneShot("sha256", data, "buffer"));
+  return toU8(createHash("sha256").update(data).digest());
+}
+
 /**
  * The node:crypto backend.
  *
@@ -53,8 +64,19 @@ function toU8(b: Buffer): Uint8Array {
  */
 export const nodeCryptoBackend: CryptoBackend = {
   name: "node",
-  sha256: (data) => toU8(createHash("sha256").update(data).digest()),
+  sha256: sha256Bytes,
   sha256Parts: (parts) => {
+    let n = 0;
+    for (const p of parts) n += p.length;
+    if (oneShot !== undefined && n <= SMALL) {
+      const all = new Uint8Array(n);
+      let o = 0;
+      for (const p of parts) {
+        all.set(p, o);
+        o += p.length;
+      }
+      return toU8(oneShot("sha256", all, "buffer"));
+    }
     const h = createHash("sha256");
     for (const p of parts) h.update(p);
     return toU8(h.digest());

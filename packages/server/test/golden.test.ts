@@ -135,7 +135,7 @@ describe("golden log: verifies with core alone", () => {
       expect(verifyEnvelopeSignature(signed, signer!.publicKey), `entry ${i}: signature`).toBe(true);
       if (env.key?.action === "revoke") keys.get(env.key.keyId)!.revoked = true;
 
-      if (input.supersedes !== undefined) expect(env.supersedes, `entry ${i}`).toBe(toHex(hashLeaf(entries[input.supersedes]!)));
+      if (input.supersedes !== undefined) expect(env.supersedes, `entry ${i}`).toEqual({ index: input.supersedes, leafHash: toHex(hashLeaf(entries[input.supersedes]!)) });
       else expect(env.supersedes, `entry ${i}`).toBeUndefined();
 
       const payloadFile = join(GOLDEN, "payloads", String(i));

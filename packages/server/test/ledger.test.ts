@@ -154,13 +154,13 @@ describe("ledger", () => {
     });
 
     it("a supersedes link to a record that is not in the vault, or of another type", async () => {
-      await sizeUnchanged(log.ctx.ledger.append("default", [log.submission({ a: 1 }, { supersedes: "ab".repeat(32) })]), "not_found");
+      await sizeUnchanged(log.ctx.ledger.append("default", [log.submission({ a: 1 }, { supersedes: { index: 0, leafHash: "ab".repeat(32) } })]), "not_found");
       const [first] = await log.ctx.ledger.append("default", [log.submission({ a: 1 })]);
       await sizeUnchanged(
-        log.ctx.ledger.append("default", [log.submission({ a: 2 }, { type: "sms.incident", supersedes: toHex(first!.leafHash) })]),
+        log.ctx.ledger.append("default", [log.submission({ a: 2 }, { type: "sms.incident", supersedes: { index: Number(first!.index), leafHash: toHex(first!.leafHash) } })]),
         "conflict",
       );
-      const [second] = await log.ctx.ledger.append("default", [log.submission({ a: 2 }, { supersedes: toHex(first!.leafHash) })]);
+      const [second] = await log.ctx.ledger.append("default", [log.submission({ a: 2 }, { supersedes: { index: Number(first!.index), leafHash: toHex(first!.leafHash) } })]);
       expect(second!.index).toBe(first!.index + 1n);
     });
   });

@@ -13,6 +13,7 @@ import {
   type KeyChange,
   type SignedEnvelope,
   type SigningMode,
+  type Supersedes,
 } from "./envelope.js";
 
 /** What an author provides to write a record. */
@@ -25,7 +26,7 @@ export interface RecordInput {
   readonly payload?: Record<string, unknown>;
   readonly time?: Date;
   readonly subjects?: readonly string[];
-  readonly supersedes?: string;
+  readonly supersedes?: Supersedes;
   readonly mode?: SigningMode;
 }
 
@@ -68,7 +69,7 @@ export function buildRecord(input: RecordInput): BuiltRecord {
     mode: input.mode ?? "author",
     time: (input.time ?? new Date()).toISOString(),
     ...(input.subjects !== undefined ? { subjects: [...input.subjects] } : {}),
-    ...(input.supersedes !== undefined ? { supersedes: input.supersedes } : {}),
+    ...(input.supersedes !== undefined ? { supersedes: { index: input.supersedes.index, leafHash: input.supersedes.leafHash } } : {}),
     ...(commitment !== undefined ? { payload: commitment } : {}),
   };
   const { signed, entry } = signEnvelope(env, input.seed);

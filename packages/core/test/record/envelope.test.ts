@@ -19,6 +19,9 @@ import {
   ed25519Verify,
   fromBase64,
   MAX_ENTRY_SIZE,
+  encodeSignedEnvelope,
+  envelopeSigningMessage,
+  commitmentOfCanonicalPayload,
 } from "../../src/index.js";
 
 const SEED = fromHex("9d61b19deffd5a60ba844af492ec2cc44449c5697b326919703bac031cae7f60");
@@ -38,6 +41,20 @@ describe("record envelopes", () => {
     expect(parseEntry(rec.entry)).toEqual(rec.signed);
   });
 
+  it("encodes entry and signing message from one canonicalisation, identical to the generic encoder (property)", () => {
+    fc.assert(
+      fc.property(fc.dictionary(fc.string(), fc.jsonValue(), { maxKeys: 5 }), fc.array(fc.string({ minLength: 1, maxLength: 20 }), { minLength: 1, maxLength: 3 }), (payload, subjects) => {
+        const rec = buildRecord({ vault: "v", type: "a.b", author: "x", seed: SEED, payload, subjects });
+        const { entry, message } = encodeSignedEnvelope(rec.signed);
+        expect(toHex(entry)).toBe(toHex(canonicalBytes(rec.signed)));
+        expect(toHex(message)).toBe(toHex(envelopeSigningMessage(rec.signed.env)));
+        expect(commitmentOfCanonicalPayload(rec.payload!, rec.salt!)).toBe(payloadCommitment(payload, rec.salt!));
+      }),
+      { numRuns: 100 },
+    );
+    expect(() => encodeSignedEnvelope({ env: buildRecord({ vault: "v", type: "a.b", author: "x", seed: SEED }).signed.env, sig: 'a"b' })).toThrow(SealTrailError);
+  });
+
   it("refuses entries that are not canonical, and envelopes with a bad or unknown field", () => {
     const rec = buildRecord({ vault: "default", type: "sms.risk", author: "acme", seed: SEED });
     const spaced = utf8(JSON.stringify(rec.signed, null, 1));
@@ -55,7 +72,11 @@ describe("record envelopes", () => {
       { ...env, time: "2024-02-30T00:00:00.000Z" },
       { ...env, subjects: [] },
       { ...env, subjects: [""] },
-      { ...env, supersedes: "AB".repeat(32) },
+      { ...env, supersedes: "ab".repeat(32) },
+      { ...env, supersedes: { index: 1, leafHash: "AB".repeat(32) } },
+      { ...env, supersedes: { index: -1, leafHash: "ab".repeat(32) } },
+      { ...env, supersedes: { index: 1.5, leafHash: "ab".repeat(32) } },
+      { ...env, supersedes: { index: 1, leafHash: "ab".repeat(32), x: 1 } },
       { ...env, payload: "00" },
       { ...env, extra: 1 },
       { ...env, key: { action: "register", keyId: env.keyId, publicKey: "" } },

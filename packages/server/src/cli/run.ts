@@ -150,12 +150,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--key <file>", "file holding the author's base64 Ed25519 seed (default: the operator's key)")
     .option("--author <org>", "author organisation of --key")
     .option("--subject <id>", "subject id of the records (repeat for several)", (v: string, acc: string[] = []) => [...acc, v])
-    .option("--supersedes <leafhash>", "leaf hash (hex) of the record this one replaces")
+    .option("--supersedes <index>", "log index of the record this one replaces (same type)", uint("--supersedes"))
     .argument("<file>", "JSON file, or - for stdin")
     .action(
       async (
         file: string,
-        o: { data: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: string },
+        o: { data: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
       ) => {
         const text = file === "-" ? io.stdin() : readFileSync(file);
         const doc = parseJson(new Uint8Array(text.buffer, text.byteOffset, text.byteLength), file === "-" ? "stdin" : file);
@@ -175,6 +175,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
             ({ org: author, seed } = await operatorKey(ctx.store));
             mode = "custodial";
           }
+          let supersedes: { index: number; leafHash: string } | undefined;
+          if (o.supersedes !== undefined) {
+            const [old] = await ctx.store.entries(o.vault, o.supersedes, o.supersedes + 1n);
+            if (old === undefined) throw new SealTrailError("not_found", `--supersedes: no record at index ${o.supersedes}`);
+            supersedes = { index: Number(old.index), leafHash: toHex(old.leafHash) };
+          }
           const subs = payloads.map((p, i) => {
             if (p === null || typeof p !== "object" || Array.isArray(p)) {
               throw new SealTrailError("invalid", `element ${i}: a record must be a JSON object`);
@@ -187,7 +193,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
               mode,
               payload: p,
               ...(o.subject !== undefined ? { subjects: o.subject } : {}),
-              ...(o.supersedes !== undefined ? { supersedes: o.supersedes } : {}),
+              ...(supersedes !== undefined ? { supersedes } : {}),
             });
             return { entry: rec.signed, payload: p, salt: toBase64(rec.salt!) };
           });

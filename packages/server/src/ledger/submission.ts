@@ -7,16 +7,15 @@ import {
   KEY_RECORD_TYPE,
   MAX_ENTRY_SIZE,
   SealTrailError,
-  canonicalBytes,
   canonicalize,
   checkPayload,
-  envelopeSigningMessage,
+  commitmentOfCanonicalPayload,
+  encodeSignedEnvelope,
   fromBase64,
   hashLeaf,
   keyChangePublicKey,
   parseHashHex,
   parseSignedEnvelope,
-  payloadCommitment,
   type SignedEnvelope,
 } from "@sealtrail/core";
 import type { PendingEntry } from "../store/types.js";
@@ -70,7 +69,7 @@ export function checkSubmission(
   if (Date.parse(env.time) > now + MAX_CLOCK_SKEW_MS) {
     throw new SealTrailError("invalid", `envelope.time: ${env.time} is in the future`);
   }
-  const entry = canonicalBytes(signed);
+  const { entry, message } = encodeSignedEnvelope(signed);
   if (entry.length > MAX_ENTRY_SIZE) throw new SealTrailError("too_large", `entry is ${entry.length} bytes, over ${MAX_ENTRY_SIZE}`);
 
   let payload: string | null = null;
@@ -83,14 +82,14 @@ export function checkSubmission(
     if (typeof sub.salt !== "string") throw new SealTrailError("malformed", "salt: must be base64");
     salt = fromBase64(sub.salt, "salt");
     if (salt.length !== 32) throw new SealTrailError("invalid", "salt: must be 32 bytes");
-    if (payloadCommitment(sub.payload, salt) !== env.payload) {
+    payload = canonicalize(sub.payload);
+    if (commitmentOfCanonicalPayload(payload, salt) !== env.payload) {
       throw new SealTrailError("invalid", "payload: does not match the envelope's commitment");
     }
     const problems = validate(env.type, sub.payload);
     if (problems.length > 0) {
       throw new SealTrailError("invalid", `payload: not a valid ${env.type}: ${problems.join("; ")}`, { detail: { problems } });
     }
-    payload = canonicalize(sub.payload);
   } else if (sub.payload !== undefined || sub.salt !== undefined) {
     throw new SealTrailError("invalid", "payload: the envelope commits to no payload");
   }
@@ -103,13 +102,16 @@ export function checkSubmission(
     keyId: env.keyId,
     claimedTime: env.time,
     subjects: env.subjects ?? [],
-    supersedes: env.supersedes === undefined ? null : parseHashHex(env.supersedes, "envelope.supersedes"),
+    supersedes:
+      env.supersedes === undefined
+        ? null
+        : { index: BigInt(env.supersedes.index), leafHash: parseHashHex(env.supersedes.leafHash, "envelope.supersedes.leafHash") },
     payload,
     salt,
     keyChange:
       env.key === undefined ? null : { action: env.key.action, keyId: env.key.keyId, publicKey: keyChangePublicKey(env.key) },
   };
-  return { signed, pending, message: envelopeSigningMessage(env), signature: fromBase64(signed.sig, "signature") };
+  return { signed, pending, message, signature: fromBase64(signed.sig, "signature") };
 }
 
 /** Accepts any payload: the validator of a vault with no registered schemas. */

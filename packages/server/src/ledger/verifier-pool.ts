@@ -39,37 +39,45 @@ const WORKER_URL = new URL("../../dist/ledger/verify-worker.js", import.meta.url
  */
 export function createVerifierPool(opts: { threads?: number } = {}): VerifierPool {
   const threads = Math.max(1, opts.threads ?? availableParallelism());
-  const workers: Worker[] = [];
-  const pending = new Map<number, { resolve: (r: Uint8Array) => void; reject: (e: Error) => void }>();
+  interface Slot {
+    readonly worker: Worker;
+    readonly pending: Map<number, { resolve: (r: Uint8Array) => void; reject: (e: Error) => void }>;
+  }
+  const slots: Slot[] = [];
   let nextId = 0;
   let rr = 0;
 
-  const spawn = (): Worker => {
-    const w = new Worker(WORKER_URL);
-    w.unref();
-    w.on("message", (m: { id: number; results: Uint8Array }) => {
-      const p = pending.get(m.id);
-      if (p !== undefined) {
-        pending.delete(m.id);
-        p.resolve(m.results);
-      }
-    });
-    w.on("error", (e) => {
-      for (const p of pending.values()) p.reject(e);
-      pending.clear();
-    });
-    return w;
+  // A worker that fails or exits takes only its own chunks down with it, and
+  // leaves the pool: the next call spawns a replacement.
+  const retire = (slot: Slot, e: Error): void => {
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    for (const p of slot.pending.values()) p.reject(e);
+    slot.pending.clear();
   };
 
-  const runOn = (w: Worker, tasks: readonly VerifyTask[]): Promise<Uint8Array> =>
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(WORKER_URL), pending: new Map() };
+    slot.worker.unref();
+    slot.worker.on("message", (m: { id: number; results: Uint8Array }) => {
+      const p = slot.pending.get(m.id);
+      if (p === undefined) return;
+      slot.pending.delete(m.id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      p.resolve(m.results);
+    });
+    slot.worker.on("error", (e) => retire(slot, e));
+    slot.worker.on("exit", (code) => retire(slot, new Error(`verifier worker exited with code ${code}`)));
+    return slot;
+  };
+
+  const runOn = (slot: Slot, tasks: readonly VerifyTask[]): Promise<Uint8Array> =>
     new Promise((resolve, reject) => {
       const id = nextId++;
-      pending.set(id, { resolve, reject });
-      w.ref();
-      w.postMessage({ id, tasks });
-    }).finally(() => {
-      if (pending.size === 0) w.unref();
-    }) as Promise<Uint8Array>;
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ id, tasks });
+    });
 
   return {
     threads,
@@ -77,12 +85,11 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       if (tasks.length < INLINE_LIMIT || threads === 1) {
         return tasks.map((t) => ed25519Verify(t.publicKey, t.message, t.signature));
       }
-      while (workers.length < threads) workers.push(spawn());
+      while (slots.length < threads) slots.push(spawn());
       const chunk = Math.ceil(tasks.length / threads);
       const parts: Promise<Uint8Array>[] = [];
       for (let i = 0; i < tasks.length; i += chunk) {
-        const w = workers[rr++ % workers.length]!;
-        parts.push(runOn(w, tasks.slice(i, i + chunk)));
+        parts.push(runOn(slots[rr++ % slots.length]!, tasks.slice(i, i + chunk)));
       }
       const results = await Promise.all(parts);
       const out: boolean[] = [];
@@ -90,8 +97,8 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       return out;
     },
     async close() {
-      await Promise.all(workers.map((w) => w.terminate()));
-      workers.length = 0;
+      const all = slots.splice(0);
+      await Promise.all(all.map((s) => s.worker.terminate()));
     },
   };
 }

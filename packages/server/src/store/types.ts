@@ -56,8 +56,8 @@ export interface PendingEntry {
   readonly keyId: string;
   readonly claimedTime: string;
   readonly subjects: readonly string[];
-  /** Leaf hash of an earlier record of the same vault and type that this one replaces. */
-  readonly supersedes: Uint8Array | null;
+  /** An earlier record of the same vault and type that this one replaces: its index and leaf hash. */
+  readonly supersedes: { readonly index: bigint; readonly leafHash: Uint8Array } | null;
   /** Canonical payload JSON and its salt, stored beside the log. */
   readonly payload: string | null;
   readonly salt: Uint8Array | null;
@@ -117,7 +117,8 @@ export interface LedgerStore {
    * contiguous index, store it with its payload, apply key changes, integrate
    * the new leaves into the tiles with `integrate`, and commit durably. An
    * entry is refused (and takes no index) if its key is not active for its
-   * author at that point, if it supersedes a record that is not in the vault,
+   * author at that point, if it supersedes a record that is not in the vault
+   * at that index with that leaf hash and type,
    * or if a key change conflicts with the registry.
    */
   sequence(vault: string, entries: readonly PendingEntry[], integrate: Integrator): Promise<{ outcomes: SequenceOutcome[]; tree: TreeState }>;
@@ -133,7 +134,6 @@ export interface LogReader {
   /** Tiles as stored (the widest version); missing tiles are absent from the map. */
   readTiles(vault: string, ids: readonly { level: number; index: bigint }[]): Promise<Map<string, Uint8Array>>;
   entries(vault: string, from: bigint, to: bigint): Promise<EntryRow[]>;
-  entryByLeafHash(vault: string, leafHash: Uint8Array): Promise<EntryRow | null>;
   keys(vault: string): Promise<KeyRow[]>;
   key(vault: string, keyId: string): Promise<KeyRow | null>;
 }

@@ -21,7 +21,7 @@ export interface TempLog {
   seed: Uint8Array;
   vkey: string;
   /** A signed submission of a payload by the operator. */
-  submission(payload: Record<string, unknown>, extra?: { type?: string; subjects?: string[]; supersedes?: string }): RecordSubmission;
+  submission(payload: Record<string, unknown>, extra?: { type?: string; subjects?: string[]; supersedes?: { index: number; leafHash: string } }): RecordSubmission;
   close(): Promise<void>;
 }
 

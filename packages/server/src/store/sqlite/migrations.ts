@@ -39,11 +39,13 @@ CREATE TABLE entries (
   author       TEXT NOT NULL,
   key_id       TEXT NOT NULL,
   claimed_time TEXT NOT NULL,
-  supersedes   BLOB,
+  supersedes   INTEGER,
   sequenced_at TEXT NOT NULL,
   PRIMARY KEY (vault, idx)
 ) WITHOUT ROWID;
-CREATE INDEX entries_by_leaf ON entries (vault, leaf_hash);
+-- No index on leaf_hash: a random key costs more on every append than all
+-- other writes together; records are addressed by index.
+CREATE INDEX entries_superseded ON entries (vault, supersedes) WHERE supersedes IS NOT NULL;
 CREATE INDEX entries_by_type ON entries (vault, type, idx);
 CREATE TABLE entry_subjects (
   vault   TEXT NOT NULL,

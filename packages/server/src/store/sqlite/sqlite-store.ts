@@ -69,6 +69,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
   db.pragma("synchronous = FULL");
   db.pragma("foreign_keys = ON");
   db.pragma("busy_timeout = 10000");
+  // 64 MiB of page cache: leaf-hash index inserts land on random pages.
+  db.pragma("cache_size = -65536");
   db.defaultSafeIntegers(true);
   if (opts.migrate !== false) migrateSqlite(db);
   else if (Number(db.pragma("user_version", { simple: true })) < SQLITE_MIGRATIONS.length) {
@@ -95,16 +97,11 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
       "INSERT INTO keys (vault, key_id, org, public_key, registered_idx, revoked_idx) VALUES (?, ?, ?, ?, ?, NULL)",
     ),
     revokeKey: db.prepare("UPDATE keys SET revoked_idx = ? WHERE vault = ? AND key_id = ?"),
-    typeOfLeaf: db.prepare("SELECT type FROM entries WHERE vault = ? AND leaf_hash = ? LIMIT 1"),
+    entryAt: db.prepare("SELECT type, leaf_hash FROM entries WHERE vault = ? AND idx = ?"),
     entries: db.prepare(
       `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, p.payload, p.salt
        FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
        WHERE e.vault = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
-    ),
-    entryByLeaf: db.prepare(
-      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, p.payload, p.salt
-       FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
-       WHERE e.vault = ? AND e.leaf_hash = ? ORDER BY e.idx LIMIT 1`,
     ),
     putCheckpoint: db.prepare(
       "INSERT OR IGNORE INTO checkpoints (vault, size, root, note, published_at) VALUES (?, ?, ?, ?, ?)",
@@ -165,14 +162,20 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
       const outcomes: SequenceOutcome[] = [];
       const leafHashes: Uint8Array[] = [];
       let next = start.size;
+      // Key rows looked up in this transaction; a key change drops its row.
+      const keyRows = new Map<string, Row | undefined>();
+      const keyRow = (keyId: string): Row | undefined => {
+        if (!keyRows.has(keyId)) keyRows.set(keyId, q.key.get(vault, keyId) as Row | undefined);
+        return keyRows.get(keyId);
+      };
       for (const e of entries) {
-        const refusal = checkEntry(vault, e);
+        const refusal = checkEntry(vault, e, keyRow);
         if (refusal !== null) {
           outcomes.push(refusal);
           continue;
         }
         const idx = next++;
-        q.insertEntry.run(vault, idx, e.leafHash, e.entry, e.type, e.author, e.keyId, e.claimedTime, e.supersedes, now);
+        q.insertEntry.run(vault, idx, e.leafHash, e.entry, e.type, e.author, e.keyId, e.claimedTime, e.supersedes?.index ?? null, now);
         for (const s of e.subjects) q.insertSubject.run(vault, s, idx);
         if (e.payload !== null && e.salt !== null) q.insertPayload.run(vault, idx, e.payload, e.salt);
         if (e.keyChange?.action === "register") {
@@ -180,6 +183,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
         } else if (e.keyChange?.action === "revoke") {
           q.revokeKey.run(idx, vault, e.keyChange.keyId);
         }
+        if (e.keyChange !== null) keyRows.delete(e.keyChange.keyId);
         leafHashes.push(e.leafHash);
         outcomes.push({ ok: true, index: idx });
       }
@@ -202,27 +206,29 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
   );
 
   // Rules that need the registry as of this point in the batch (see LedgerStore.sequence).
-  function checkEntry(vault: string, e: PendingEntry): SequenceOutcome | null {
-    const signer = q.key.get(vault, e.keyId) as Row | undefined;
+  function checkEntry(vault: string, e: PendingEntry, keyRow: (keyId: string) => Row | undefined): SequenceOutcome | null {
     const kc = e.keyChange;
     if (kc?.action === "register") {
-      if (q.key.get(vault, kc.keyId) !== undefined) {
+      if (keyRow(kc.keyId) !== undefined) {
         return { ok: false, code: "conflict", message: `key ${kc.keyId} is already registered` };
       }
       if (e.keyId !== kc.keyId) return { ok: false, code: "unknown_key", message: "a key registration must be signed by the key it registers" };
       return null;
     }
+    const signer = keyRow(e.keyId);
     if (signer === undefined) return { ok: false, code: "unknown_key", message: `key ${e.keyId} is not registered in vault ${vault}` };
     if (signer.org !== e.author) return { ok: false, code: "unknown_key", message: `key ${e.keyId} does not belong to ${e.author}` };
     if (signer.revoked_idx !== null) return { ok: false, code: "unknown_key", message: `key ${e.keyId} was revoked at index ${String(signer.revoked_idx)}` };
     if (kc?.action === "revoke") {
-      const target = q.key.get(vault, kc.keyId) as Row | undefined;
+      const target = keyRow(kc.keyId);
       if (target === undefined || target.org !== e.author) return { ok: false, code: "not_found", message: `key ${kc.keyId} is not a key of ${e.author}` };
       if (target.revoked_idx !== null) return { ok: false, code: "conflict", message: `key ${kc.keyId} is already revoked` };
     }
     if (e.supersedes !== null) {
-      const r = q.typeOfLeaf.get(vault, e.supersedes) as Row | undefined;
-      if (r === undefined) return { ok: false, code: "not_found", message: "the superseded record is not in this vault" };
+      const r = q.entryAt.get(vault, e.supersedes.index) as Row | undefined;
+      if (r === undefined || !Buffer.from(u8(r.leaf_hash)).equals(e.supersedes.leafHash)) {
+        return { ok: false, code: "not_found", message: `the superseded record (index ${e.supersedes.index}) is not in this vault with that leaf hash` };
+      }
       if (r.type !== e.type) return { ok: false, code: "conflict", message: `a ${e.type} record cannot supersede a ${String(r.type)} record` };
     }
     return null;
@@ -258,10 +264,6 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     },
     async entries(vault, from, to) {
       return (q.entries.all(vault, from, to) as Row[]).map(entryRow);
-    },
-    async entryByLeafHash(vault, leafHash) {
-      const r = q.entryByLeaf.get(vault, leafHash) as Row | undefined;
-      return r === undefined ? null : entryRow(r);
     },
     async keys(vault) {
       return (q.keys.all(vault) as Row[]).map(keyRow);
