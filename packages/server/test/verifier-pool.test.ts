@@ -21,6 +21,10 @@ describe("verifier pool", () => {
         sig[5]! ^= 1;
         t[i] = { ...t[i]!, signature: sig };
       }
+      // Wrong lengths are refused too, without reaching a worker.
+      t[200] = { ...t[200]!, signature: t[200]!.signature.subarray(0, 63) };
+      t[201] = { ...t[201]!, publicKey: new Uint8Array(31) };
+      bad.add(200).add(201);
       const ok = await pool.verifyAll(t);
       expect(ok).toEqual(t.map((_, i) => !bad.has(i)));
       expect(await pool.verifyAll(tasks(10))).toEqual(Array(10).fill(true));

@@ -14,6 +14,44 @@ export interface VerifyTask {
   readonly signature: Uint8Array;
 }
 
+// A chunk travels to its worker as one transferred buffer (no structured
+// clone of thousands of small arrays): per task, the 32-byte public key, the
+// 64-byte signature, the message length (u32, big-endian) and the message.
+const TASK_HEADER = 32 + 64 + 4;
+
+/** Pack tasks into one buffer for a worker. */
+export function packTasks(tasks: readonly VerifyTask[]): Uint8Array {
+  let n = 0;
+  for (const t of tasks) n += TASK_HEADER + t.message.length;
+  const out = new Uint8Array(n);
+  const view = new DataView(out.buffer);
+  let o = 0;
+  for (const t of tasks) {
+    if (t.publicKey.length !== 32 || t.signature.length !== 64) throw new Error("packTasks: key or signature of the wrong length");
+    out.set(t.publicKey, o);
+    out.set(t.signature, o + 32);
+    view.setUint32(o + 96, t.message.length);
+    out.set(t.message, o + TASK_HEADER);
+    o += TASK_HEADER + t.message.length;
+  }
+  return out;
+}
+
+/** Walk a packed buffer, calling `fn` with views (no copies) of each task. */
+export function unpackTasks(
+  packed: Uint8Array,
+  count: number,
+  fn: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, i: number) => void,
+): void {
+  const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
+  let o = 0;
+  for (let i = 0; i < count; i++) {
+    const len = view.getUint32(o + 96);
+    fn(packed.subarray(o, o + 32), packed.subarray(o + TASK_HEADER, o + TASK_HEADER + len), packed.subarray(o + 32, o + 96), i);
+    o += TASK_HEADER + len;
+  }
+}
+
 /** Verifies many signatures, in parallel when worth it. */
 export interface VerifierPool {
   verifyAll(tasks: readonly VerifyTask[]): Promise<boolean[]>;
@@ -76,7 +114,8 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       const id = nextId++;
       slot.pending.set(id, { resolve, reject });
       slot.worker.ref();
-      slot.worker.postMessage({ id, tasks });
+      const packed = packTasks(tasks);
+      slot.worker.postMessage({ id, packed, count: tasks.length }, [packed.buffer as ArrayBuffer]);
     });
 
   return {
@@ -85,15 +124,22 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       if (tasks.length < INLINE_LIMIT || threads === 1) {
         return tasks.map((t) => ed25519Verify(t.publicKey, t.message, t.signature));
       }
+      // A key or signature of the wrong length cannot verify: answered here.
+      const wellFormed: number[] = [];
+      tasks.forEach((t, i) => {
+        if (t.publicKey.length === 32 && t.signature.length === 64) wellFormed.push(i);
+      });
       while (slots.length < threads) slots.push(spawn());
-      const chunk = Math.ceil(tasks.length / threads);
+      const chunk = Math.ceil(wellFormed.length / threads);
       const parts: Promise<Uint8Array>[] = [];
-      for (let i = 0; i < tasks.length; i += chunk) {
-        parts.push(runOn(slots[rr++ % slots.length]!, tasks.slice(i, i + chunk)));
+      for (let i = 0; i < wellFormed.length; i += chunk) {
+        const part = wellFormed.slice(i, i + chunk).map((j) => tasks[j]!);
+        parts.push(runOn(slots[rr++ % slots.length]!, part));
       }
       const results = await Promise.all(parts);
-      const out: boolean[] = [];
-      for (const r of results) for (const x of r) out.push(x === 1);
+      const out: boolean[] = new Array<boolean>(tasks.length).fill(false);
+      let k = 0;
+      for (const r of results) for (const x of r) out[wellFormed[k++]!] = x === 1;
       return out;
     },
     async close() {
