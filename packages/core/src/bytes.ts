@@ -164,18 +164,12 @@ export function fromBase64(s: string, what = "base64"): Uint8Array {
   let o = 0;
   for (let i = 0; i < s.length; i += 4) {
     const last = i + 4 === s.length;
-    const v: number[] = [];
-    for (let j = 0; j < 4; j++) {
-      const c = s.charCodeAt(i + j);
-      if (last && c === 61 /* = */ && j >= 4 - pad) {
-        v.push(0);
-        continue;
-      }
-      const x = c < 128 ? B64_INDEX[c]! : -1;
-      if (x < 0) throw malformed(`${what}: invalid character`);
-      v.push(x);
-    }
-    const n = (v[0]! << 18) | (v[1]! << 12) | (v[2]! << 6) | v[3]!;
+    const a = sextet(s, i, false);
+    const b = sextet(s, i + 1, false);
+    const c = sextet(s, i + 2, last && pad === 2);
+    const d = sextet(s, i + 3, last && pad >= 1);
+    if ((a | b | c | d) < 0) throw malformed(`${what}: invalid character`);
+    const n = (a << 18) | (b << 12) | (c << 6) | d;
     if (last && pad === 2 && (n & 0xffff) !== 0) throw malformed(`${what}: non-canonical padding bits`);
     if (last && pad === 1 && (n & 0xff) !== 0) throw malformed(`${what}: non-canonical padding bits`);
     out[o++] = (n >> 16) & 255;
@@ -183,6 +177,14 @@ export function fromBase64(s: string, what = "base64"): Uint8Array {
     if (o < outLen) out[o++] = n & 255;
   }
   return out;
+}
+
+// The 6-bit value of the base64 symbol at s[i]; "=" counts as 0 only where
+// padding is allowed; -1 for anything else.
+function sextet(s: string, i: number, padding: boolean): number {
+  const c = s.charCodeAt(i);
+  if (padding && c === 61 /* = */) return 0;
+  return c < 128 ? B64_INDEX[c]! : -1;
 }
 
 /**
