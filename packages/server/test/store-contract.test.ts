@@ -185,6 +185,8 @@ for (const db of DATABASES) {
         [3n, "three"],
       ]);
       expect((await store.latestCheckpoint(V))?.note).toBe("three");
+      expect((await store.checkpointAt(V, 3n))?.note).toBe("three");
+      expect(await store.checkpointAt(V, 2n)).toBeNull();
     });
   });
 }

@@ -94,7 +94,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   const intervalMs = opts.checkpointIntervalMs ?? 1000;
   let verifier = opts.verifier;
   const ownsVerifier = verifier === undefined;
-  const queues = new Map<string, { waiting: Waiting[]; queued: number; flushing: boolean; idle: Promise<void> | null }>();
+  const queues = new Map<string, { waiting: Waiting[]; queued: number; flushing: boolean }>();
   const signers = new Map<string, { signer: NoteSigner; origin: string; vkey: string }>();
   const keyCache = new Map<string, Uint8Array>();
   const tileCache = new ExpandedTileCache(opts.tileCacheSize ?? 4096);
@@ -131,7 +131,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   function queueOf(vault: string) {
     let q = queues.get(vault);
     if (q === undefined) {
-      q = { waiting: [], queued: 0, flushing: false, idle: null };
+      q = { waiting: [], queued: 0, flushing: false };
       queues.set(vault, q);
     }
     return q;
@@ -174,20 +174,21 @@ export function createLedger(opts: LedgerOptions): Ledger {
   }
 
   async function readNodes(vault: string, ids: readonly NodeId[]): Promise<Uint8Array[]> {
-    const out: (Uint8Array | undefined)[] = ids.map((id) => {
-      const t = tileForNode(id);
-      const cached = tileCache.get(`${vault}/${tileKey(t.level, t.index)}`);
+    const tiles = ids.map((id) => tileForNode(id));
+    const cacheKeys = tiles.map((t) => `${vault}/${tileKey(t.level, t.index)}`);
+    const out: (Uint8Array | undefined)[] = ids.map((id, i) => {
+      const cached = tileCache.get(cacheKeys[i]!);
       return cached === undefined ? undefined : nodeFromExpanded(cached, id);
     });
-    const missing = ids.flatMap((id, i) => (out[i] === undefined ? [tileForNode(id)] : []));
+    const missing = tiles.filter((_, i) => out[i] === undefined);
     if (missing.length === 0) return out as Uint8Array[];
     const fetched = await store.readTiles(vault, missing);
     for (const [k, hashes] of fetched) tileCache.set(`${vault}/${k}`, expandTile(hashes));
     return ids.map((id, i) => {
       const have = out[i];
       if (have !== undefined) return have;
-      const t = tileForNode(id);
-      const tile = tileCache.get(`${vault}/${tileKey(t.level, t.index)}`);
+      const t = tiles[i]!;
+      const tile = tileCache.get(cacheKeys[i]!);
       const h = tile === undefined ? undefined : nodeFromExpanded(tile, id);
       if (h === undefined) throw new SealTrailError("internal", `tile ${t.level}/${t.index} is missing or too short for node ${id.level}/${id.index}`);
       return h;
@@ -206,9 +207,8 @@ export function createLedger(opts: LedgerOptions): Ledger {
       }
       return cp;
     }
-    const cps = await store.checkpoints(vault);
-    const cp = cps.find((c) => c.size === size);
-    if (cp === undefined) throw new SealTrailError("not_found", `no published checkpoint of size ${size}`);
+    const cp = await store.checkpointAt(vault, size);
+    if (cp === null) throw new SealTrailError("not_found", `no published checkpoint of size ${size}`);
     if (index >= size) throw new SealTrailError("invalid", `index ${index} is not below size ${size}`);
     return cp;
   }

@@ -131,6 +131,7 @@ export interface LogReader {
   tree(vault: string): Promise<TreeState>;
   latestCheckpoint(vault: string): Promise<CheckpointRow | null>;
   checkpoints(vault: string): Promise<CheckpointRow[]>;
+  checkpointAt(vault: string, size: bigint): Promise<CheckpointRow | null>;
   /** Tiles as stored (the widest version); missing tiles are absent from the map. */
   readTiles(vault: string, ids: readonly { level: number; index: bigint }[]): Promise<Map<string, Uint8Array>>;
   entries(vault: string, from: bigint, to: bigint): Promise<EntryRow[]>;

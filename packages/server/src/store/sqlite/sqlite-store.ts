@@ -108,6 +108,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     ),
     latestCheckpoint: db.prepare("SELECT * FROM checkpoints WHERE vault = ? ORDER BY size DESC LIMIT 1"),
     checkpoints: db.prepare("SELECT * FROM checkpoints WHERE vault = ? ORDER BY size"),
+    checkpointAt: db.prepare("SELECT * FROM checkpoints WHERE vault = ? AND size = ?"),
     insertVault: db.prepare("INSERT INTO vaults (name, origin, log_seed, size, root, created_at) VALUES (?, ?, ?, 0, ?, ?)"),
     insertOrg: db.prepare("INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)"),
     org: db.prepare("SELECT * FROM orgs WHERE id = ?"),
@@ -247,6 +248,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     },
     async latestCheckpoint(vault) {
       const r = q.latestCheckpoint.get(vault) as Row | undefined;
+      return r === undefined ? null : checkpointRow(r);
+    },
+    async checkpointAt(vault, size) {
+      const r = q.checkpointAt.get(vault, size) as Row | undefined;
       return r === undefined ? null : checkpointRow(r);
     },
     async checkpoints(vault) {
