@@ -4,12 +4,12 @@
  */
 import { join } from "node:path";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.js";
-import type { Store } from "./store/types.js";
+import type { AccessStore, Store } from "./store/types.js";
 import { createLedger, type Ledger, type LedgerOptions } from "./ledger/ledger.js";
 
 /** A store and a ledger over it. */
 export interface Context {
-  readonly store: Store;
+  readonly store: Store & AccessStore;
   readonly ledger: Ledger;
   close(): Promise<void>;
 }

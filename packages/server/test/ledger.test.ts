@@ -147,7 +147,7 @@ describe("ledger", () => {
       const rec = buildRecord({ vault: "other", type: "sms.risk", author: log.org, seed: log.seed, payload: { a: 1 } });
       await sizeUnchanged(log.ctx.ledger.append("default", [{ entry: rec.signed, payload: { a: 1 }, salt: toBase64(rec.salt!) }]), "invalid");
       await expectCode(log.ctx.ledger.append("nope", [log.submission({ a: 1 })]), "not_found");
-      const res = buildRecord({ vault: "default", type: "sealtrail.member", author: log.org, seed: log.seed });
+      const res = buildRecord({ vault: "default", type: "sealtrail.audit", author: log.org, seed: log.seed });
       await sizeUnchanged(log.ctx.ledger.append("default", [{ entry: res.signed }]), "invalid");
       const future = buildRecord({ vault: "default", type: "sms.risk", author: log.org, seed: log.seed, time: new Date(Date.now() + 3_600_000) });
       await sizeUnchanged(log.ctx.ledger.append("default", [{ entry: future.signed }]), "invalid");

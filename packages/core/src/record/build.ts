@@ -4,6 +4,7 @@ import { canonicalize } from "../json/canonicalize.js";
 import {
   ENVELOPE_VERSION,
   KEY_RECORD_TYPE,
+  MEMBER_RECORD_TYPE,
   checkPayload,
   keyIdOf,
   newPayloadSalt,
@@ -11,6 +12,7 @@ import {
   signEnvelope,
   type Envelope,
   type KeyChange,
+  type MemberChange,
   type SignedEnvelope,
   type SigningMode,
   type Supersedes,
@@ -74,6 +76,37 @@ export function buildRecord(input: RecordInput): BuiltRecord {
   };
   const { signed, entry } = signEnvelope(env, input.seed);
   return { signed, entry, ...(payloadText !== undefined && salt !== undefined ? { payload: payloadText, salt } : {}) };
+}
+
+/**
+ * Build a `sealtrail.member` record: a change of what `member.org` may do in
+ * the vault, signed by the organisation that administers it.
+ *
+ * @example
+ * ```ts
+ * buildMemberRecord({ vault: "v", author: "operator", seed, member: { action: "set", org: "carrier", read: true, write: ["custody.*"], admin: false } });
+ * ```
+ */
+export function buildMemberRecord(input: {
+  vault: string;
+  author: string;
+  seed: Uint8Array;
+  member: MemberChange;
+  time?: Date;
+  mode?: SigningMode;
+}): BuiltRecord {
+  const env: Envelope = {
+    v: ENVELOPE_VERSION,
+    vault: input.vault,
+    type: MEMBER_RECORD_TYPE,
+    author: input.author,
+    keyId: keyIdOf(ed25519PublicKey(input.seed)),
+    mode: input.mode ?? "author",
+    time: (input.time ?? new Date()).toISOString(),
+    member: input.member.action === "set" ? { ...input.member, write: [...input.member.write] } : { ...input.member },
+  };
+  const { signed, entry } = signEnvelope(env, input.seed);
+  return { signed, entry };
 }
 
 /**

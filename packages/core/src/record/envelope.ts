@@ -29,6 +29,8 @@ export const PAYLOAD_SALT_SIZE = 32;
 export const MAX_ENTRY_SIZE = 65535;
 /** Type of the log entries that register and revoke signing keys. */
 export const KEY_RECORD_TYPE = "sealtrail.key";
+/** Type of the log entries that add, change and remove vault members. */
+export const MEMBER_RECORD_TYPE = "sealtrail.member";
 
 /** How a record was signed: by its author, or by the server holding the author's key. */
 export type SigningMode = "author" | "custodial";
@@ -41,6 +43,16 @@ export interface KeyChange {
   /** Base64 raw Ed25519 public key (32 bytes). */
   readonly publicKey: string;
 }
+
+/**
+ * A change of a vault's membership, carried inline in a `sealtrail.member`
+ * envelope: what an organisation may do in the vault from this entry on.
+ * `write` holds record type patterns: a type (`sms.risk`), a prefix
+ * (`custody.*`) or `*`.
+ */
+export type MemberChange =
+  | { readonly action: "set"; readonly org: string; readonly read: boolean; readonly write: readonly string[]; readonly admin: boolean }
+  | { readonly action: "remove"; readonly org: string };
 
 /** A link to an earlier record: its log index and its leaf hash (hex), which must agree. */
 export interface Supersedes {
@@ -69,6 +81,8 @@ export interface Envelope {
   readonly payload?: string;
   /** Inline data that must stay readable from the log alone (key changes). */
   readonly key?: KeyChange;
+  /** Inline membership change of a `sealtrail.member` record. */
+  readonly member?: MemberChange;
 }
 
 /** An envelope with its author signature: the JSON of a log entry. */
@@ -257,7 +271,7 @@ export function parseSignedEnvelope(v: unknown): SignedEnvelope {
  */
 export function validateEnvelope(v: unknown): Envelope {
   const o = asObject(v, "envelope");
-  onlyKeys(o, ["v", "vault", "type", "author", "keyId", "mode", "time", "subjects", "supersedes", "payload", "key"], "envelope");
+  onlyKeys(o, ["v", "vault", "type", "author", "keyId", "mode", "time", "subjects", "supersedes", "payload", "key", "member"], "envelope");
   if (o.v !== ENVELOPE_VERSION) throw malformed(`envelope.v: must be ${ENVELOPE_VERSION}`);
   str(o, "vault", NAME_PATTERN);
   str(o, "type", TYPE_PATTERN);
@@ -300,7 +314,60 @@ export function validateEnvelope(v: unknown): Envelope {
   } else if (o.key !== undefined) {
     throw malformed(`envelope.key: only allowed on ${KEY_RECORD_TYPE} records`);
   }
+  if (o.type === MEMBER_RECORD_TYPE) {
+    validateMemberChange(o.member);
+    if (o.payload !== undefined) throw malformed("envelope: a member record carries no payload");
+  } else if (o.member !== undefined) {
+    throw malformed(`envelope.member: only allowed on ${MEMBER_RECORD_TYPE} records`);
+  }
   return o as unknown as Envelope;
+}
+
+const TYPE_PATTERN_PATTERN = /^(\*|[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*(\.\*)?)$/;
+const MAX_WRITE_PATTERNS = 64;
+
+function validateMemberChange(v: unknown): void {
+  const m = asObject(v, "envelope.member");
+  if (m.action === "remove") {
+    onlyKeys(m, ["action", "org"], "envelope.member");
+  } else if (m.action === "set") {
+    onlyKeys(m, ["action", "org", "read", "write", "admin"], "envelope.member");
+    if (typeof m.read !== "boolean" || typeof m.admin !== "boolean") throw malformed("envelope.member: read and admin must be booleans");
+    if (!Array.isArray(m.write) || m.write.length > MAX_WRITE_PATTERNS) throw malformed("envelope.member.write: must be an array of type patterns");
+    for (const p of m.write) {
+      if (typeof p !== "string" || !TYPE_PATTERN_PATTERN.test(p)) throw malformed(`envelope.member.write: "${String(p)}" is not a type pattern`);
+    }
+  } else {
+    throw malformed('envelope.member.action: must be "set" or "remove"');
+  }
+  str(m, "org", NAME_PATTERN, "envelope.member");
+}
+
+/**
+ * True when record type `type` matches a write pattern: the type itself, a
+ * prefix ending in `.*`, or `*`.
+ *
+ * @example
+ * ```ts
+ * typeMatches("custody.*", "custody.handoff") // true
+ * ```
+ */
+export function typeMatches(pattern: string, type: string): boolean {
+  if (pattern === "*") return true;
+  if (pattern.endsWith(".*")) return type.startsWith(pattern.slice(0, -1));
+  return pattern === type;
+}
+
+/**
+ * True for a valid write pattern (`sms.risk`, `custody.*`, `*`).
+ *
+ * @example
+ * ```ts
+ * isTypePattern("custody.*") // true
+ * ```
+ */
+export function isTypePattern(p: string): boolean {
+  return TYPE_PATTERN_PATTERN.test(p);
 }
 
 /**

@@ -16,6 +16,7 @@ import {
   signerFromKey,
   ed25519PublicKey,
   tileForNode,
+  type Envelope,
   type NodeId,
   type NoteSigner,
 } from "@sealtrail/core";
@@ -56,7 +57,12 @@ export interface InclusionProof {
 
 /** The ledger API used by HTTP and the CLI. */
 export interface Ledger {
-  append(vault: string, subs: readonly RecordSubmission[]): Promise<AppendResult[]>;
+  /**
+   * Check, verify and durably append records. `authorize`, when given, is
+   * called with each checked envelope before anything is stored; it throws
+   * to refuse the whole request.
+   */
+  append(vault: string, subs: readonly RecordSubmission[], authorize?: (env: Envelope, i: number) => void): Promise<AppendResult[]>;
   /** Sign and store a checkpoint if the tree grew since the last one. */
   publish(vault: string): Promise<CheckpointRow | null>;
   inclusionProof(vault: string, index: bigint, size?: bigint): Promise<InclusionProof>;
@@ -215,7 +221,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
 
   const ledger: Ledger = {
     reader: store,
-    async append(vault, subs) {
+    async append(vault, subs, authorize) {
       if (subs.length === 0) return [];
       if (subs.length > maxBatch) throw new SealTrailError("too_large", `at most ${maxBatch} records per append`);
       const q = queueOf(vault);
@@ -230,6 +236,15 @@ export function createLedger(opts: LedgerOptions): Ledger {
           throw prefixed(e, subs.length > 1 ? `record ${i}: ` : "");
         }
       });
+      if (authorize !== undefined) {
+        checked.forEach((c, i) => {
+          try {
+            authorize(c.signed.env, i);
+          } catch (e) {
+            throw prefixed(e, subs.length > 1 ? `record ${i}: ` : "");
+          }
+        });
+      }
       // Keys registered earlier in the same request may sign later records of it.
       const newKeys = new Map<string, Uint8Array>();
       const tasks = [];

@@ -5,6 +5,7 @@
  */
 import {
   KEY_RECORD_TYPE,
+  MEMBER_RECORD_TYPE,
   MAX_ENTRY_SIZE,
   SealTrailError,
   canonicalize,
@@ -63,7 +64,7 @@ export function checkSubmission(
   const signed = parseSignedEnvelope(sub.entry);
   const env = signed.env;
   if (env.vault !== vault) throw new SealTrailError("invalid", `envelope.vault: record is for vault "${env.vault}", not "${vault}"`);
-  if (env.type.startsWith("sealtrail.") && env.type !== KEY_RECORD_TYPE) {
+  if (env.type.startsWith("sealtrail.") && env.type !== KEY_RECORD_TYPE && env.type !== MEMBER_RECORD_TYPE) {
     throw new SealTrailError("invalid", `envelope.type: "${env.type}" is reserved`);
   }
   if (Date.parse(env.time) > now + MAX_CLOCK_SKEW_MS) {
@@ -110,6 +111,7 @@ export function checkSubmission(
     salt,
     keyChange:
       env.key === undefined ? null : { action: env.key.action, keyId: env.key.keyId, publicKey: keyChangePublicKey(env.key) },
+    memberChange: env.member ?? null,
   };
   return { signed, pending, message, signature: fromBase64(signed.sig, "signature") };
 }

@@ -4,6 +4,7 @@
  * sqlite/ (and postgres/, later) are the only folders that import a driver.
  * Every method is async so that a networked engine fits the same contract.
  */
+import type { MemberChange } from "@sealtrail/core";
 
 /** A vault: one append-only log with its own identity and log key. */
 export interface VaultRow {
@@ -25,6 +26,10 @@ export interface TreeState {
 export interface OrgRow {
   readonly id: string;
   readonly name: string;
+  /** ISO 3166-1 alpha-2 country code. */
+  readonly country?: string | null;
+  /** Supply-chain roles (see ORG_ROLES in access/). */
+  readonly roles?: readonly string[];
   readonly createdAt: string;
 }
 
@@ -63,6 +68,8 @@ export interface PendingEntry {
   readonly salt: Uint8Array | null;
   /** Key registry change that takes effect at this entry's index. */
   readonly keyChange: { action: "register" | "revoke"; keyId: string; publicKey: Uint8Array } | null;
+  /** Membership change that takes effect at this entry's index. */
+  readonly memberChange?: MemberChange | null;
 }
 
 /** Outcome of one entry of a batch: its index, or why it was refused. */
@@ -156,6 +163,50 @@ export interface AdminStore {
 export interface Store extends LedgerStore, LogReader, AdminStore {
   readonly engine: string;
   close(): Promise<void>;
+}
+
+/** An API key as stored: never the secret, only its SHA-256. */
+export interface ApiKeyRow {
+  /** Public id, the part of the token before the secret. */
+  readonly id: string;
+  readonly org: string;
+  readonly name: string;
+  readonly secretHash: Uint8Array;
+  /** Vaults it may act on, or "*" for every vault its organisation belongs to. */
+  readonly vaults: readonly string[] | "*";
+  readonly read: boolean;
+  /** Record type patterns it may write. */
+  readonly write: readonly string[];
+  /** May administer its organisation (keys, API keys) and, with membership admin, vaults. */
+  readonly admin: boolean;
+  readonly createdAt: string;
+  readonly expiresAt: string | null;
+  readonly revokedAt: string | null;
+  readonly lastUsedAt: string | null;
+}
+
+/** A member organisation of a vault, as the log's membership records set it. */
+export interface MemberRow {
+  readonly vault: string;
+  readonly org: string;
+  readonly read: boolean;
+  readonly write: readonly string[];
+  readonly admin: boolean;
+  /** Index of the membership record that set this. */
+  readonly sinceIndex: bigint;
+}
+
+/** Organisations, API keys and memberships: what authentication and authorisation read. */
+export interface AccessStore {
+  orgs(): Promise<OrgRow[]>;
+  createApiKey(k: ApiKeyRow): Promise<void>;
+  apiKey(id: string): Promise<ApiKeyRow | null>;
+  apiKeys(org: string): Promise<ApiKeyRow[]>;
+  /** Mark revoked; false when no such key or already revoked. */
+  revokeApiKey(id: string, at: string): Promise<boolean>;
+  touchApiKey(id: string, at: string): Promise<void>;
+  members(vault: string): Promise<MemberRow[]>;
+  member(vault: string, org: string): Promise<MemberRow | null>;
 }
 
 /** Map key of a tile in {@link LogReader.readTiles} results. */

@@ -86,4 +86,36 @@ CREATE TABLE checkpoints (
 ) WITHOUT ROWID;
 `,
   },
+  {
+    version: 2,
+    name: "access",
+    sql: `
+ALTER TABLE orgs ADD COLUMN country TEXT;
+ALTER TABLE orgs ADD COLUMN roles TEXT NOT NULL DEFAULT '[]';
+CREATE TABLE api_keys (
+  id           TEXT PRIMARY KEY,
+  org          TEXT NOT NULL REFERENCES orgs(id),
+  name         TEXT NOT NULL,
+  secret_hash  BLOB NOT NULL,
+  vaults       TEXT NOT NULL,
+  can_read     INTEGER NOT NULL,
+  can_write    TEXT NOT NULL,
+  is_admin     INTEGER NOT NULL,
+  created_at   TEXT NOT NULL,
+  expires_at   TEXT,
+  revoked_at   TEXT,
+  last_used_at TEXT
+);
+CREATE INDEX api_keys_by_org ON api_keys (org);
+CREATE TABLE members (
+  vault     TEXT NOT NULL REFERENCES vaults(name),
+  org       TEXT NOT NULL,
+  can_read  INTEGER NOT NULL,
+  can_write TEXT NOT NULL,
+  is_admin  INTEGER NOT NULL,
+  since_idx INTEGER NOT NULL,
+  PRIMARY KEY (vault, org)
+);
+`,
+  },
 ];

@@ -10,7 +10,11 @@ import { SealTrailError } from "@sealtrail/core";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import {
   tileKey,
+  type AccessStore,
+  type ApiKeyRow,
   type CheckpointRow,
+  type MemberRow,
+  type OrgRow,
   type EntryRow,
   type HeldKeyRow,
   type Integrator,
@@ -62,7 +66,7 @@ export function migrateSqlite(db: Database.Database): string[] {
  * const store = openSqliteStore({ path: "data/sealtrail.db" });
  * ```
  */
-export function openSqliteStore(opts: SqliteStoreOptions): Store {
+export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
   if (opts.path !== ":memory:") mkdirSync(dirname(opts.path), { recursive: true });
   const db = new Database(opts.path);
   db.pragma("journal_mode = WAL");
@@ -110,7 +114,23 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     checkpoints: db.prepare("SELECT * FROM checkpoints WHERE vault = ? ORDER BY size"),
     checkpointAt: db.prepare("SELECT * FROM checkpoints WHERE vault = ? AND size = ?"),
     insertVault: db.prepare("INSERT INTO vaults (name, origin, log_seed, size, root, created_at) VALUES (?, ?, ?, 0, ?, ?)"),
-    insertOrg: db.prepare("INSERT INTO orgs (id, name, created_at) VALUES (?, ?, ?)"),
+    insertOrg: db.prepare("INSERT INTO orgs (id, name, country, roles, created_at) VALUES (?, ?, ?, ?, ?)"),
+    orgs: db.prepare("SELECT * FROM orgs ORDER BY id"),
+    insertApiKey: db.prepare(
+      `INSERT INTO api_keys (id, org, name, secret_hash, vaults, can_read, can_write, is_admin, created_at, expires_at, revoked_at, last_used_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, NULL)`,
+    ),
+    apiKey: db.prepare("SELECT * FROM api_keys WHERE id = ?"),
+    apiKeys: db.prepare("SELECT * FROM api_keys WHERE org = ? ORDER BY created_at, id"),
+    revokeApiKey: db.prepare("UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL"),
+    touchApiKey: db.prepare("UPDATE api_keys SET last_used_at = ? WHERE id = ?"),
+    setMember: db.prepare(
+      `INSERT INTO members (vault, org, can_read, can_write, is_admin, since_idx) VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (vault, org) DO UPDATE SET can_read = excluded.can_read, can_write = excluded.can_write, is_admin = excluded.is_admin, since_idx = excluded.since_idx`,
+    ),
+    removeMember: db.prepare("DELETE FROM members WHERE vault = ? AND org = ?"),
+    members: db.prepare("SELECT * FROM members WHERE vault = ? ORDER BY org"),
+    member: db.prepare("SELECT * FROM members WHERE vault = ? AND org = ?"),
     org: db.prepare("SELECT * FROM orgs WHERE id = ?"),
     putHeldKey: db.prepare("INSERT OR REPLACE INTO held_keys (org, key_id, seed) VALUES (?, ?, ?)"),
     heldKeys: db.prepare("SELECT * FROM held_keys WHERE org = ? ORDER BY key_id"),
@@ -150,6 +170,35 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     note: r.note as string,
     publishedAt: r.published_at as string,
   });
+  const orgRow = (r: Row): OrgRow => ({
+    id: r.id as string,
+    name: r.name as string,
+    country: (r.country as string | null) ?? null,
+    roles: JSON.parse(r.roles as string) as string[],
+    createdAt: r.created_at as string,
+  });
+  const apiKeyRow = (r: Row): ApiKeyRow => ({
+    id: r.id as string,
+    org: r.org as string,
+    name: r.name as string,
+    secretHash: u8(r.secret_hash),
+    vaults: JSON.parse(r.vaults as string) as string[] | "*",
+    read: big(r.can_read) === 1n,
+    write: JSON.parse(r.can_write as string) as string[],
+    admin: big(r.is_admin) === 1n,
+    createdAt: r.created_at as string,
+    expiresAt: (r.expires_at as string | null) ?? null,
+    revokedAt: (r.revoked_at as string | null) ?? null,
+    lastUsedAt: (r.last_used_at as string | null) ?? null,
+  });
+  const memberRow = (r: Row): MemberRow => ({
+    vault: r.vault as string,
+    org: r.org as string,
+    read: big(r.can_read) === 1n,
+    write: JSON.parse(r.can_write as string) as string[],
+    admin: big(r.is_admin) === 1n,
+    sinceIndex: big(r.since_idx),
+  });
   const treeOf = (vault: string): TreeState => {
     const r = q.tree.get(vault) as Row | undefined;
     if (r === undefined) throw new SealTrailError("not_found", `no vault named "${vault}"`);
@@ -185,6 +234,9 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
           q.revokeKey.run(idx, vault, e.keyChange.keyId);
         }
         if (e.keyChange !== null) keyRows.delete(e.keyChange.keyId);
+        const mc = e.memberChange;
+        if (mc?.action === "set") q.setMember.run(vault, mc.org, mc.read ? 1 : 0, JSON.stringify(mc.write), mc.admin ? 1 : 0, idx);
+        else if (mc?.action === "remove") q.removeMember.run(vault, mc.org);
         leafHashes.push(e.leafHash);
         outcomes.push({ ok: true, index: idx });
       }
@@ -235,7 +287,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     return null;
   }
 
-  const store: Store = {
+  const store: Store & AccessStore = {
     engine: "sqlite",
     async sequence(vault, entries, integrate) {
       return sequenceTx.immediate(vault, entries, integrate);
@@ -296,7 +348,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     },
     async createOrg(o) {
       try {
-        q.insertOrg.run(o.id, o.name, o.createdAt);
+        q.insertOrg.run(o.id, o.name, o.country ?? null, JSON.stringify(o.roles ?? []), o.createdAt);
       } catch (e) {
         if ((e as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
           throw new SealTrailError("conflict", `organisation "${o.id}" exists already`, { cause: e });
@@ -306,7 +358,44 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store {
     },
     async org(id) {
       const r = q.org.get(id) as Row | undefined;
-      return r === undefined ? null : { id: r.id as string, name: r.name as string, createdAt: r.created_at as string };
+      return r === undefined ? null : orgRow(r);
+    },
+    async orgs() {
+      return (q.orgs.all() as Row[]).map(orgRow);
+    },
+    async createApiKey(k) {
+      q.insertApiKey.run(
+        k.id,
+        k.org,
+        k.name,
+        k.secretHash,
+        JSON.stringify(k.vaults),
+        k.read ? 1 : 0,
+        JSON.stringify(k.write),
+        k.admin ? 1 : 0,
+        k.createdAt,
+        k.expiresAt,
+      );
+    },
+    async apiKey(id) {
+      const r = q.apiKey.get(id) as Row | undefined;
+      return r === undefined ? null : apiKeyRow(r);
+    },
+    async apiKeys(org) {
+      return (q.apiKeys.all(org) as Row[]).map(apiKeyRow);
+    },
+    async revokeApiKey(id, at) {
+      return q.revokeApiKey.run(at, id).changes > 0;
+    },
+    async touchApiKey(id, at) {
+      q.touchApiKey.run(at, id);
+    },
+    async members(vault) {
+      return (q.members.all(vault) as Row[]).map(memberRow);
+    },
+    async member(vault, org) {
+      const r = q.member.get(vault, org) as Row | undefined;
+      return r === undefined ? null : memberRow(r);
     },
     async putHeldKey(k: HeldKeyRow) {
       q.putHeldKey.run(k.org, k.keyId, k.seed);

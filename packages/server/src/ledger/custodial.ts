@@ -1,0 +1,100 @@
+/**
+ * Custodial signing and membership records: the server signs with keys it
+ * holds, for partners who cannot run software, and for the membership
+ * records it writes as the vault's operator. Every such record is marked
+ * `custodial` in its envelope, so verifiers can tell.
+ */
+import {
+  SealTrailError,
+  buildMemberRecord,
+  buildRecord,
+  generateEd25519KeyPair,
+  keyIdOf,
+  toBase64,
+  type MemberChange,
+  type Supersedes,
+} from "@sealtrail/core";
+import type { Store } from "../store/types.js";
+import { operatorKey, registerHeldKey } from "./bootstrap.js";
+import type { AppendResult, Ledger } from "./ledger.js";
+
+/**
+ * Generate a signing key that the server holds for `org`, and register it in
+ * `vault`'s log. Returns the key id.
+ *
+ * @example
+ * ```ts
+ * const { keyId } = await createCustodialKey(store, ledger, "carrier", "default");
+ * ```
+ */
+export async function createCustodialKey(store: Store, ledger: Ledger, org: string, vault: string): Promise<{ keyId: string; index: bigint }> {
+  if ((await store.org(org)) === null) throw new SealTrailError("not_found", `no organisation "${org}"`);
+  if ((await store.vault(vault)) === null) throw new SealTrailError("not_found", `no vault named "${vault}"`);
+  const { seed, publicKey } = generateEd25519KeyPair();
+  const keyId = keyIdOf(publicKey);
+  await store.putHeldKey({ org, keyId, seed });
+  const index = await registerHeldKey(ledger, vault, org, seed);
+  return { keyId, index };
+}
+
+/** The active key the server holds for `org` in `vault`, if any. */
+async function heldKeyIn(store: Store, org: string, vault: string): Promise<Uint8Array | null> {
+  for (const k of await store.heldKeys(org)) {
+    const reg = await store.key(vault, k.keyId);
+    if (reg !== null && reg.org === org && reg.revokedIndex === null) return k.seed;
+  }
+  return null;
+}
+
+/**
+ * Sign a record for `org` with a key the server holds for it, and append it.
+ *
+ * @example
+ * ```ts
+ * await appendCustodial(store, ledger, "default", "carrier", { type: "custody.handoff", payload: { ... } });
+ * ```
+ */
+export async function appendCustodial(
+  store: Store,
+  ledger: Ledger,
+  vault: string,
+  org: string,
+  rec: { type: string; payload?: Record<string, unknown>; subjects?: readonly string[]; supersedes?: Supersedes },
+  authorize?: Parameters<Ledger["append"]>[2],
+): Promise<AppendResult> {
+  const seed = await heldKeyIn(store, org, vault);
+  if (seed === null) throw new SealTrailError("unknown_key", `the server holds no active key of ${org} in vault ${vault}`);
+  const built = buildRecord({
+    vault,
+    type: rec.type,
+    author: org,
+    seed,
+    mode: "custodial",
+    ...(rec.payload !== undefined ? { payload: rec.payload } : {}),
+    ...(rec.subjects !== undefined ? { subjects: rec.subjects } : {}),
+    ...(rec.supersedes !== undefined ? { supersedes: rec.supersedes } : {}),
+  });
+  const [r] = await ledger.append(
+    vault,
+    [{ entry: built.signed, ...(rec.payload !== undefined ? { payload: rec.payload, salt: toBase64(built.salt!) } : {}) }],
+    authorize,
+  );
+  return r!;
+}
+
+/**
+ * Record a membership change in `vault`'s log, signed by the operator.
+ *
+ * @example
+ * ```ts
+ * await changeMembership(store, ledger, "default", { action: "set", org: "carrier", read: true, write: ["custody.*"], admin: false });
+ * ```
+ */
+export async function changeMembership(store: Store, ledger: Ledger, vault: string, change: MemberChange): Promise<AppendResult> {
+  if ((await store.org(change.org)) === null) throw new SealTrailError("not_found", `no organisation "${change.org}"`);
+  const { org, seed } = await operatorKey(store);
+  if (change.org === org) throw new SealTrailError("conflict", "the operator administers every vault; it needs no membership");
+  const built = buildMemberRecord({ vault, author: org, seed, member: change, mode: "custodial" });
+  const [r] = await ledger.append(vault, [{ entry: built.signed }]);
+  return r!;
+}

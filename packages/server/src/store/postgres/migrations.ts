@@ -1,0 +1,99 @@
+/**
+ * Versioned PostgreSQL schema migrations: the same logical schema as
+ * store/sqlite/migrations.ts, in PostgreSQL types (bytea for hashes, keys
+ * and blobs; bigint for indices and sizes; text for ISO 8601 times, so that
+ * both engines return the strings they were given). Kysely's Migrator applies
+ * them in name order, each in its own transaction, under an advisory lock so
+ * that several servers starting at once apply each migration exactly once.
+ * Never edit a migration that has shipped: add the next one.
+ */
+export const POSTGRES_MIGRATIONS: readonly { version: number; name: string; sql: string }[] = [
+  {
+    version: 1,
+    name: "ledger",
+    sql: `
+CREATE TABLE settings (
+  key   text PRIMARY KEY,
+  value text NOT NULL
+);
+CREATE TABLE orgs (
+  id         text PRIMARY KEY,
+  name       text NOT NULL,
+  created_at text NOT NULL
+);
+CREATE TABLE held_keys (
+  org    text NOT NULL REFERENCES orgs(id),
+  key_id text NOT NULL,
+  seed   bytea NOT NULL,
+  PRIMARY KEY (org, key_id)
+);
+CREATE TABLE vaults (
+  name       text PRIMARY KEY,
+  origin     text NOT NULL UNIQUE,
+  log_seed   bytea NOT NULL,
+  size       bigint NOT NULL DEFAULT 0,
+  root       bytea NOT NULL,
+  created_at text NOT NULL
+);
+CREATE TABLE entries (
+  vault        text NOT NULL REFERENCES vaults(name),
+  idx          bigint NOT NULL,
+  leaf_hash    bytea NOT NULL,
+  entry        bytea NOT NULL,
+  type         text NOT NULL,
+  author       text NOT NULL,
+  key_id       text NOT NULL,
+  claimed_time text NOT NULL,
+  supersedes   bigint,
+  sequenced_at text NOT NULL,
+  PRIMARY KEY (vault, idx)
+);
+-- No index on leaf_hash: a random key costs more on every append than all
+-- other writes together; records are addressed by index.
+CREATE INDEX entries_superseded ON entries (vault, supersedes) WHERE supersedes IS NOT NULL;
+CREATE INDEX entries_by_type ON entries (vault, type, idx);
+CREATE TABLE entry_subjects (
+  vault   text NOT NULL,
+  subject text NOT NULL,
+  idx     bigint NOT NULL,
+  PRIMARY KEY (vault, subject, idx)
+);
+CREATE TABLE payloads (
+  vault   text NOT NULL,
+  idx     bigint NOT NULL,
+  payload text NOT NULL,
+  salt    bytea NOT NULL,
+  PRIMARY KEY (vault, idx)
+);
+CREATE TABLE tiles (
+  vault  text NOT NULL,
+  level  integer NOT NULL,
+  idx    bigint NOT NULL,
+  hashes bytea NOT NULL,
+  PRIMARY KEY (vault, level, idx)
+);
+CREATE TABLE keys (
+  vault          text NOT NULL,
+  key_id         text NOT NULL,
+  org            text NOT NULL,
+  public_key     bytea NOT NULL,
+  registered_idx bigint NOT NULL,
+  revoked_idx    bigint,
+  PRIMARY KEY (vault, key_id)
+);
+CREATE TABLE checkpoints (
+  vault        text NOT NULL,
+  size         bigint NOT NULL,
+  root         bytea NOT NULL,
+  note         text NOT NULL,
+  published_at text NOT NULL,
+  PRIMARY KEY (vault, size)
+);
+`,
+  },
+];
+
+/** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */
+export function migrationName(m: { version: number; name: string }): string {
+  return `${String(m.version).padStart(4, "0")}-${m.name}`;
+}
