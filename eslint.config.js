@@ -5,6 +5,8 @@ import tseslint from "typescript-eslint";
 const NODE_BUILTINS = ["node:*", "fs", "path", "os", "crypto", "child_process", "worker_threads", "http", "net", "stream", "buffer", "url", "util"];
 
 const DRIVERS = { group: ["better-sqlite3", "pg", "kysely"], message: "only the store engine folders import a database driver" };
+const SQLITE_DRIVER = { group: ["better-sqlite3"], message: "only store/sqlite imports the SQLite driver" };
+const POSTGRES_DRIVER = { group: ["pg", "kysely"], message: "only store/postgres imports the PostgreSQL driver and Kysely" };
 const UPPER_LAYERS = { group: ["**/http/**", "**/cli/**", "fastify", "commander"], message: "lower layers do not import HTTP or the CLI" };
 
 export default tseslint.config(
@@ -34,7 +36,7 @@ export default tseslint.config(
     },
   },
   {
-    // Only store/sqlite imports the SQLite driver (docs/adr/0001-layout.md).
+    // Only store/sqlite and store/postgres import their driver (docs/adr/0001-layout.md).
     files: ["packages/server/src/**/*.ts"],
     ignores: ["packages/server/src/store/**", "packages/server/src/ledger/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [DRIVERS] }] },
@@ -42,11 +44,15 @@ export default tseslint.config(
   {
     // The ledger and the store interfaces know nothing of HTTP, the CLI or a driver.
     files: ["packages/server/src/ledger/**/*.ts", "packages/server/src/store/**/*.ts"],
-    ignores: ["packages/server/src/store/sqlite/**"],
+    ignores: ["packages/server/src/store/sqlite/**", "packages/server/src/store/postgres/**"],
     rules: { "no-restricted-imports": ["error", { patterns: [DRIVERS, UPPER_LAYERS] }] },
   },
   {
     files: ["packages/server/src/store/sqlite/**/*.ts"],
-    rules: { "no-restricted-imports": ["error", { patterns: [UPPER_LAYERS] }] },
+    rules: { "no-restricted-imports": ["error", { patterns: [POSTGRES_DRIVER, UPPER_LAYERS] }] },
+  },
+  {
+    files: ["packages/server/src/store/postgres/**/*.ts"],
+    rules: { "no-restricted-imports": ["error", { patterns: [SQLITE_DRIVER, UPPER_LAYERS] }] },
   },
 );

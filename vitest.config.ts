@@ -7,5 +7,7 @@ export default defineConfig({
     hookTimeout: 120_000,
     reporters: ["default", "./test/summary-reporter.ts"],
     pool: "forks",
+    // One PostgreSQL server for the whole run (or SEALTRAIL_TEST_PG_URL); each suite makes its own database.
+    globalSetup: ["./packages/server/test/helpers/postgres.ts"],
   },
 });

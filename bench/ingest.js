@@ -19,7 +19,7 @@ export async function benchIngest(opts = {}) {
   const requestSize = opts.requestSize ?? 1000;
   const concurrency = opts.concurrency ?? 6;
   const dir = tempDir("ingest");
-  const ctx = openContext({ data: dir, ...(opts.verifier !== undefined ? { verifier: opts.verifier } : {}) });
+  const ctx = await openContext({ data: dir, ...(opts.verifier !== undefined ? { verifier: opts.verifier } : {}) });
   try {
     await initialize(ctx.store, ctx.ledger, {});
     const authors = await registerAuthors(ctx.ledger, VAULT, opts.authors ?? 8);

@@ -22,7 +22,7 @@ export async function benchLatency(opts = {}) {
   const seconds = opts.seconds ?? 10;
   const total = Math.round(rate * seconds);
   const dir = tempDir(`latency-${intervalMs}`);
-  const ctx = openContext({ data: dir, checkpointIntervalMs: intervalMs });
+  const ctx = await openContext({ data: dir, checkpointIntervalMs: intervalMs });
   try {
     await initialize(ctx.store, ctx.ledger, {});
     const authors = await registerAuthors(ctx.ledger, VAULT, 4);

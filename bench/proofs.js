@@ -54,7 +54,7 @@ export async function benchProofs(opts = {}) {
   const batch = opts.batch ?? 10_000;
   const sample = opts.sample ?? 2000;
   const dir = tempDir("proofs");
-  const ctx = openContext({ data: dir });
+  const ctx = await openContext({ data: dir });
   try {
     await initialize(ctx.store, ctx.ledger, {});
     const op = await operatorKey(ctx.store);

@@ -68,6 +68,31 @@ describe("architecture", () => {
     expect(offenders).toEqual([]);
   });
 
+  it("only store/postgres imports the PostgreSQL driver and Kysely", () => {
+    const offenders = server
+      .filter((f) => !rel(f).startsWith("packages/server/src/store/postgres/"))
+      .flatMap((f) => importsOf(f).filter((s) => /^(pg|kysely)(\/|$)/.test(s)).map((s) => `${rel(f)} imports ${s}`));
+    expect(offenders).toEqual([]);
+  });
+
+  it("each engine folder imports only its own driver", () => {
+    const offenders = server.flatMap((f) => {
+      const r = rel(f);
+      const foreign = r.startsWith("packages/server/src/store/sqlite/")
+        ? /^(pg|kysely)(\/|$)/
+        : r.startsWith("packages/server/src/store/postgres/")
+          ? /^better-sqlite3$/
+          : null;
+      return foreign === null ? [] : importsOf(f).filter((s) => foreign.test(s)).map((s) => `${r} imports ${s}`);
+    });
+    expect(offenders).toEqual([]);
+  });
+
+  it("the PostgreSQL store exists and imports its driver (so the checks above check something)", () => {
+    const pgFiles = server.filter((f) => rel(f).startsWith("packages/server/src/store/postgres/"));
+    expect(pgFiles.flatMap(importsOf)).toEqual(expect.arrayContaining(["pg", "kysely"]));
+  });
+
   it("only the composition root picks the engine", () => {
     const offenders = server
       .filter((f) => !rel(f).startsWith("packages/server/src/store/"))

@@ -29,6 +29,8 @@ export type ErrorCode =
   | "too_large"
   /** The service is busy: retry later (pushback). */
   | "unavailable"
+  /** Too many requests from one credential: retry later. */
+  | "rate_limited"
   /** Missing or wrong credentials. */
   | "unauthorized"
   /** Valid credentials without the needed permission. */
@@ -47,6 +49,7 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "conflict",
   "too_large",
   "unavailable",
+  "rate_limited",
   "unauthorized",
   "forbidden",
   "internal",

@@ -11,3 +11,4 @@ export * from "./merkle/index.js";
 export * from "./note/index.js";
 export * from "./proof/index.js";
 export * from "./record/index.js";
+export * from "./client/index.js";

@@ -1,9 +1,14 @@
 /**
- * Composition root: opens the store of a data directory and builds the
- * ledger over it. The only file that picks the database engine.
+ * Composition root: opens the store (SQLite in a data directory, or a
+ * PostgreSQL database named by URL) and builds the ledger over it. The only
+ * file that picks the database engine.
  */
+import { existsSync } from "node:fs";
 import { join } from "node:path";
+import { SealTrailError } from "@sealtrail/core";
+import { SQLITE_MIGRATIONS } from "./store/sqlite/migrations.js";
 import { openSqliteStore } from "./store/sqlite/sqlite-store.js";
+import { isPostgresUrl, migratePostgres, openPostgresStore } from "./store/postgres/postgres-store.js";
 import type { AccessStore, Store } from "./store/types.js";
 import { createLedger, type Ledger, type LedgerOptions } from "./ledger/ledger.js";
 
@@ -17,16 +22,74 @@ export interface Context {
 /** Database file inside a data directory. */
 export const DB_FILE = "sealtrail.db";
 
+/** Where the data lives: a data directory (SQLite), unless `db` is a PostgreSQL URL. */
+export interface DatabaseLocation {
+  /** Data directory of the embedded SQLite database. */
+  readonly data: string;
+  /** `postgres://` or `postgresql://` URL: selects PostgreSQL (and `data` is not used). */
+  readonly db?: string | undefined;
+}
+
+/** The engine a location selects; throws for a `db` that is neither empty nor a PostgreSQL URL. */
+export function engineOf(loc: DatabaseLocation): "sqlite" | "postgres" {
+  if (loc.db === undefined || loc.db === "") return "sqlite";
+  if (isPostgresUrl(loc.db)) return "postgres";
+  throw new SealTrailError("invalid", "the database URL must start with postgres:// or postgresql:// (leave it out for SQLite in the data directory)");
+}
+
+/** A location for messages: the data directory, or the URL without its password. */
+export function describeLocation(loc: DatabaseLocation): string {
+  if (engineOf(loc) === "sqlite") return loc.data;
+  return loc.db!.replace(/^([a-z]+:\/\/[^:/@]*):[^@]*@/i, "$1:***@");
+}
+
+/** Open the store of a location, applying pending migrations unless `migrate` is false. */
+export async function openStore(loc: DatabaseLocation & { migrate?: boolean }): Promise<Store & AccessStore> {
+  if (engineOf(loc) === "postgres") return openPostgresStore({ url: loc.db!, migrate: loc.migrate ?? true });
+  return openSqliteStore({ path: join(loc.data, DB_FILE), migrate: loc.migrate ?? true });
+}
+
 /**
- * Open a data directory (created if missing).
+ * Apply pending schema migrations; returns the names of those applied.
  *
  * @example
  * ```ts
- * const ctx = openContext({ data: "./data" });
+ * await migrateDatabase({ data: "./data", db: "postgres://localhost/sealtrail" }); // ["0001-ledger"]
  * ```
  */
-export function openContext(opts: { data: string; migrate?: boolean } & Omit<LedgerOptions, "store">): Context {
-  const store = openSqliteStore({ path: join(opts.data, DB_FILE), migrate: opts.migrate ?? true });
+export async function migrateDatabase(loc: DatabaseLocation): Promise<string[]> {
+  if (engineOf(loc) === "postgres") return migratePostgres(loc.db!);
+  // The SQLite store applies its migrations on open and does not say which;
+  // what was pending is known from whether a database existed and opened
+  // without migrating.
+  const fresh = !existsSync(join(loc.data, DB_FILE));
+  let pending = fresh;
+  if (!fresh) {
+    try {
+      await (await openStore({ ...loc, migrate: false })).close();
+    } catch (e) {
+      if (!(e instanceof SealTrailError && /out of date/.test(e.message))) throw e;
+      pending = true;
+    }
+  }
+  if (!pending) return [];
+  await (await openStore(loc)).close();
+  const last = SQLITE_MIGRATIONS.at(-1)!;
+  return fresh ? SQLITE_MIGRATIONS.map((m) => `${m.version}-${m.name}`) : [`up to ${last.version}-${last.name}`];
+}
+
+/**
+ * Open a store (a data directory, created if missing, or a PostgreSQL
+ * database) and the ledger over it.
+ *
+ * @example
+ * ```ts
+ * const ctx = await openContext({ data: "./data" });
+ * const pg = await openContext({ data: "./data", db: "postgres://localhost/sealtrail" });
+ * ```
+ */
+export async function openContext(opts: DatabaseLocation & { migrate?: boolean } & Omit<LedgerOptions, "store">): Promise<Context> {
+  const store = await openStore(opts);
   const ledger = createLedger({ ...opts, store });
   return {
     store,

@@ -56,7 +56,7 @@ async function auditTampered(fn: Parameters<typeof tamper>[1], opts: Parameters<
 }
 
 async function auditDir(dir: string, opts: Parameters<typeof auditVault>[2] = {}): Promise<AuditReport> {
-  const ctx = openContext({ data: dir });
+  const ctx = await openContext({ data: dir });
   try {
     return await auditVault(ctx.store, VAULT, opts);
   } finally {
@@ -100,7 +100,7 @@ describe("auditVault on an untampered log", () => {
   });
 
   it("refuses an unknown vault", async () => {
-    const ctx = openContext({ data: log.dir });
+    const ctx = await openContext({ data: log.dir });
     try {
       await expect(auditVault(ctx.store, "nope")).rejects.toMatchObject({ code: "not_found" });
     } finally {
@@ -288,7 +288,7 @@ describe("auditVault: signatures and keys", () => {
     const copy = copyLog(log);
     dirs.push(copy.cleanup);
     // Register a key and revoke it through the ledger, then forge a later record signed by it.
-    const ctx = openContext({ data: copy.dir });
+    const ctx = await openContext({ data: copy.dir });
     try {
       const reg = buildKeyRecord({ vault: VAULT, author: log.org, seed: second.seed, action: "register", publicKey: second.publicKey, mode: "custodial" });
       const rev = buildKeyRecord({ vault: VAULT, author: log.org, seed: log.seed, action: "revoke", publicKey: second.publicKey, mode: "custodial" });

@@ -308,7 +308,7 @@ describe("crash safety: SIGKILL during appends", () => {
           });
         });
         if (!/^ack /m.test(stdout)) killedMidway++;
-        const ctx = openContext({ data: d });
+        const ctx = await openContext({ data: d });
         try {
           const r = await initialize(ctx.store, ctx.ledger);
           expect(r.operator).toBe("operator");

@@ -16,14 +16,18 @@ import {
   verifyTlogProof,
 } from "@sealtrail/core";
 import { createApp } from "../src/http/app.js";
+import { createApiKey } from "../src/access/api-keys.js";
 import { tempLog, type TempLog } from "./helpers/temp-log.js";
 
 describe("HTTP API", () => {
   let log: TempLog;
   let app: FastifyInstance;
+  let auth: { authorization: string };
   beforeAll(async () => {
     log = await tempLog();
-    app = await createApp({ ledger: log.ctx.ledger, bodyLimit: 1024 * 1024 });
+    app = await createApp({ ledger: log.ctx.ledger, store: log.ctx.store, bodyLimit: 1024 * 1024 });
+    const { token } = await createApiKey(log.ctx.store, log.org, { name: "test", vaults: "*", read: true, write: ["*"], admin: true, expiresAt: null });
+    auth = { authorization: `Bearer ${token}` };
     const subs = Array.from({ length: 299 }, (_, i) => log.submission({ title: `r${i}` }));
     await log.ctx.ledger.append("default", subs);
     await log.ctx.ledger.publish("default");
@@ -33,7 +37,7 @@ describe("HTTP API", () => {
     await log.close();
   });
 
-  const get = (url: string) => app.inject({ method: "GET", url });
+  const get = (url: string) => app.inject({ method: "GET", url, headers: auth });
 
   it("serves the signed checkpoint and the verifier key", async () => {
     const vk = await get("/v1/vaults/default/vkey");
@@ -77,12 +81,13 @@ describe("HTTP API", () => {
   });
 
   it("appends one record or a batch, and reads a record back", async () => {
-    const one = await app.inject({ method: "POST", url: "/v1/vaults/default/records", payload: log.submission({ title: "one" }) });
+    const one = await app.inject({ method: "POST", url: "/v1/vaults/default/records", headers: auth, payload: log.submission({ title: "one" }) });
     expect(one.statusCode).toBe(201);
     const [r] = one.json().results;
     expect(r.index).toBe(300);
     const batch = await app.inject({
       method: "POST",
+      headers: auth,
       url: "/v1/vaults/default/records",
       payload: { records: [log.submission({ t: 1 }), log.submission({ t: 2 })] },
     });
@@ -128,7 +133,7 @@ describe("HTTP API", () => {
       ["GET", "/v1/nothing", undefined, 404, "not_found"],
     ];
     for (const [method, url, payload, status, code] of cases) {
-      const res = await app.inject({ method: method as "GET", url, ...(payload !== undefined ? { payload: payload as object } : {}) });
+      const res = await app.inject({ method: method as "GET", url, headers: auth, ...(payload !== undefined ? { payload: payload as object } : {}) });
       expect({ url, status: res.statusCode }).toEqual({ url, status });
       expect(res.headers["content-type"]).toMatch(/^application\/problem\+json/);
       const p = res.json();
@@ -136,10 +141,11 @@ describe("HTTP API", () => {
       expect(typeof p.detail).toBe("string");
     }
     const before = (await log.ctx.store.tree("default")).size;
-    const notJson = await app.inject({ method: "POST", url: "/v1/vaults/default/records", headers: { "content-type": "application/json" }, payload: "{nope" });
+    const notJson = await app.inject({ method: "POST", url: "/v1/vaults/default/records", headers: { ...auth, "content-type": "application/json" }, payload: "{nope" });
     expect(notJson.statusCode).toBe(400);
     const huge = await app.inject({
       method: "POST",
+      headers: auth,
       url: "/v1/vaults/default/records",
       payload: { records: [{ entry: {}, payload: { blob: "x".repeat(2 * 1024 * 1024) } }] },
     });
@@ -151,10 +157,11 @@ describe("HTTP API", () => {
   it("answers a full append queue with 503 and Retry-After", async () => {
     const { createLedger } = await import("../src/ledger/ledger.js");
     const ledger = createLedger({ store: log.ctx.store, maxQueue: 1 });
-    const small = await createApp({ ledger });
+    const small = await createApp({ ledger, store: log.ctx.store });
     try {
       const res = await small.inject({
         method: "POST",
+        headers: auth,
         url: "/v1/vaults/default/records",
         payload: { records: [log.submission({ a: 1 }), log.submission({ a: 2 })] },
       });

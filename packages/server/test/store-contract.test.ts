@@ -1,7 +1,8 @@
 /**
  * The store contract: every engine must pass this suite unchanged
- * (`for (const db of DATABASES)`, as Kysely's tests do). PostgreSQL joins the
- * list when its engine lands.
+ * (`for (const db of DATABASES)`, as Kysely's tests do): the embedded SQLite
+ * file, and a fresh database on the run's real PostgreSQL server
+ * (helpers/postgres.ts).
  */
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { join } from "node:path";
@@ -17,12 +18,14 @@ import {
   utf8,
 } from "@sealtrail/core";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
-import type { PendingEntry, Store } from "../src/store/types.js";
+import { openPostgresStore } from "../src/store/postgres/postgres-store.js";
+import type { AccessStore, PendingEntry, Store } from "../src/store/types.js";
 import { tempDir } from "./helpers/temp-log.js";
+import { freshDatabase } from "./helpers/postgres.js";
 
 interface Database {
   readonly name: string;
-  open(): Promise<{ store: Store; cleanup: () => void }>;
+  open(): Promise<{ store: Store & AccessStore; cleanup: () => Promise<void> | void }>;
 }
 
 const DATABASES: Database[] = [
@@ -31,6 +34,13 @@ const DATABASES: Database[] = [
     async open() {
       const t = tempDir();
       return { store: openSqliteStore({ path: join(t.dir, "contract.db") }), cleanup: t.cleanup };
+    },
+  },
+  {
+    name: "postgres",
+    async open() {
+      const db = await freshDatabase();
+      return { store: await openPostgresStore({ url: db.url }), cleanup: db.drop };
     },
   },
 ];
@@ -62,15 +72,15 @@ const registerAlice = () =>
 
 for (const db of DATABASES) {
   describe(`store contract: ${db.name}`, () => {
-    let store: Store;
-    let cleanup: () => void;
+    let store: Store & AccessStore;
+    let cleanup: () => Promise<void> | void;
     beforeEach(async () => {
       ({ store, cleanup } = await db.open());
       await store.createVault({ name: V, origin: `example.com/${V}`, logSeed: new Uint8Array(32).fill(1), createdAt: new Date().toISOString() });
     });
     afterEach(async () => {
       await store.close();
-      cleanup();
+      await cleanup();
     });
 
     it("creates vaults, organisations, held keys and settings, refusing duplicates", async () => {
@@ -174,6 +184,65 @@ for (const db of DATABASES) {
       ).rejects.toThrow("boom");
       expect((await store.tree(V)).size).toBe(before.size);
       expect(await store.entries(V, 0n, 10n)).toHaveLength(1);
+    });
+
+    it("keeps organisations with country and roles, API keys, and memberships set by the log", async () => {
+      await store.createOrg({ id: "bob", name: "Bob BV", country: "NL", roles: ["carrier", "warehouse"], createdAt: "t1" });
+      await store.createOrg({ id: "alice", name: "Alice Ltd", createdAt: "t0" });
+      expect(await store.orgs()).toEqual([
+        { id: "alice", name: "Alice Ltd", country: null, roles: [], createdAt: "t0" },
+        { id: "bob", name: "Bob BV", country: "NL", roles: ["carrier", "warehouse"], createdAt: "t1" },
+      ]);
+      const key = {
+        id: "k1",
+        org: "bob",
+        name: "ci",
+        secretHash: new Uint8Array(32).fill(5),
+        vaults: [V] as const,
+        read: true,
+        write: ["sms.*"],
+        admin: false,
+        createdAt: "2026-01-01T00:00:00.000Z",
+        expiresAt: null,
+        revokedAt: null,
+        lastUsedAt: null,
+      };
+      await store.createApiKey(key);
+      await store.createApiKey({ ...key, id: "k0", vaults: "*", read: false, write: [], admin: true, createdAt: "2026-01-02T00:00:00.000Z", expiresAt: "2027-01-01T00:00:00.000Z" });
+      const got = await store.apiKey("k1");
+      expect({ ...got, secretHash: toHex(got!.secretHash) }).toEqual({ ...key, secretHash: "05".repeat(32) });
+      expect((await store.apiKeys("bob")).map((k) => [k.id, k.vaults, k.admin, k.expiresAt])).toEqual([
+        ["k1", [V], false, null],
+        ["k0", "*", true, "2027-01-01T00:00:00.000Z"],
+      ]);
+      expect(await store.apiKey("nope")).toBeNull();
+      await store.touchApiKey("k1", "2026-02-01T00:00:00.000Z");
+      expect(await store.revokeApiKey("k1", "2026-03-01T00:00:00.000Z")).toBe(true);
+      expect(await store.revokeApiKey("k1", "2026-04-01T00:00:00.000Z")).toBe(false);
+      expect(await store.revokeApiKey("nope", "2026-04-01T00:00:00.000Z")).toBe(false);
+      expect(await store.apiKey("k1")).toMatchObject({ revokedAt: "2026-03-01T00:00:00.000Z", lastUsedAt: "2026-02-01T00:00:00.000Z" });
+
+      // Membership changes take effect at their index; the last one of a batch wins.
+      const member = (change: NonNullable<PendingEntry["memberChange"]>) => entry({ type: "sealtrail.member", payload: null, salt: null, memberChange: change });
+      await store.sequence(V, [registerAlice()], integrate);
+      const r = await store.sequence(
+        V,
+        [
+          member({ action: "set", org: "bob", read: true, write: ["sms.*"], admin: false }),
+          member({ action: "set", org: "carol", read: true, write: [], admin: false }),
+          member({ action: "set", org: "bob", read: true, write: ["sms.risk"], admin: true }),
+        ],
+        integrate,
+      );
+      expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true]);
+      expect(await store.members(V)).toEqual([
+        { vault: V, org: "bob", read: true, write: ["sms.risk"], admin: true, sinceIndex: 3n },
+        { vault: V, org: "carol", read: true, write: [], admin: false, sinceIndex: 2n },
+      ]);
+      await store.sequence(V, [member({ action: "remove", org: "carol" })], integrate);
+      expect(await store.member(V, "carol")).toBeNull();
+      expect((await store.member(V, "bob"))?.sinceIndex).toBe(3n);
+      expect((await store.members(V)).map((m) => m.org)).toEqual(["bob"]);
     });
 
     it("keeps checkpoints once per size, in order", async () => {

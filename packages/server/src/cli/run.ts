@@ -15,8 +15,9 @@ import {
   verifyTlogProof,
   parseVerifierKey,
 } from "@sealtrail/core";
-import { openContext, type Context } from "../main.js";
-import { initialize, operatorKey } from "../ledger/bootstrap.js";
+import { describeLocation, engineOf, migrateDatabase, openContext, type Context, type DatabaseLocation } from "../main.js";
+import { operatorKey } from "../ledger/bootstrap.js";
+import { initializeWithAccess } from "../access/bootstrap.js";
 import { createApp } from "../http/app.js";
 import { auditVault, type AuditReport } from "../ledger/audit.js";
 import { progressBar } from "./progress.js";
@@ -63,13 +64,20 @@ function readVerifierKey(arg: string): string {
   }
 }
 
-const dataOption = () => new Option("--data <dir>", "data directory").default("./data");
+const dataOption = () => new Option("--data <dir>", "data directory (SQLite)").default("./data");
+const dbOption = () =>
+  new Option("--db <url>", "PostgreSQL database URL (postgres://...) instead of SQLite in --data").env("DATABASE_URL");
 
-async function withContext<T>(data: string, fn: (ctx: Context) => Promise<T>, opts: { mustExist?: boolean } = {}): Promise<T> {
-  if ((opts.mustExist ?? true) && !existsSync(resolve(data, "sealtrail.db"))) {
-    throw new SealTrailError("not_found", `no SealTrail data in ${data}: run \`sealtrail init --data ${data}\``);
+async function withContext<T>(loc: DatabaseLocation, fn: (ctx: Context) => Promise<T>, opts: { mustExist?: boolean } = {}): Promise<T> {
+  const where = engineOf(loc) === "sqlite" ? `--data ${loc.data}` : "--db URL";
+  if ((opts.mustExist ?? true) && engineOf(loc) === "sqlite" && !existsSync(resolve(loc.data, "sealtrail.db"))) {
+    throw new SealTrailError("not_found", `no SealTrail data in ${loc.data}: run \`sealtrail init ${where}\``);
   }
-  const ctx = openContext({ data, checkpointIntervalMs: 1000 });
+  const ctx = await openContext({ data: loc.data, db: loc.db, checkpointIntervalMs: 1000 });
+  if ((opts.mustExist ?? true) && engineOf(loc) === "postgres" && (await ctx.store.vaults()).length === 0) {
+    await ctx.close();
+    throw new SealTrailError("not_found", `no SealTrail data in ${describeLocation(loc)}: run \`sealtrail init ${where}\``);
+  }
   try {
     return await fn(ctx);
   } finally {
@@ -98,19 +106,21 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("init")
     .description("create a data directory: operator organisation, its signing key, and the default vault")
     .addOption(dataOption())
+    .addOption(dbOption())
     .option("--operator <id>", "operator organisation id", "operator")
     .option("--vault <name>", "name of the first vault", "default")
     .option("--json", "print JSON")
-    .action(async (o: { data: string; operator: string; vault: string; json?: boolean }) => {
+    .action(async (o: { data: string; db?: string; operator: string; vault: string; json?: boolean }) => {
       await withContext(
-        o.data,
+        o,
         async (ctx) => {
-          const r = await initialize(ctx.store, ctx.ledger, { operator: o.operator, vault: o.vault });
+          const r = await initializeWithAccess(ctx.store, ctx.ledger, { operator: o.operator, vault: o.vault });
           const vkey = await ctx.ledger.verifierKey(r.vault);
           if (o.json) io.out(JSON.stringify({ ...r, vkey }) + "\n");
           else {
-            io.out(r.created ? `initialised ${o.data}\n` : `${o.data} was already initialised\n`);
+            io.out(r.created ? `initialised ${describeLocation(o)}\n` : `${describeLocation(o)} was already initialised\n`);
             io.out(`operator organisation: ${r.operator} (key ${r.keyId})\nvault: ${r.vault}\nverifier key: ${vkey}\n`);
+            if (r.bootstrapToken !== null) io.out(`operator API key (shown once, keep it safe): ${r.bootstrapToken}\n`);
           }
         },
         { mustExist: false },
@@ -121,17 +131,19 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("serve")
     .description("run the HTTP server (initialises the data directory on first start)")
     .addOption(dataOption())
+    .addOption(dbOption())
     .addOption(new Option("--port <n>", "TCP port").default(8080).argParser(port))
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .addOption(new Option("--checkpoint-interval <ms>", "checkpoint interval").default(1000n).argParser(uint("--checkpoint-interval")))
-    .action(async (o: { data: string; port: number; host: string; checkpointInterval: bigint }) => {
-      const ctx = openContext({ data: o.data, checkpointIntervalMs: Number(o.checkpointInterval) });
-      const r = await initialize(ctx.store, ctx.ledger, {});
-      if (r.created) io.err(`initialised ${o.data}: operator ${r.operator}, vault ${r.vault}\n`);
+    .action(async (o: { data: string; db?: string; port: number; host: string; checkpointInterval: bigint }) => {
+      const ctx = await openContext({ data: o.data, db: o.db, checkpointIntervalMs: Number(o.checkpointInterval) });
+      const r = await initializeWithAccess(ctx.store, ctx.ledger, {});
+      if (r.created) io.err(`initialised ${describeLocation(o)}: operator ${r.operator}, vault ${r.vault}\n`);
+      if (r.bootstrapToken !== null) io.err(`operator API key (shown once, keep it safe): ${r.bootstrapToken}\n`);
       ctx.ledger.start();
-      const app = await createApp({ ledger: ctx.ledger, logger: false });
+      const app = await createApp({ ledger: ctx.ledger, store: ctx.store, logger: false });
       const address = await app.listen({ port: o.port, host: o.host });
-      io.err(`SealTrail listening on ${address} (data ${o.data})\nverifier key of ${r.vault}: ${await ctx.ledger.verifierKey(r.vault)}\n`);
+      io.err(`SealTrail listening on ${address} (${engineOf(o) === "sqlite" ? "data" : "database"} ${describeLocation(o)})\nverifier key of ${r.vault}: ${await ctx.ledger.verifierKey(r.vault)}\n`);
       await new Promise<void>((res) => {
         const stop = () => res();
         process.once("SIGINT", stop);
@@ -145,6 +157,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("append")
     .description("append signed records from a JSON file (an array appends one record per element); FILE - reads stdin")
     .addOption(dataOption())
+    .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .requiredOption("--type <type>", "record type, a dotted name such as sms.risk")
     .option("--key <file>", "file holding the author's base64 Ed25519 seed (default: the operator's key)")
@@ -155,14 +168,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action(
       async (
         file: string,
-        o: { data: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
+        o: { data: string; db?: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
       ) => {
         const text = file === "-" ? io.stdin() : readFileSync(file);
         const doc = parseJson(new Uint8Array(text.buffer, text.byteOffset, text.byteLength), file === "-" ? "stdin" : file);
         const payloads = Array.isArray(doc) ? doc : [doc];
         if (payloads.length === 0) throw new UsageError("nothing to append: the array is empty");
         if ((o.key === undefined) !== (o.author === undefined)) throw new UsageError("--key and --author go together");
-        await withContext(o.data, async (ctx) => {
+        await withContext(o, async (ctx) => {
           let author: string;
           let seed: Uint8Array;
           let mode: "author" | "custodial";
@@ -215,10 +228,11 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("checkpoint")
     .description("print the vault's latest signed checkpoint")
     .addOption(dataOption())
+    .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .option("--json", "print JSON")
-    .action(async (o: { data: string; vault: string; json?: boolean }) => {
-      await withContext(o.data, async (ctx) => {
+    .action(async (o: { data: string; db?: string; vault: string; json?: boolean }) => {
+      await withContext(o, async (ctx) => {
         await ctx.ledger.publish(o.vault);
         const cp = await ctx.store.latestCheckpoint(o.vault);
         if (cp === null) throw new SealTrailError("not_found", "no checkpoint published yet");
@@ -231,20 +245,22 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("vkey")
     .description("print the vault's C2SP verifier key")
     .addOption(dataOption())
+    .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
-    .action(async (o: { data: string; vault: string }) => {
-      await withContext(o.data, async (ctx) => io.out((await ctx.ledger.verifierKey(o.vault)) + "\n"));
+    .action(async (o: { data: string; db?: string; vault: string }) => {
+      await withContext(o, async (ctx) => io.out((await ctx.ledger.verifierKey(o.vault)) + "\n"));
     });
 
   program
     .command("entry")
     .description("write the raw bytes of a log entry (the bytes whose RFC 6962 leaf hash is in the tree)")
     .addOption(dataOption())
+    .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .requiredOption("--index <n>", "entry index", uint("--index"))
     .option("--out <file>", "write to a file instead of stdout")
-    .action(async (o: { data: string; vault: string; index: bigint; out?: string }) => {
-      await withContext(o.data, async (ctx) => {
+    .action(async (o: { data: string; db?: string; vault: string; index: bigint; out?: string }) => {
+      await withContext(o, async (ctx) => {
         await ctx.store.tree(o.vault);
         const [row] = await ctx.store.entries(o.vault, o.index, o.index + 1n);
         if (row === undefined) throw new SealTrailError("not_found", `no entry at index ${o.index}`);
@@ -257,11 +273,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("proof")
     .description("print a C2SP tlog-proof of an entry's inclusion in a checkpoint")
     .addOption(dataOption())
+    .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .requiredOption("--index <n>", "entry index", uint("--index"))
     .option("--size <m>", "tree size of a published checkpoint (default: the latest)", uint("--size"))
-    .action(async (o: { data: string; vault: string; index: bigint; size?: bigint }) => {
-      await withContext(o.data, async (ctx) => {
+    .action(async (o: { data: string; db?: string; vault: string; index: bigint; size?: bigint }) => {
+      await withContext(o, async (ctx) => {
         await ctx.ledger.publish(o.vault);
         io.out(await ctx.ledger.tlogProof(o.vault, o.index, o.size));
       });
@@ -271,12 +288,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("consistency")
     .description("print a consistency proof between two tree sizes, one base64 hash a line")
     .addOption(dataOption())
+    .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .requiredOption("--from <a>", "older tree size", uint("--from"))
     .requiredOption("--to <b>", "newer tree size", uint("--to"))
     .option("--json", "print JSON")
-    .action(async (o: { data: string; vault: string; from: bigint; to: bigint; json?: boolean }) => {
-      await withContext(o.data, async (ctx) => {
+    .action(async (o: { data: string; db?: string; vault: string; from: bigint; to: bigint; json?: boolean }) => {
+      await withContext(o, async (ctx) => {
         const proof = await ctx.ledger.consistencyProof(o.vault, o.from, o.to);
         if (o.json) io.out(JSON.stringify({ from: Number(o.from), to: Number(o.to), proof: proof.map(toBase64) }) + "\n");
         else io.out(proof.map((h) => toBase64(h) + "\n").join(""));
@@ -309,12 +327,13 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .command("audit")
     .description("re-read every stored entry, recompute the tree and every checkpoint, check every signature, and name each discrepancy")
     .addOption(dataOption())
+    .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .option("--vkey <key>", "check checkpoints against this verifier key (text or file) instead of the one in the database")
     .option("--json", "print JSON")
-    .action(async (o: { data: string; vault: string; vkey?: string; json?: boolean }) => {
+    .action(async (o: { data: string; db?: string; vault: string; vkey?: string; json?: boolean }) => {
       const vkey = o.vkey === undefined ? undefined : readVerifierKey(o.vkey);
-      await withContext(o.data, async (ctx) => {
+      await withContext(o, async (ctx) => {
         const bar = progressBar(process.stderr, "audit");
         let report: AuditReport;
         try {
@@ -334,10 +353,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   program
     .command("migrate")
-    .description("apply pending database migrations")
+    .description("apply pending database migrations (SQLite in --data, or PostgreSQL with --db) and print those applied")
     .addOption(dataOption())
-    .action(async (o: { data: string }) => {
-      await withContext(o.data, async () => io.out("database schema is up to date\n"), { mustExist: false });
+    .addOption(dbOption())
+    .action(async (o: { data: string; db?: string }) => {
+      const applied = await migrateDatabase({ data: o.data, db: o.db });
+      const where = `${engineOf(o)} ${describeLocation(o)}`;
+      if (applied.length === 0) io.out(`${where}: database schema is up to date\n`);
+      else io.out(`${where}: applied ${applied.join(", ")}\n`);
     });
 
   try {

@@ -7,13 +7,21 @@ import { ERROR_CODES, SealTrailError, type ErrorCode } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import { STATUS_OF, TITLE_OF } from "./status.js";
 import { registerLogRoutes } from "./log-routes.js";
+import { registerAdminRoutes } from "./admin-routes.js";
+import { registerAuth } from "./auth.js";
+import { DEFAULT_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
+import type { AccessStore, Store } from "../store/types.js";
 
 /** Options of {@link createApp}. */
 export interface AppOptions {
   readonly ledger: Ledger;
+  /** Organisations, API keys and memberships: every route but /healthz needs a key. */
+  readonly store: Store & AccessStore;
   /** Largest request body in bytes (default 16 MiB). */
   readonly bodyLimit?: number;
   readonly logger?: boolean;
+  /** Requests per second and burst per API key (default 200/s, burst 400); false for none. */
+  readonly rateLimit?: RateLimit | false;
 }
 
 /** Problem type URI base of SealTrail's errors (RFC 9457 §3.1.1). */
@@ -45,14 +53,16 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     sendProblem(reply, new SealTrailError("not_found", `no route ${req.method} ${req.url.split("?")[0]}`), req.url);
   });
 
+  registerAuth(app, opts.store, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   app.get("/healthz", async () => ({ ok: true }));
-  await registerLogRoutes(app, opts.ledger);
+  await registerLogRoutes(app, opts.ledger, opts.store);
+  await registerAdminRoutes(app, opts.ledger, opts.store);
   return app;
 }
 
 function sendProblem(reply: FastifyReply, e: SealTrailError, instance: string): void {
   const status = STATUS_OF[e.code];
-  if (e.code === "unavailable") reply.header("retry-after", String(e.detail?.retryAfter ?? 1));
+  if (e.code === "unavailable" || e.code === "rate_limited") reply.header("retry-after", String(e.detail?.retryAfter ?? 1));
   void reply
     .status(status)
     .type("application/problem+json")

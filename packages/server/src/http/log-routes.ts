@@ -4,6 +4,8 @@
  */
 import type { FastifyInstance } from "fastify";
 import {
+  KEY_RECORD_TYPE,
+  MEMBER_RECORD_TYPE,
   SealTrailError,
   TILE_WIDTH,
   encodeEntryBundle,
@@ -11,8 +13,12 @@ import {
   parseTilePath,
   toBase64,
   toHex,
+  type Envelope,
 } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
+import type { Principal, VaultAccess } from "../access/permissions.js";
+import type { AccessStore, AdminStore } from "../store/types.js";
+import { principal, requireVault } from "./auth.js";
 import type { RecordSubmission } from "../ledger/submission.js";
 import { tileKey } from "../store/types.js";
 
@@ -23,6 +29,26 @@ function parseIndex(v: unknown, what: string): bigint {
   const n = BigInt(v);
   if (n >= 1n << 63n) throw new SealTrailError("malformed", `${what}: too large`);
   return n;
+}
+
+/**
+ * May this principal append this record? Records are written only as the
+ * caller's own organisation; key records need an admin key; membership
+ * records only come from the members routes.
+ *
+ * @example
+ * ```ts
+ * ledger.append(vault, subs, (env) => authorizeRecord(p, access, env));
+ * ```
+ */
+export function authorizeRecord(p: Principal, access: VaultAccess, env: Envelope): void {
+  if (env.author !== p.org) throw new SealTrailError("forbidden", `records are written as your organisation (${p.org}), not as ${env.author}`);
+  if (env.type === MEMBER_RECORD_TYPE) throw new SealTrailError("forbidden", "membership changes go through /v1/vaults/{vault}/members");
+  if (env.type === KEY_RECORD_TYPE) {
+    if (!p.key.admin) throw new SealTrailError("forbidden", "registering or revoking signing keys needs an admin API key");
+    return;
+  }
+  if (!access.canWrite(env.type)) throw new SealTrailError("forbidden", `this API key may not write ${env.type} records in this vault`);
 }
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -36,27 +62,24 @@ const FRESH = "no-cache";
  * await registerLogRoutes(app, ledger);
  * ```
  */
-export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger): Promise<void> {
+export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, store: AccessStore & AdminStore): Promise<void> {
   const reader = ledger.reader;
 
-  async function mustVault(name: string): Promise<void> {
-    const v = await reader.tree(name).catch(() => null);
-    if (v === null) throw new SealTrailError("not_found", `no vault named "${name}"`);
-  }
-
   app.get<{ Params: { vault: string } }>("/v1/vaults/:vault/checkpoint", async (req, reply) => {
-    await mustVault(req.params.vault);
+    await requireVault(store, req, req.params.vault, "read");
     const cp = await reader.latestCheckpoint(req.params.vault);
     if (cp === null) throw new SealTrailError("not_found", "no checkpoint published yet");
     return reply.header("cache-control", FRESH).type("text/plain; charset=utf-8").send(cp.note);
   });
 
   app.get<{ Params: { vault: string } }>("/v1/vaults/:vault/vkey", async (req, reply) => {
+    await requireVault(store, req, req.params.vault, "read");
     return reply.type("text/plain; charset=utf-8").send((await ledger.verifierKey(req.params.vault)) + "\n");
   });
 
   app.get<{ Params: { vault: string; "*": string } }>("/v1/vaults/:vault/tile/*", async (req, reply) => {
     const vault = req.params.vault;
+    await requireVault(store, req, vault, "read");
     const t = parseTilePath("tile/" + req.params["*"]);
     const tree = await reader.tree(vault);
     if (t.kind === "entries") {
@@ -83,13 +106,15 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger): P
     "/v1/vaults/:vault/records",
     { schema: { body: { type: "object" } } },
     async (req, reply) => {
+      const access = await requireVault(store, req, req.params.vault, "any");
+      const p = principal(req);
       const body = req.body as { records?: unknown };
       let subs: RecordSubmission[];
       if (Array.isArray(body.records)) subs = body.records as RecordSubmission[];
       else if (body.records !== undefined) throw new SealTrailError("malformed", "records: must be an array");
       else subs = [body as RecordSubmission];
       if (subs.length === 0) throw new SealTrailError("invalid", "records: empty");
-      const results = await ledger.append(req.params.vault, subs);
+      const results = await ledger.append(req.params.vault, subs, (env) => authorizeRecord(p, access, env));
       return reply.status(201).send({
         results: results.map((r) => ({ index: Number(r.index), leafHash: toHex(r.leafHash) })),
       });
@@ -98,8 +123,8 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger): P
 
   app.get<{ Params: { vault: string; index: string } }>("/v1/vaults/:vault/records/:index", async (req) => {
     const vault = req.params.vault;
+    await requireVault(store, req, vault, "read");
     const index = parseIndex(req.params.index, "index");
-    await mustVault(vault);
     const [row] = await reader.entries(vault, index, index + 1n);
     if (row === undefined) throw new SealTrailError("not_found", `no record at index ${index}`);
     return {
@@ -116,7 +141,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger): P
   app.get<{ Params: { vault: string }; Querystring: { index?: string; size?: string } }>(
     "/v1/vaults/:vault/proofs/inclusion",
     async (req, reply) => {
-      await mustVault(req.params.vault);
+      await requireVault(store, req, req.params.vault, "read");
       const index = parseIndex(req.query.index, "index");
       const size = req.query.size === undefined ? undefined : parseIndex(req.query.size, "size");
       const text = await ledger.tlogProof(req.params.vault, index, size);
@@ -127,7 +152,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger): P
   app.get<{ Params: { vault: string }; Querystring: { from?: string; to?: string } }>(
     "/v1/vaults/:vault/proofs/consistency",
     async (req, reply) => {
-      await mustVault(req.params.vault);
+      await requireVault(store, req, req.params.vault, "read");
       const from = parseIndex(req.query.from, "from");
       const to = parseIndex(req.query.to, "to");
       const proof = await ledger.consistencyProof(req.params.vault, from, to);

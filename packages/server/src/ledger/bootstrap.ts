@@ -50,6 +50,24 @@ export async function createVault(store: Store, name: string, origin?: string): 
 }
 
 /**
+ * Create a vault for the operator: a fresh log key, and the operator's
+ * signing key registered as its first entry (the operator signs membership
+ * records in every vault). A checkpoint of size 1 is published.
+ *
+ * @example
+ * ```ts
+ * await addVault(store, ledger, "port-of-rotterdam");
+ * ```
+ */
+export async function addVault(store: Store, ledger: Ledger, name: string, origin?: string): Promise<{ name: string; origin: string }> {
+  const { org, seed } = await operatorKey(store);
+  const v = await createVault(store, name, origin);
+  await registerHeldKey(ledger, name, org, seed);
+  await ledger.publish(name);
+  return v;
+}
+
+/**
  * Initialise a store: idempotent, returns what exists when already done.
  *
  * @example

@@ -49,7 +49,7 @@ function tempDir(): { dir: string; cleanup: () => void } {
  */
 export async function buildAuditLog(size = 300): Promise<AuditLog> {
   const { dir, cleanup } = tempDir();
-  const ctx = openContext({ data: dir });
+  const ctx = await openContext({ data: dir });
   try {
     await initialize(ctx.store, ctx.ledger);
     const { org, seed } = await operatorKey(ctx.store);

@@ -2,7 +2,10 @@
  * Versioned PostgreSQL schema migrations: the same logical schema as
  * store/sqlite/migrations.ts, in PostgreSQL types (bytea for hashes, keys
  * and blobs; bigint for indices and sizes; text for ISO 8601 times, so that
- * both engines return the strings they were given). Kysely's Migrator applies
+ * both engines return the strings they were given; jsonb and boolean where
+ * SQLite keeps JSON text and 0/1). Names and ids that are
+ * listed in order are COLLATE "C", so that they sort byte-wise as SQLite's
+ * BINARY collation does, whatever the database's locale. Kysely's Migrator applies
  * them in name order, each in its own transaction, under an advisory lock so
  * that several servers starting at once apply each migration exactly once.
  * Never edit a migration that has shipped: add the next one.
@@ -17,18 +20,18 @@ CREATE TABLE settings (
   value text NOT NULL
 );
 CREATE TABLE orgs (
-  id         text PRIMARY KEY,
+  id         text COLLATE "C" PRIMARY KEY,
   name       text NOT NULL,
   created_at text NOT NULL
 );
 CREATE TABLE held_keys (
   org    text NOT NULL REFERENCES orgs(id),
-  key_id text NOT NULL,
+  key_id text COLLATE "C" NOT NULL,
   seed   bytea NOT NULL,
   PRIMARY KEY (org, key_id)
 );
 CREATE TABLE vaults (
-  name       text PRIMARY KEY,
+  name       text COLLATE "C" PRIMARY KEY,
   origin     text NOT NULL UNIQUE,
   log_seed   bytea NOT NULL,
   size       bigint NOT NULL DEFAULT 0,
@@ -88,6 +91,38 @@ CREATE TABLE checkpoints (
   note         text NOT NULL,
   published_at text NOT NULL,
   PRIMARY KEY (vault, size)
+);
+`,
+  },
+  {
+    version: 2,
+    name: "access",
+    sql: `
+ALTER TABLE orgs ADD COLUMN country text;
+ALTER TABLE orgs ADD COLUMN roles jsonb NOT NULL DEFAULT '[]';
+CREATE TABLE api_keys (
+  id           text COLLATE "C" PRIMARY KEY,
+  org          text NOT NULL REFERENCES orgs(id),
+  name         text NOT NULL,
+  secret_hash  bytea NOT NULL,
+  vaults       jsonb NOT NULL,
+  can_read     boolean NOT NULL,
+  can_write    jsonb NOT NULL,
+  is_admin     boolean NOT NULL,
+  created_at   text COLLATE "C" NOT NULL,
+  expires_at   text,
+  revoked_at   text,
+  last_used_at text
+);
+CREATE INDEX api_keys_by_org ON api_keys (org);
+CREATE TABLE members (
+  vault     text NOT NULL REFERENCES vaults(name),
+  org       text COLLATE "C" NOT NULL,
+  can_read  boolean NOT NULL,
+  can_write jsonb NOT NULL,
+  is_admin  boolean NOT NULL,
+  since_idx bigint NOT NULL,
+  PRIMARY KEY (vault, org)
 );
 `,
   },

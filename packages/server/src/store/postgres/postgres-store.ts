@@ -1,0 +1,623 @@
+/**
+ * The store at scale: PostgreSQL through Kysely over node-postgres. Same
+ * contract and same refusal rules as the embedded SQLite store
+ * (store/sqlite/sqlite-store.ts is the reference; test/store-contract.test.ts
+ * holds both to it), for several stateless servers sharing one database:
+ *
+ * - `sequence()` is one READ COMMITTED transaction that first takes the
+ *   vault's row lock (`SELECT ... FOR UPDATE`), so batches of one vault are
+ *   serialised by the database, whichever process sends them; every later
+ *   statement of the transaction sees what the previous holder committed.
+ * - Indices are assigned from the size stored in that row, so they are
+ *   contiguous across processes, and a rolled-back batch leaves no gap.
+ * - Reads of the registry, the superseded records and the edge tiles are
+ *   one query each per batch, and writes are multi-row INSERTs, so a batch
+ *   of thousands of records costs about a dozen round trips.
+ * - Committed means durable: PostgreSQL's default `synchronous_commit = on`
+ *   flushes the WAL before COMMIT returns.
+ */
+import { Kysely, Migrator, PostgresDialect, sql, type ColumnType, type Migration, type Insertable, type Selectable, type Transaction } from "kysely";
+import { Pool, types } from "pg";
+import { SealTrailError, edgeTiles, type MemberChange } from "@sealtrail/core";
+import { POSTGRES_MIGRATIONS, migrationName } from "./migrations.js";
+import {
+  tileKey,
+  type AccessStore,
+  type ApiKeyRow,
+  type CheckpointRow,
+  type EntryRow,
+  type Integrator,
+  type KeyRow,
+  type MemberRow,
+  type OrgRow,
+  type PendingEntry,
+  type SequenceOutcome,
+  type Store,
+  type StoredTileId,
+  type TreeState,
+  type VaultRow,
+} from "../types.js";
+
+/** The tables, as Kysely sees them (see migrations.ts). */
+interface Tables {
+  settings: { key: string; value: string };
+  orgs: { id: string; name: string; country: string | null; roles: Json<readonly string[]>; created_at: string };
+  held_keys: { org: string; key_id: string; seed: Uint8Array };
+  vaults: { name: string; origin: string; log_seed: Uint8Array; size: bigint; root: Uint8Array; created_at: string };
+  entries: {
+    vault: string;
+    idx: bigint;
+    leaf_hash: Uint8Array;
+    entry: Uint8Array;
+    type: string;
+    author: string;
+    key_id: string;
+    claimed_time: string;
+    supersedes: bigint | null;
+    sequenced_at: string;
+  };
+  entry_subjects: { vault: string; subject: string; idx: bigint };
+  payloads: { vault: string; idx: bigint; payload: string; salt: Uint8Array };
+  tiles: { vault: string; level: number; idx: bigint; hashes: Uint8Array };
+  keys: { vault: string; key_id: string; org: string; public_key: Uint8Array; registered_idx: bigint; revoked_idx: bigint | null };
+  checkpoints: { vault: string; size: bigint; root: Uint8Array; note: string; published_at: string };
+  api_keys: {
+    id: string;
+    org: string;
+    name: string;
+    secret_hash: Uint8Array;
+    vaults: Json<readonly string[] | "*">;
+    can_read: boolean;
+    can_write: Json<readonly string[]>;
+    is_admin: boolean;
+    created_at: string;
+    expires_at: string | null;
+    revoked_at: string | null;
+    last_used_at: string | null;
+  };
+  members: { vault: string; org: string; can_read: boolean; can_write: Json<readonly string[]>; is_admin: boolean; since_idx: bigint };
+}
+
+/** A jsonb column: node-postgres parses it on the way out; it is written as JSON text. */
+type Json<T> = ColumnType<T, string, string>;
+
+type Db = Kysely<Tables>;
+
+// PostgreSQL accepts at most 65535 bind parameters in one statement.
+const MAX_PARAMS = 65_535;
+const UNIQUE_VIOLATION = "23505";
+const INT8_OID = 20;
+
+// node-postgres returns bytea as Buffer: hand out plain Uint8Array views, as
+// the SQLite store does, so that callers never see which engine answered.
+const u8 = (b: Uint8Array): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+
+// int8 as bigint (node-postgres returns it as a string by default); set per
+// pool, not in pg's global type table, so an embedding program keeps its own.
+const getTypeParser = ((oid: number, format?: "text" | "binary") =>
+  oid === INT8_OID && format !== "binary" ? (v: string) => BigInt(v) : types.getTypeParser(oid, format)) as typeof types.getTypeParser;
+
+/** Options of {@link openPostgresStore}. */
+export interface PostgresStoreOptions {
+  /** `postgres://user:password@host:port/database` (libpq connection URI). */
+  readonly url: string;
+  /** Apply pending migrations on open (default true). */
+  readonly migrate?: boolean;
+  /** Most connections this process keeps to the database (default 10). */
+  readonly maxConnections?: number;
+}
+
+/** True for a URL that names a PostgreSQL database. */
+export function isPostgresUrl(url: string): boolean {
+  return /^postgres(ql)?:\/\//i.test(url);
+}
+
+function connect(url: string, maxConnections: number): Db {
+  const pool = new Pool({ connectionString: url, max: maxConnections, types: { getTypeParser } });
+  // An idle connection that the server drops (restart, failover) must not
+  // end the process: the pool replaces it on the next query.
+  pool.on("error", (e) => console.error("postgres: idle connection lost:", e.message));
+  return new Kysely<Tables>({ dialect: new PostgresDialect({ pool }) });
+}
+
+function migrator(db: Db): Migrator {
+  const migrations: Record<string, Migration> = {};
+  for (const m of POSTGRES_MIGRATIONS) {
+    migrations[migrationName(m)] = {
+      // No parameters: node-postgres sends it as one simple query, which may hold several statements.
+      up: async (trx) => void (await sql.raw(m.sql).execute(trx)),
+    };
+  }
+  return new Migrator({ db, provider: { getMigrations: async () => migrations } });
+}
+
+async function applyMigrations(db: Db): Promise<string[]> {
+  const { error, results } = await migrator(db).migrateToLatest();
+  if (error !== undefined) {
+    const failed = results?.find((r) => r.status === "Error")?.migrationName;
+    const why = error instanceof Error ? error.message : String(error);
+    throw new SealTrailError("internal", `PostgreSQL migration ${failed ?? "(before any migration ran)"} failed: ${why}`, { cause: error });
+  }
+  return (results ?? []).filter((r) => r.status === "Success").map((r) => r.migrationName);
+}
+
+/**
+ * Apply pending migrations to the database at `url`; returns the names of
+ * those applied (empty when the schema is up to date).
+ *
+ * @example
+ * ```ts
+ * const applied = await migratePostgres("postgres://localhost/sealtrail"); // ["0001-ledger"]
+ * ```
+ */
+export async function migratePostgres(url: string): Promise<string[]> {
+  const db = connect(url, 1);
+  try {
+    return await applyMigrations(db);
+  } finally {
+    await db.destroy();
+  }
+}
+
+/** A key of the registry as one batch sees it. */
+interface KeyState {
+  readonly org: string;
+  readonly publicKey: Uint8Array;
+  readonly registeredIndex: bigint;
+  revokedIndex: bigint | null;
+  /** Present in the database before this batch. */
+  readonly stored: boolean;
+}
+
+/** What a supersedes link is checked against. */
+interface EntryHead {
+  readonly type: string;
+  readonly leafHash: Uint8Array;
+}
+
+function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
+// The rules of LedgerStore.sequence, in the order and with the messages of
+// the SQLite store (checkEntry in store/sqlite/sqlite-store.ts), against the
+// registry and entries as of this point in the batch.
+function checkEntry(
+  vault: string,
+  e: PendingEntry,
+  keyOf: (keyId: string) => KeyState | undefined,
+  entryAt: (index: bigint) => EntryHead | undefined,
+): SequenceOutcome | null {
+  const kc = e.keyChange;
+  if (kc?.action === "register") {
+    if (keyOf(kc.keyId) !== undefined) return { ok: false, code: "conflict", message: `key ${kc.keyId} is already registered` };
+    if (e.keyId !== kc.keyId) return { ok: false, code: "unknown_key", message: "a key registration must be signed by the key it registers" };
+    return null;
+  }
+  const signer = keyOf(e.keyId);
+  if (signer === undefined) return { ok: false, code: "unknown_key", message: `key ${e.keyId} is not registered in vault ${vault}` };
+  if (signer.org !== e.author) return { ok: false, code: "unknown_key", message: `key ${e.keyId} does not belong to ${e.author}` };
+  if (signer.revokedIndex !== null) return { ok: false, code: "unknown_key", message: `key ${e.keyId} was revoked at index ${signer.revokedIndex}` };
+  if (kc?.action === "revoke") {
+    const target = keyOf(kc.keyId);
+    if (target === undefined || target.org !== e.author) return { ok: false, code: "not_found", message: `key ${kc.keyId} is not a key of ${e.author}` };
+    if (target.revokedIndex !== null) return { ok: false, code: "conflict", message: `key ${kc.keyId} is already revoked` };
+  }
+  if (e.supersedes !== null) {
+    const r = entryAt(e.supersedes.index);
+    if (r === undefined || !bytesEqual(r.leafHash, e.supersedes.leafHash)) {
+      return { ok: false, code: "not_found", message: `the superseded record (index ${e.supersedes.index}) is not in this vault with that leaf hash` };
+    }
+    if (r.type !== e.type) return { ok: false, code: "conflict", message: `a ${e.type} record cannot supersede a ${r.type} record` };
+  }
+  return null;
+}
+
+/** Split `rows` into chunks that each fit in one statement of `columns` parameters a row. */
+function chunks<T>(rows: readonly T[], columns: number): T[][] {
+  const per = Math.floor(MAX_PARAMS / columns);
+  const out: T[][] = [];
+  for (let i = 0; i < rows.length; i += per) out.push(rows.slice(i, i + per));
+  return out;
+}
+
+function isUniqueViolation(e: unknown): boolean {
+  return (e as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
+}
+
+/**
+ * Open a PostgreSQL store (the database must exist; its tables are created
+ * by the migrations).
+ *
+ * @example
+ * ```ts
+ * const store = await openPostgresStore({ url: process.env.DATABASE_URL! });
+ * ```
+ */
+export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Store & AccessStore> {
+  if (!isPostgresUrl(opts.url)) throw new SealTrailError("invalid", "a PostgreSQL URL starts with postgres:// or postgresql://");
+  const db = connect(opts.url, opts.maxConnections ?? 10);
+  try {
+    if (opts.migrate !== false) await applyMigrations(db);
+    else if ((await migrator(db).getMigrations()).some((m) => m.executedAt === undefined)) {
+      throw new SealTrailError("internal", "database schema is out of date: run `sealtrail migrate`");
+    }
+  } catch (e) {
+    await db.destroy();
+    throw e;
+  }
+
+  const vaultRow = (r: Selectable<Tables["vaults"]>): VaultRow => ({ name: r.name, origin: r.origin, logSeed: u8(r.log_seed), createdAt: r.created_at });
+  const keyRow = (r: Selectable<Tables["keys"]>): KeyRow => ({
+    vault: r.vault,
+    keyId: r.key_id,
+    org: r.org,
+    publicKey: u8(r.public_key),
+    registeredIndex: r.registered_idx,
+    revokedIndex: r.revoked_idx,
+  });
+  const checkpointRow = (r: Selectable<Tables["checkpoints"]>): CheckpointRow => ({ size: r.size, root: u8(r.root), note: r.note, publishedAt: r.published_at });
+  const orgRow = (r: Selectable<Tables["orgs"]>): OrgRow => ({ id: r.id, name: r.name, country: r.country, roles: r.roles, createdAt: r.created_at });
+  const apiKeyRow = (r: Selectable<Tables["api_keys"]>): ApiKeyRow => ({
+    id: r.id,
+    org: r.org,
+    name: r.name,
+    secretHash: u8(r.secret_hash),
+    vaults: r.vaults,
+    read: r.can_read,
+    write: r.can_write,
+    admin: r.is_admin,
+    createdAt: r.created_at,
+    expiresAt: r.expires_at,
+    revokedAt: r.revoked_at,
+    lastUsedAt: r.last_used_at,
+  });
+  const memberRow = (r: Selectable<Tables["members"]>): MemberRow => ({
+    vault: r.vault,
+    org: r.org,
+    read: r.can_read,
+    write: r.can_write,
+    admin: r.is_admin,
+    sinceIndex: r.since_idx,
+  });
+
+  async function sequenceIn(trx: Transaction<Tables>, vault: string, entries: readonly PendingEntry[], integrate: Integrator) {
+    // The vault's row lock serialises every sequencer of this vault, in any
+    // process, until COMMIT or ROLLBACK.
+    const v = await trx.selectFrom("vaults").select(["size", "root"]).where("name", "=", vault).forUpdate().executeTakeFirst();
+    if (v === undefined) throw new SealTrailError("not_found", `no vault named "${vault}"`);
+    const start: TreeState = { size: v.size, root: u8(v.root) };
+    if (entries.length === 0) return { outcomes: [], tree: start };
+
+    // Every key and every superseded record the batch names, in one query each.
+    const keyIds = new Set<string>();
+    const superseded = new Set<bigint>();
+    for (const e of entries) {
+      keyIds.add(e.keyId);
+      if (e.keyChange !== null) keyIds.add(e.keyChange.keyId);
+      if (e.supersedes !== null) superseded.add(e.supersedes.index);
+    }
+    const registry = new Map<string, KeyState>();
+    for (const r of await trx.selectFrom("keys").selectAll().where("vault", "=", vault).where("key_id", "in", [...keyIds]).execute()) {
+      registry.set(r.key_id, { org: r.org, publicKey: u8(r.public_key), registeredIndex: r.registered_idx, revokedIndex: r.revoked_idx, stored: true });
+    }
+    const heads = new Map<bigint, EntryHead>();
+    if (superseded.size > 0) {
+      const rows = await trx
+        .selectFrom("entries")
+        .select(["idx", "type", "leaf_hash"])
+        .where("vault", "=", vault)
+        .where("idx", "in", [...superseded])
+        .execute();
+      for (const r of rows) heads.set(r.idx, { type: r.type, leafHash: u8(r.leaf_hash) });
+    }
+
+    const now = new Date().toISOString();
+    const outcomes: SequenceOutcome[] = [];
+    const leafHashes: Uint8Array[] = [];
+    const entryRows: Insertable<Tables["entries"]>[] = [];
+    const subjectRows: Insertable<Tables["entry_subjects"]>[] = [];
+    const payloadRows: Insertable<Tables["payloads"]>[] = [];
+    const revokedStored: { keyId: string; index: bigint }[] = [];
+    // The last membership change of each organisation in this batch, with its index.
+    const memberChanges = new Map<string, { change: MemberChange; index: bigint }>();
+    let next = start.size;
+    for (const e of entries) {
+      const refusal = checkEntry(vault, e, (k) => registry.get(k), (i) => heads.get(i));
+      if (refusal !== null) {
+        outcomes.push(refusal);
+        continue;
+      }
+      const idx = next++;
+      entryRows.push({
+        vault,
+        idx,
+        leaf_hash: e.leafHash,
+        entry: e.entry,
+        type: e.type,
+        author: e.author,
+        key_id: e.keyId,
+        claimed_time: e.claimedTime,
+        supersedes: e.supersedes?.index ?? null,
+        sequenced_at: now,
+      });
+      // A subject named twice in one record is stored once (INSERT OR IGNORE in SQLite).
+      for (const s of new Set(e.subjects)) subjectRows.push({ vault, subject: s, idx });
+      if (e.payload !== null && e.salt !== null) payloadRows.push({ vault, idx, payload: e.payload, salt: e.salt });
+      const kc = e.keyChange;
+      if (kc?.action === "register") {
+        registry.set(kc.keyId, { org: e.author, publicKey: kc.publicKey, registeredIndex: idx, revokedIndex: null, stored: false });
+      } else if (kc?.action === "revoke") {
+        const target = registry.get(kc.keyId)!;
+        target.revokedIndex = idx;
+        if (target.stored) revokedStored.push({ keyId: kc.keyId, index: idx });
+      }
+      if (e.memberChange != null) memberChanges.set(e.memberChange.org, { change: e.memberChange, index: idx });
+      heads.set(idx, { type: e.type, leafHash: e.leafHash });
+      leafHashes.push(e.leafHash);
+      outcomes.push({ ok: true, index: idx });
+    }
+    if (leafHashes.length === 0) return { outcomes, tree: start };
+
+    // Integration: the edge tiles as committed by the previous holder of the lock.
+    const edge = edgeTiles(start.size);
+    const stored = new Map<string, Uint8Array>();
+    if (edge.length > 0) {
+      const rows = await trx
+        .selectFrom("tiles")
+        .select(["level", "idx", "hashes"])
+        .where("vault", "=", vault)
+        .where(({ eb, refTuple, tuple }) => eb(refTuple("level", "idx"), "in", edge.map((t) => tuple(t.level, t.index))))
+        .execute();
+      for (const r of rows) stored.set(tileKey(r.level, r.idx), u8(r.hashes));
+    }
+    const readTile = (id: StoredTileId): Uint8Array => {
+      const hashes = stored.get(tileKey(id.level, id.index));
+      if (hashes === undefined) throw new SealTrailError("internal", `tile ${id.level}/${id.index} missing during integration`);
+      if (hashes.length < id.width * 32) {
+        throw new SealTrailError("internal", `tile ${id.level}/${id.index} holds ${hashes.length / 32} hashes, needs ${id.width}`);
+      }
+      return hashes.subarray(0, id.width * 32);
+    };
+    const result = integrate(start.size, readTile, leafHashes);
+    if (result.size !== next) throw new SealTrailError("internal", "integration size does not match sequencing");
+
+    for (const rows of chunks(entryRows, 10)) await trx.insertInto("entries").values(rows).execute();
+    for (const rows of chunks(subjectRows, 3)) {
+      await trx.insertInto("entry_subjects").values(rows).onConflict((oc) => oc.doNothing()).execute();
+    }
+    for (const rows of chunks(payloadRows, 4)) await trx.insertInto("payloads").values(rows).execute();
+    const newKeys = [...registry].filter(([, k]) => !k.stored);
+    if (newKeys.length > 0) {
+      await trx
+        .insertInto("keys")
+        .values(
+          newKeys.map(([keyId, k]) => ({
+            vault,
+            key_id: keyId,
+            org: k.org,
+            public_key: k.publicKey,
+            registered_idx: k.registeredIndex,
+            revoked_idx: k.revokedIndex,
+          })),
+        )
+        .execute();
+    }
+    for (const r of revokedStored) {
+      await trx.updateTable("keys").set({ revoked_idx: r.index }).where("vault", "=", vault).where("key_id", "=", r.keyId).execute();
+    }
+    const removed = [...memberChanges.values()].filter((m) => m.change.action === "remove").map((m) => m.change.org);
+    if (removed.length > 0) await trx.deleteFrom("members").where("vault", "=", vault).where("org", "in", removed).execute();
+    const set = [...memberChanges.values()].flatMap(({ change: c, index }) =>
+      c.action === "set"
+        ? [{ vault, org: c.org, can_read: c.read, can_write: JSON.stringify(c.write), is_admin: c.admin, since_idx: index }]
+        : [],
+    );
+    if (set.length > 0) {
+      await trx
+        .insertInto("members")
+        .values(set)
+        .onConflict((oc) =>
+          oc.columns(["vault", "org"]).doUpdateSet((eb) => ({
+            can_read: eb.ref("excluded.can_read"),
+            can_write: eb.ref("excluded.can_write"),
+            is_admin: eb.ref("excluded.is_admin"),
+            since_idx: eb.ref("excluded.since_idx"),
+          })),
+        )
+        .execute();
+    }
+    const tiles = new Map(result.tiles.map((t) => [tileKey(t.id.level, t.id.index), t]));
+    for (const rows of chunks([...tiles.values()], 4)) {
+      await trx
+        .insertInto("tiles")
+        .values(rows.map((t) => ({ vault, level: t.id.level, idx: t.id.index, hashes: t.hashes })))
+        .onConflict((oc) => oc.columns(["vault", "level", "idx"]).doUpdateSet({ hashes: (eb) => eb.ref("excluded.hashes") }))
+        .execute();
+    }
+    await trx.updateTable("vaults").set({ size: result.size, root: result.root }).where("name", "=", vault).execute();
+    return { outcomes, tree: { size: result.size, root: result.root } };
+  }
+
+  const store: Store & AccessStore = {
+    engine: "postgres",
+    async sequence(vault, entries, integrate) {
+      return db.transaction().execute((trx) => sequenceIn(trx, vault, entries, integrate));
+    },
+    async putCheckpoint(vault, cp) {
+      await db
+        .insertInto("checkpoints")
+        .values({ vault, size: cp.size, root: cp.root, note: cp.note, published_at: new Date().toISOString() })
+        .onConflict((oc) => oc.columns(["vault", "size"]).doNothing())
+        .execute();
+    },
+    async tree(vault) {
+      const r = await db.selectFrom("vaults").select(["size", "root"]).where("name", "=", vault).executeTakeFirst();
+      if (r === undefined) throw new SealTrailError("not_found", `no vault named "${vault}"`);
+      return { size: r.size, root: u8(r.root) };
+    },
+    async latestCheckpoint(vault) {
+      const r = await db.selectFrom("checkpoints").selectAll().where("vault", "=", vault).orderBy("size", "desc").limit(1).executeTakeFirst();
+      return r === undefined ? null : checkpointRow(r);
+    },
+    async checkpointAt(vault, size) {
+      const r = await db.selectFrom("checkpoints").selectAll().where("vault", "=", vault).where("size", "=", size).executeTakeFirst();
+      return r === undefined ? null : checkpointRow(r);
+    },
+    async checkpoints(vault) {
+      return (await db.selectFrom("checkpoints").selectAll().where("vault", "=", vault).orderBy("size").execute()).map(checkpointRow);
+    },
+    async readTiles(vault, ids) {
+      const out = new Map<string, Uint8Array>();
+      const wanted = new Map(ids.map((id) => [tileKey(id.level, id.index), id]));
+      if (wanted.size === 0) return out;
+      const rows = await db
+        .selectFrom("tiles")
+        .select(["level", "idx", "hashes"])
+        .where("vault", "=", vault)
+        .where(({ eb, refTuple, tuple }) => eb(refTuple("level", "idx"), "in", [...wanted.values()].map((t) => tuple(t.level, t.index))))
+        .execute();
+      for (const r of rows) out.set(tileKey(r.level, r.idx), u8(r.hashes));
+      return out;
+    },
+    async entries(vault, from, to) {
+      const rows = await db
+        .selectFrom("entries as e")
+        .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
+        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "p.payload", "p.salt"])
+        .where("e.vault", "=", vault)
+        .where("e.idx", ">=", from)
+        .where("e.idx", "<", to)
+        .orderBy("e.idx")
+        .execute();
+      return rows.map(
+        (r): EntryRow => ({
+          index: r.idx,
+          entry: u8(r.entry),
+          leafHash: u8(r.leaf_hash),
+          type: r.type,
+          author: r.author,
+          keyId: r.key_id,
+          claimedTime: r.claimed_time,
+          sequencedAt: r.sequenced_at,
+          payload: r.payload,
+          salt: r.salt === null ? null : u8(r.salt),
+        }),
+      );
+    },
+    async keys(vault) {
+      return (await db.selectFrom("keys").selectAll().where("vault", "=", vault).orderBy("registered_idx").execute()).map(keyRow);
+    },
+    async key(vault, keyId) {
+      const r = await db.selectFrom("keys").selectAll().where("vault", "=", vault).where("key_id", "=", keyId).executeTakeFirst();
+      return r === undefined ? null : keyRow(r);
+    },
+    async createVault(v) {
+      try {
+        await db
+          .insertInto("vaults")
+          .values({ name: v.name, origin: v.origin, log_seed: v.logSeed, size: 0n, root: EMPTY_ROOT, created_at: v.createdAt })
+          .execute();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new SealTrailError("conflict", `vault "${v.name}" or origin "${v.origin}" exists already`, { cause: e });
+        throw e;
+      }
+    },
+    async vault(name) {
+      const r = await db.selectFrom("vaults").selectAll().where("name", "=", name).executeTakeFirst();
+      return r === undefined ? null : vaultRow(r);
+    },
+    async vaults() {
+      return (await db.selectFrom("vaults").selectAll().orderBy("name").execute()).map(vaultRow);
+    },
+    async createOrg(o) {
+      try {
+        await db
+          .insertInto("orgs")
+          .values({ id: o.id, name: o.name, country: o.country ?? null, roles: JSON.stringify(o.roles ?? []), created_at: o.createdAt })
+          .execute();
+      } catch (e) {
+        if (isUniqueViolation(e)) throw new SealTrailError("conflict", `organisation "${o.id}" exists already`, { cause: e });
+        throw e;
+      }
+    },
+    async org(id) {
+      const r = await db.selectFrom("orgs").selectAll().where("id", "=", id).executeTakeFirst();
+      return r === undefined ? null : orgRow(r);
+    },
+    async orgs() {
+      return (await db.selectFrom("orgs").selectAll().orderBy("id").execute()).map(orgRow);
+    },
+    async createApiKey(k) {
+      await db
+        .insertInto("api_keys")
+        .values({
+          id: k.id,
+          org: k.org,
+          name: k.name,
+          secret_hash: k.secretHash,
+          vaults: JSON.stringify(k.vaults),
+          can_read: k.read,
+          can_write: JSON.stringify(k.write),
+          is_admin: k.admin,
+          created_at: k.createdAt,
+          expires_at: k.expiresAt,
+          revoked_at: null,
+          last_used_at: null,
+        })
+        .execute();
+    },
+    async apiKey(id) {
+      const r = await db.selectFrom("api_keys").selectAll().where("id", "=", id).executeTakeFirst();
+      return r === undefined ? null : apiKeyRow(r);
+    },
+    async apiKeys(org) {
+      return (await db.selectFrom("api_keys").selectAll().where("org", "=", org).orderBy("created_at").orderBy("id").execute()).map(apiKeyRow);
+    },
+    async revokeApiKey(id, at) {
+      const r = await db.updateTable("api_keys").set({ revoked_at: at }).where("id", "=", id).where("revoked_at", "is", null).executeTakeFirst();
+      return r.numUpdatedRows > 0n;
+    },
+    async touchApiKey(id, at) {
+      await db.updateTable("api_keys").set({ last_used_at: at }).where("id", "=", id).execute();
+    },
+    async members(vault) {
+      return (await db.selectFrom("members").selectAll().where("vault", "=", vault).orderBy("org").execute()).map(memberRow);
+    },
+    async member(vault, org) {
+      const r = await db.selectFrom("members").selectAll().where("vault", "=", vault).where("org", "=", org).executeTakeFirst();
+      return r === undefined ? null : memberRow(r);
+    },
+    async putHeldKey(k) {
+      await db
+        .insertInto("held_keys")
+        .values({ org: k.org, key_id: k.keyId, seed: k.seed })
+        .onConflict((oc) => oc.columns(["org", "key_id"]).doUpdateSet({ seed: (eb) => eb.ref("excluded.seed") }))
+        .execute();
+    },
+    async heldKeys(org) {
+      const rows = await db.selectFrom("held_keys").selectAll().where("org", "=", org).orderBy("key_id").execute();
+      return rows.map((r) => ({ org: r.org, keyId: r.key_id, seed: u8(r.seed) }));
+    },
+    async getSetting(key) {
+      const r = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
+      return r === undefined ? null : r.value;
+    },
+    async putSetting(key, value) {
+      await db
+        .insertInto("settings")
+        .values({ key, value })
+        .onConflict((oc) => oc.column("key").doUpdateSet({ value: (eb) => eb.ref("excluded.value") }))
+        .execute();
+    },
+    async close() {
+      await db.destroy();
+    },
+  };
+  return store;
+}
+
+// SHA-256 of the empty string: the RFC 6962 root of an empty tree.
+const EMPTY_ROOT = Uint8Array.from(Buffer.from("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855", "hex"));
