@@ -10,7 +10,7 @@ import { createApiKey } from "../src/access/api-keys.js";
 import { createOrganisation } from "../src/access/orgs.js";
 import { changeMembership, createCustodialKey } from "../src/ledger/custodial.js";
 import { addVault } from "../src/ledger/bootstrap.js";
-import { tempLog, type TempLog } from "./helpers/temp-log.js";
+import { ENGINES, tempLog, type TempLog } from "./helpers/temp-log.js";
 
 type Caller =
   | "operatorAdmin"
@@ -41,7 +41,7 @@ const CALLERS: Caller[] = [
   "none",
 ];
 
-describe("access control matrix", () => {
+for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () => {
   let log: TempLog;
   let app: FastifyInstance;
   const tokens = new Map<Caller, string>();
@@ -50,7 +50,7 @@ describe("access control matrix", () => {
   const SECRET = "PAYLOAD-MARKER-7f3a";
 
   beforeAll(async () => {
-    log = await tempLog();
+    log = await tempLog({ engine });
     const store = log.ctx.store;
     const ledger = log.ctx.ledger;
     app = await createApp({ ledger, store });
