@@ -9,6 +9,7 @@ import { STATUS_OF, TITLE_OF } from "./status.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerAuth } from "./auth.js";
+import { registerOpenApi } from "./openapi.js";
 import { DEFAULT_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
 import type { AccessStore, Store } from "../store/types.js";
 
@@ -23,6 +24,9 @@ export interface AppOptions {
   /** Requests per second and burst per API key (default 200/s, burst 400); false for none. */
   readonly rateLimit?: RateLimit | false;
 }
+
+/** Version of the HTTP API, as /openapi.json states it. */
+export const API_VERSION = "0.1.0";
 
 /** Problem type URI base of SealTrail's errors (RFC 9457 §3.1.1). */
 export const PROBLEM_TYPE_BASE = "https://sealtrail.dev/problems/";
@@ -53,6 +57,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     sendProblem(reply, new SealTrailError("not_found", `no route ${req.method} ${req.url.split("?")[0]}`), req.url);
   });
 
+  await registerOpenApi(app, API_VERSION);
   registerAuth(app, opts.store, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   app.get("/healthz", async () => ({ ok: true }));
   await registerLogRoutes(app, opts.ledger, opts.store);

@@ -32,7 +32,8 @@ export function registerAuth(app: FastifyInstance, store: AccessStore & AdminSto
   const limiter = limit === false ? null : createRateLimiter(limit);
   app.decorateRequest("principal", null);
   app.addHook("onRequest", async (req) => {
-    if (PUBLIC_ROUTES.has(req.routeOptions.url ?? "")) return;
+    const route = req.routeOptions.url ?? "";
+    if (PUBLIC_ROUTES.has(route) || route.startsWith("/docs")) return;
     const h = req.headers.authorization;
     if (h === undefined) throw new SealTrailError("unauthorized", "send an API key: Authorization: Bearer stk_...");
     const m = /^Bearer (\S+)$/.exec(h);
