@@ -7,7 +7,8 @@ import { readFileSync, writeFileSync, existsSync } from "node:fs";
 import { resolve } from "node:path";
 import {
   SealTrailError,
-  buildRecord,
+  parseCheckpoint,
+  parseNote,
   fromBase64,
   parseJson,
   toBase64,
@@ -16,11 +17,11 @@ import {
   parseVerifierKey,
 } from "@sealtrail/core";
 import { describeLocation, engineOf, migrateDatabase, openContext, type Context, type DatabaseLocation } from "../main.js";
-import { operatorKey } from "../ledger/bootstrap.js";
 import { initializeWithAccess } from "../access/bootstrap.js";
 import { createApp } from "../http/app.js";
 import { auditVault, type AuditReport } from "../ledger/audit.js";
 import { progressBar } from "./progress.js";
+import { localLog, remoteLog, type LogAccess } from "./log-access.js";
 
 /** Raised for wrong command-line use: exit code 2. */
 class UsageError extends Error {}
@@ -83,6 +84,15 @@ async function withContext<T>(loc: DatabaseLocation, fn: (ctx: Context) => Promi
   } finally {
     await ctx.close();
   }
+}
+
+const serverOption = () =>
+  new Option("--server <url>", "act on a remote SealTrail server (API key from SEALTRAIL_API_KEY)").env("SEALTRAIL_SERVER");
+
+/** Run `fn` on the log of a remote server (--server) or of a local data directory or database. */
+async function withLog<T>(o: DatabaseLocation & { server?: string }, fn: (log: LogAccess) => Promise<T>): Promise<T> {
+  if (o.server !== undefined && o.server !== "") return fn(remoteLog(o.server, process.env.SEALTRAIL_API_KEY));
+  return withContext(o, (ctx) => fn(localLog(ctx)));
 }
 
 /**
@@ -160,7 +170,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .requiredOption("--type <type>", "record type, a dotted name such as sms.risk")
-    .option("--key <file>", "file holding the author's base64 Ed25519 seed (default: the operator's key)")
+    .addOption(serverOption())
+    .option("--key <file>", "file holding the author's base64 Ed25519 seed (default: a key the server holds: the operator's locally, the caller's custodial key with --server)")
     .option("--author <org>", "author organisation of --key")
     .option("--subject <id>", "subject id of the records (repeat for several)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--supersedes <index>", "log index of the record this one replaces (same type)", uint("--supersedes"))
@@ -168,59 +179,36 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .action(
       async (
         file: string,
-        o: { data: string; db?: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
+        o: { data: string; db?: string; server?: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
       ) => {
         const text = file === "-" ? io.stdin() : readFileSync(file);
         const doc = parseJson(new Uint8Array(text.buffer, text.byteOffset, text.byteLength), file === "-" ? "stdin" : file);
         const payloads = Array.isArray(doc) ? doc : [doc];
         if (payloads.length === 0) throw new UsageError("nothing to append: the array is empty");
         if ((o.key === undefined) !== (o.author === undefined)) throw new UsageError("--key and --author go together");
-        await withContext(o, async (ctx) => {
-          let author: string;
-          let seed: Uint8Array;
-          let mode: "author" | "custodial";
-          if (o.key !== undefined) {
-            seed = fromBase64(readFileSync(o.key, "utf8").trim(), "--key");
-            if (seed.length !== 32) throw new UsageError("--key must hold a base64 32-byte Ed25519 seed");
-            author = o.author!;
-            mode = "author";
-          } else {
-            ({ org: author, seed } = await operatorKey(ctx.store));
-            mode = "custodial";
+        let key: { org: string; seed: Uint8Array } | undefined;
+        if (o.key !== undefined) {
+          const seed = fromBase64(readFileSync(o.key, "utf8").trim(), "--key");
+          if (seed.length !== 32) throw new UsageError("--key must hold a base64 32-byte Ed25519 seed");
+          key = { org: o.author!, seed };
+        }
+        const records = payloads.map((p, i) => {
+          if (p === null || typeof p !== "object" || Array.isArray(p)) {
+            throw new SealTrailError("invalid", `element ${i}: a record must be a JSON object`);
           }
-          let supersedes: { index: number; leafHash: string } | undefined;
-          if (o.supersedes !== undefined) {
-            const [old] = await ctx.store.entries(o.vault, o.supersedes, o.supersedes + 1n);
-            if (old === undefined) throw new SealTrailError("not_found", `--supersedes: no record at index ${o.supersedes}`);
-            supersedes = { index: Number(old.index), leafHash: toHex(old.leafHash) };
-          }
-          const subs = payloads.map((p, i) => {
-            if (p === null || typeof p !== "object" || Array.isArray(p)) {
-              throw new SealTrailError("invalid", `element ${i}: a record must be a JSON object`);
-            }
-            const rec = buildRecord({
-              vault: o.vault,
-              type: o.type,
-              author,
-              seed,
-              mode,
-              payload: p,
-              ...(o.subject !== undefined ? { subjects: o.subject } : {}),
-              ...(supersedes !== undefined ? { supersedes } : {}),
-            });
-            return { entry: rec.signed, payload: p, salt: toBase64(rec.salt!) };
-          });
-          const results = [];
-          for (let i = 0; i < subs.length; i += 4096) results.push(...(await ctx.ledger.append(o.vault, subs.slice(i, i + 4096))));
-          await ctx.ledger.publish(o.vault);
-          io.out(
-            JSON.stringify(
-              results.map((r) => ({ index: Number(r.index), leafHash: toHex(r.leafHash) })),
-              null,
-              2,
-            ) + "\n",
-          );
+          return p;
         });
+        const results = await withLog(o, (log) =>
+          log.append({
+            vault: o.vault,
+            type: o.type,
+            payloads: records,
+            ...(key !== undefined ? { key } : {}),
+            ...(o.subject !== undefined ? { subjects: o.subject } : {}),
+            ...(o.supersedes !== undefined ? { supersedes: o.supersedes } : {}),
+          }),
+        );
+        io.out(JSON.stringify(results, null, 2) + "\n");
       },
     );
 
@@ -231,13 +219,14 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
     .option("--json", "print JSON")
-    .action(async (o: { data: string; db?: string; vault: string; json?: boolean }) => {
-      await withContext(o, async (ctx) => {
-        await ctx.ledger.publish(o.vault);
-        const cp = await ctx.store.latestCheckpoint(o.vault);
-        if (cp === null) throw new SealTrailError("not_found", "no checkpoint published yet");
-        if (o.json) io.out(JSON.stringify({ size: Number(cp.size), root: toBase64(cp.root), note: cp.note }) + "\n");
-        else io.out(cp.note);
+    .addOption(serverOption())
+    .action(async (o: { data: string; db?: string; server?: string; vault: string; json?: boolean }) => {
+      await withLog(o, async (log) => {
+        const note = await log.checkpoint(o.vault);
+        if (o.json) {
+          const cp = parseCheckpoint(parseNote(note).text);
+          io.out(JSON.stringify({ size: Number(cp.size), root: toBase64(cp.root), note }) + "\n");
+        } else io.out(note);
       });
     });
 
@@ -247,8 +236,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addOption(dataOption())
     .addOption(dbOption())
     .requiredOption("--vault <name>", "vault")
-    .action(async (o: { data: string; db?: string; vault: string }) => {
-      await withContext(o, async (ctx) => io.out((await ctx.ledger.verifierKey(o.vault)) + "\n"));
+    .addOption(serverOption())
+    .action(async (o: { data: string; db?: string; server?: string; vault: string }) => {
+      await withLog(o, async (log) => io.out((await log.verifierKey(o.vault)) + "\n"));
     });
 
   program
@@ -259,13 +249,12 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .requiredOption("--vault <name>", "vault")
     .requiredOption("--index <n>", "entry index", uint("--index"))
     .option("--out <file>", "write to a file instead of stdout")
-    .action(async (o: { data: string; db?: string; vault: string; index: bigint; out?: string }) => {
-      await withContext(o, async (ctx) => {
-        await ctx.store.tree(o.vault);
-        const [row] = await ctx.store.entries(o.vault, o.index, o.index + 1n);
-        if (row === undefined) throw new SealTrailError("not_found", `no entry at index ${o.index}`);
-        if (o.out !== undefined) writeFileSync(o.out, row.entry);
-        else io.outBytes(row.entry);
+    .addOption(serverOption())
+    .action(async (o: { data: string; db?: string; server?: string; vault: string; index: bigint; out?: string }) => {
+      await withLog(o, async (log) => {
+        const entry = await log.entry(o.vault, o.index);
+        if (o.out !== undefined) writeFileSync(o.out, entry);
+        else io.outBytes(entry);
       });
     });
 
@@ -277,11 +266,9 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .requiredOption("--vault <name>", "vault")
     .requiredOption("--index <n>", "entry index", uint("--index"))
     .option("--size <m>", "tree size of a published checkpoint (default: the latest)", uint("--size"))
-    .action(async (o: { data: string; db?: string; vault: string; index: bigint; size?: bigint }) => {
-      await withContext(o, async (ctx) => {
-        await ctx.ledger.publish(o.vault);
-        io.out(await ctx.ledger.tlogProof(o.vault, o.index, o.size));
-      });
+    .addOption(serverOption())
+    .action(async (o: { data: string; db?: string; server?: string; vault: string; index: bigint; size?: bigint }) => {
+      await withLog(o, async (log) => io.out(await log.proof(o.vault, o.index, o.size)));
     });
 
   program
@@ -293,9 +280,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .requiredOption("--from <a>", "older tree size", uint("--from"))
     .requiredOption("--to <b>", "newer tree size", uint("--to"))
     .option("--json", "print JSON")
-    .action(async (o: { data: string; db?: string; vault: string; from: bigint; to: bigint; json?: boolean }) => {
-      await withContext(o, async (ctx) => {
-        const proof = await ctx.ledger.consistencyProof(o.vault, o.from, o.to);
+    .addOption(serverOption())
+    .action(async (o: { data: string; db?: string; server?: string; vault: string; from: bigint; to: bigint; json?: boolean }) => {
+      await withLog(o, async (log) => {
+        const proof = await log.consistency(o.vault, o.from, o.to);
         if (o.json) io.out(JSON.stringify({ from: Number(o.from), to: Number(o.to), proof: proof.map(toBase64) }) + "\n");
         else io.out(proof.map((h) => toBase64(h) + "\n").join(""));
       });
