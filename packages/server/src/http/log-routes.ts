@@ -9,6 +9,8 @@ import {
   SealTrailError,
   TILE_WIDTH,
   encodeEntryBundle,
+  isTypePattern,
+  parseEntry,
   parseJson,
   parseTilePath,
   toBase64,
@@ -17,7 +19,8 @@ import {
 } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import type { Principal, VaultAccess } from "../access/permissions.js";
-import type { AccessStore, AdminStore } from "../store/types.js";
+import type { AccessStore, AdminStore, EntryRow } from "../store/types.js";
+import { recordHistory } from "../ledger/history.js";
 import { principal, requireVault } from "./auth.js";
 import type { RecordSubmission } from "../ledger/submission.js";
 import { tileKey } from "../store/types.js";
@@ -49,6 +52,35 @@ export function authorizeRecord(p: Principal, access: VaultAccess, env: Envelope
     return;
   }
   if (!access.canWrite(env.type)) throw new SealTrailError("forbidden", `this API key may not write ${env.type} records in this vault`);
+}
+
+const DEFAULT_PAGE = 100;
+const MAX_PAGE = 1000;
+
+// Cursors are opaque to clients: the index of the last record returned.
+function encodeCursor(index: bigint): string {
+  return Buffer.from(`i${index}`).toString("base64url");
+}
+
+function decodeCursor(cursor: string): bigint {
+  const text = Buffer.from(cursor, "base64url").toString("utf8");
+  if (!/^i(0|[1-9][0-9]{0,18})$/.test(text)) throw new SealTrailError("malformed", "cursor: not one this server gave");
+  return BigInt(text.slice(1));
+}
+
+function recordSummary(r: EntryRow) {
+  const env = parseEntry(r.entry).env;
+  return {
+    index: Number(r.index),
+    leafHash: toHex(r.leafHash),
+    type: r.type,
+    author: r.author,
+    mode: env.mode,
+    claimedTime: r.claimedTime,
+    sequencedAt: r.sequencedAt,
+    subjects: env.subjects ?? [],
+    payload: r.payload === null ? null : parseJson(r.payload),
+  };
 }
 
 const IMMUTABLE = "public, max-age=31536000, immutable";
@@ -120,6 +152,45 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
       });
     },
   );
+
+  app.get<{ Params: { vault: string }; Querystring: { type?: string; author?: string; subject?: string; limit?: string; cursor?: string } }>(
+    "/v1/vaults/:vault/records",
+    async (req) => {
+      const vault = req.params.vault;
+      await requireVault(store, req, vault, "read");
+      const q = req.query;
+      const limit = q.limit === undefined ? DEFAULT_PAGE : Number(parseIndex(q.limit, "limit"));
+      if (limit < 1 || limit > MAX_PAGE) throw new SealTrailError("invalid", `limit: 1 to ${MAX_PAGE}`);
+      let typeFilter: { type?: string; typePrefix?: string } = {};
+      if (q.type !== undefined) {
+        if (!isTypePattern(q.type)) throw new SealTrailError("malformed", "type: a record type or a pattern such as custody.*");
+        if (q.type === "*") typeFilter = {};
+        else if (q.type.endsWith(".*")) typeFilter = { typePrefix: q.type.slice(0, -1) };
+        else typeFilter = { type: q.type };
+      }
+      const rows = await reader.findEntries(vault, {
+        ...typeFilter,
+        ...(q.author !== undefined ? { author: q.author } : {}),
+        ...(q.subject !== undefined ? { subject: q.subject } : {}),
+        ...(q.cursor !== undefined ? { after: decodeCursor(q.cursor) } : {}),
+        limit: limit + 1,
+      });
+      const page = rows.slice(0, limit);
+      return {
+        records: page.map((r) => recordSummary(r)),
+        nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.index) : null,
+      };
+    },
+  );
+
+  app.get<{ Params: { vault: string; index: string } }>("/v1/vaults/:vault/records/:index/versions", async (req) => {
+    const vault = req.params.vault;
+    await requireVault(store, req, vault, "read");
+    const versions = await recordHistory(reader, vault, parseIndex(req.params.index, "index"));
+    return {
+      versions: versions.map((v) => ({ ...recordSummary(v.row), supersedes: v.supersedes === null ? null : Number(v.supersedes) })),
+    };
+  });
 
   app.get<{ Params: { vault: string; index: string } }>("/v1/vaults/:vault/records/:index", async (req) => {
     const vault = req.params.vault;

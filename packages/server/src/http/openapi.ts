@@ -22,6 +22,18 @@ export const ROUTE_DOCS: Record<string, Doc> = {
   "POST /v1/vaults/:vault/records": { summary: "Append one signed record, or {records: [...]}", tag: "records" },
   "POST /v1/vaults/:vault/records/custodial": { summary: "Append a record signed by the server with the caller's custodial key", tag: "records" },
   "GET /v1/vaults/:vault/records/:index": { summary: "A record: entry, payload and salt", tag: "records" },
+  "GET /v1/vaults/:vault/records": {
+    summary: "Records matching a filter, oldest first, a page at a time",
+    tag: "records",
+    query: {
+      type: { type: "string", description: "a record type, or a pattern such as custody.*" },
+      author: { type: "string", description: "author organisation" },
+      subject: { type: "string", description: "a subject id (container, shipment, site)" },
+      limit: uint("records per page, 1 to 1000 (default 100)"),
+      cursor: { type: "string", description: "nextCursor of the previous page" },
+    },
+  },
+  "GET /v1/vaults/:vault/records/:index/versions": { summary: "Every version of a record, oldest first", tag: "records" },
   "GET /v1/vaults/:vault/proofs/inclusion": {
     summary: "Inclusion proof of a record as C2SP tlog-proof text",
     tag: "proofs",

@@ -105,6 +105,19 @@ export interface EntryRow {
   readonly salt: Uint8Array | null;
 }
 
+/** A filter over a vault's entries. */
+export interface EntryQuery {
+  /** Exact record type. */
+  readonly type?: string;
+  /** Type prefix, e.g. `custody.` for every custody type. */
+  readonly typePrefix?: string;
+  readonly author?: string;
+  readonly subject?: string;
+  /** Only entries with a larger index (the cursor). */
+  readonly after?: bigint;
+  readonly limit: number;
+}
+
 /** A published checkpoint. */
 export interface CheckpointRow {
   readonly size: bigint;
@@ -142,6 +155,10 @@ export interface LogReader {
   /** Tiles as stored (the widest version); missing tiles are absent from the map. */
   readTiles(vault: string, ids: readonly { level: number; index: bigint }[]): Promise<Map<string, Uint8Array>>;
   entries(vault: string, from: bigint, to: bigint): Promise<EntryRow[]>;
+  /** Entries matching a filter, in index order, after a cursor. */
+  findEntries(vault: string, q: EntryQuery): Promise<EntryRow[]>;
+  /** Indices of the entries whose `supersedes` names `index`. */
+  supersedersOf(vault: string, index: bigint): Promise<bigint[]>;
   keys(vault: string): Promise<KeyRow[]>;
   key(vault: string, keyId: string): Promise<KeyRow | null>;
 }

@@ -107,6 +107,17 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
        FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
        WHERE e.vault = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
     ),
+    findEntries: db.prepare(
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, p.payload, p.salt
+       FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
+       WHERE e.vault = @vault AND e.idx > @after
+         AND (@type IS NULL OR e.type = @type)
+         AND (@prefix IS NULL OR substr(e.type, 1, length(@prefix)) = @prefix)
+         AND (@author IS NULL OR e.author = @author)
+         AND (@subject IS NULL OR EXISTS (SELECT 1 FROM entry_subjects s WHERE s.vault = e.vault AND s.subject = @subject AND s.idx = e.idx))
+       ORDER BY e.idx LIMIT @limit`,
+    ),
+    supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
     putCheckpoint: db.prepare(
       "INSERT OR IGNORE INTO checkpoints (vault, size, root, note, published_at) VALUES (?, ?, ?, ?, ?)",
     ),
@@ -321,6 +332,21 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     },
     async entries(vault, from, to) {
       return (q.entries.all(vault, from, to) as Row[]).map(entryRow);
+    },
+    async findEntries(vault, f) {
+      const rows = q.findEntries.all({
+        vault,
+        after: f.after ?? -1n,
+        type: f.type ?? null,
+        prefix: f.typePrefix ?? null,
+        author: f.author ?? null,
+        subject: f.subject ?? null,
+        limit: f.limit,
+      }) as Row[];
+      return rows.map(entryRow);
+    },
+    async supersedersOf(vault, index) {
+      return (q.supersedersOf.all(vault, index) as Row[]).map((r) => big(r.idx));
     },
     async keys(vault) {
       return (q.keys.all(vault) as Row[]).map(keyRow);
