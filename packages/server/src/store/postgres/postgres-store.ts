@@ -507,6 +507,48 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         }),
       );
     },
+    async findEntries(vault, f) {
+      let q = db
+        .selectFrom("entries as e")
+        .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
+        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "p.payload", "p.salt"])
+        .where("e.vault", "=", vault)
+        .where("e.idx", ">", f.after ?? -1n);
+      if (f.type !== undefined) q = q.where("e.type", "=", f.type);
+      if (f.typePrefix !== undefined) q = q.where(sql<string>`left(e.type, ${f.typePrefix.length})`, "=", f.typePrefix);
+      if (f.author !== undefined) q = q.where("e.author", "=", f.author);
+      if (f.subject !== undefined) {
+        const subject = f.subject;
+        q = q.where(({ exists, selectFrom }) =>
+          exists(
+            selectFrom("entry_subjects as s")
+              .select("s.idx")
+              .whereRef("s.vault", "=", "e.vault")
+              .whereRef("s.idx", "=", "e.idx")
+              .where("s.subject", "=", subject),
+          ),
+        );
+      }
+      const rows = await q.orderBy("e.idx").limit(f.limit).execute();
+      return rows.map(
+        (r): EntryRow => ({
+          index: r.idx,
+          entry: u8(r.entry),
+          leafHash: u8(r.leaf_hash),
+          type: r.type,
+          author: r.author,
+          keyId: r.key_id,
+          claimedTime: r.claimed_time,
+          sequencedAt: r.sequenced_at,
+          payload: r.payload,
+          salt: r.salt === null ? null : u8(r.salt),
+        }),
+      );
+    },
+    async supersedersOf(vault, index) {
+      const rows = await db.selectFrom("entries").select("idx").where("vault", "=", vault).where("supersedes", "=", index).orderBy("idx").execute();
+      return rows.map((r) => r.idx);
+    },
     async keys(vault) {
       return (await db.selectFrom("keys").selectAll().where("vault", "=", vault).orderBy("registered_idx").execute()).map(keyRow);
     },
