@@ -25,7 +25,8 @@ import { freshDatabase } from "./helpers/postgres.js";
 
 interface Database {
   readonly name: string;
-  open(): Promise<{ store: Store & AccessStore; cleanup: () => Promise<void> | void }>;
+  /** A fresh database; `another()` opens a second, independent handle on the same one. */
+  open(): Promise<{ store: Store & AccessStore; another: () => Promise<Store>; cleanup: () => Promise<void> | void }>;
 }
 
 const DATABASES: Database[] = [
@@ -33,14 +34,15 @@ const DATABASES: Database[] = [
     name: "sqlite",
     async open() {
       const t = tempDir();
-      return { store: openSqliteStore({ path: join(t.dir, "contract.db") }), cleanup: t.cleanup };
+      const path = join(t.dir, "contract.db");
+      return { store: openSqliteStore({ path }), another: async () => openSqliteStore({ path }), cleanup: t.cleanup };
     },
   },
   {
     name: "postgres",
     async open() {
       const db = await freshDatabase();
-      return { store: await openPostgresStore({ url: db.url }), cleanup: db.drop };
+      return { store: await openPostgresStore({ url: db.url }), another: () => openPostgresStore({ url: db.url }), cleanup: db.drop };
     },
   },
 ];
@@ -73,9 +75,10 @@ const registerAlice = () =>
 for (const db of DATABASES) {
   describe(`store contract: ${db.name}`, () => {
     let store: Store & AccessStore;
+    let another: () => Promise<Store>;
     let cleanup: () => Promise<void> | void;
     beforeEach(async () => {
-      ({ store, cleanup } = await db.open());
+      ({ store, another, cleanup } = await db.open());
       await store.createVault({ name: V, origin: `example.com/${V}`, logSeed: new Uint8Array(32).fill(1), createdAt: new Date().toISOString() });
     });
     afterEach(async () => {
@@ -172,6 +175,38 @@ for (const db of DATABASES) {
       expect(k).toMatchObject({ org: "alice", registeredIndex: 0n, revokedIndex: 3n });
       expect((await store.keys(V)).length).toBe(1);
       expect((await store.tree(V)).size).toBe(4n);
+    });
+
+    it("serialises batches sent at once through two handles on the same database: contiguous indices, one tree", async () => {
+      await store.sequence(V, [registerAlice()], integrate);
+      const second = await another();
+      try {
+        const batches = Array.from({ length: 12 }, (_, i) => Array.from({ length: 1 + ((i * 37) % 60) }, () => entry()));
+        const results = await Promise.all(batches.map((b, i) => (i % 2 === 0 ? store : second).sequence(V, b, integrate)));
+        const byIndex = new Map<bigint, Uint8Array>();
+        results.forEach((r, i) =>
+          r.outcomes.forEach((o, j) => {
+            expect(o.ok).toBe(true);
+            if (o.ok) byIndex.set(o.index, batches[i]![j]!.leafHash);
+          }),
+        );
+        const total = batches.reduce((n, b) => n + b.length, 0);
+        expect([...byIndex.keys()].sort((a, b) => (a < b ? -1 : 1))).toEqual(Array.from({ length: total }, (_, i) => BigInt(i + 1)));
+        // Each batch got a contiguous run of indices.
+        for (const r of results) {
+          const idx = r.outcomes.map((o) => (o.ok ? o.index : -1n));
+          expect(idx).toEqual(idx.map((_, k) => idx[0]! + BigInt(k)));
+        }
+        const ref = new MemoryTree();
+        const rows = await store.entries(V, 0n, BigInt(total + 1));
+        for (const e of rows) ref.append(e.leafHash);
+        for (const [i, h] of byIndex) expect(toHex(rows[Number(i)]!.leafHash)).toBe(toHex(h));
+        const t = await second.tree(V);
+        expect(t.size).toBe(BigInt(total + 1));
+        expect(toHex(t.root)).toBe(toHex(ref.root()));
+      } finally {
+        await second.close();
+      }
     });
 
     it("rolls a whole batch back when integration fails", async () => {

@@ -125,6 +125,16 @@ export async function freshDatabase(): Promise<TestDatabase> {
   url.pathname = `/${name}`;
   return {
     url: url.toString(),
-    drop: () => admin((c) => c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)).then(() => undefined),
+    drop: () =>
+      admin(async (c) => {
+        // node-postgres's pool.end() resolves before its sockets are closed:
+        // give those a moment, so that FORCE only ends connections really left behind.
+        for (let i = 0; i < 50; i++) {
+          const r = await c.query("SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1", [name]);
+          if ((r.rows[0] as { n: number }).n === 0) break;
+          await new Promise((res) => setTimeout(res, 10));
+        }
+        await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      }),
   };
 }
