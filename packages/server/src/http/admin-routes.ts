@@ -11,7 +11,7 @@ import { appendCustodial, changeMembership, createCustodialKey } from "../ledger
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, Store } from "../store/types.js";
 import { principal, requireVault } from "./auth.js";
-import { authorizeRecord } from "./log-routes.js";
+import { authorizeRecord, idempotencyOf } from "./log-routes.js";
 
 const forbidden = (what: string) => new SealTrailError("forbidden", what);
 
@@ -217,7 +217,9 @@ export async function registerAdminRoutes(app: FastifyInstance, ledger: Ledger, 
       const p = principal(req);
       // Refuse before looking for a held key: a caller may not learn whether one exists.
       if (!access.canWrite(req.body.type)) throw forbidden(`this API key may not write ${req.body.type} records in this vault`);
-      const r = await appendCustodial(store, ledger, req.params.vault, p.org, req.body, (env) => authorizeRecord(p, access, env));
+      const idem = idempotencyOf(req, p, "custodial");
+      const r = await appendCustodial(store, ledger, req.params.vault, p.org, req.body, (env) => authorizeRecord(p, access, env), idem);
+      if (r.replayed === true) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({ results: [{ index: Number(r.index), leafHash: toHex(r.leafHash) }] });
     },
   );

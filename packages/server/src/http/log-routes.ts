@@ -2,13 +2,16 @@
  * The log's routes: C2SP tlog-tiles reads under /v1/vaults/{vault}/, record
  * appends and reads, and proofs.
  */
-import type { FastifyInstance } from "fastify";
+import type { FastifyInstance, FastifyRequest } from "fastify";
 import {
   KEY_RECORD_TYPE,
   MEMBER_RECORD_TYPE,
   SealTrailError,
   TILE_WIDTH,
+  canonicalize,
   encodeEntryBundle,
+  sha256,
+  utf8,
   isTypePattern,
   parseEntry,
   parseJson,
@@ -17,7 +20,7 @@ import {
   toHex,
   type Envelope,
 } from "@sealtrail/core";
-import type { Ledger } from "../ledger/ledger.js";
+import type { Idempotency, Ledger } from "../ledger/ledger.js";
 import type { Principal, VaultAccess } from "../access/permissions.js";
 import type { AccessStore, AdminStore, EntryRow } from "../store/types.js";
 import { recordHistory } from "../ledger/history.js";
@@ -52,6 +55,27 @@ export function authorizeRecord(p: Principal, access: VaultAccess, env: Envelope
     return;
   }
   if (!access.canWrite(env.type)) throw new SealTrailError("forbidden", `this API key may not write ${env.type} records in this vault`);
+}
+
+const IDEMPOTENCY_KEY_PATTERN = /^[\x21-\x7e]{1,255}$/;
+
+/**
+ * The idempotency key of an append request (`Idempotency-Key` header), scoped
+ * to the API key that sends it and bound to a hash of the request: a retry
+ * of the same request gets the same answer and appends nothing more.
+ *
+ * @example
+ * ```ts
+ * const idem = idempotencyOf(req, principal(req), "records");
+ * ```
+ */
+export function idempotencyOf(req: FastifyRequest, p: Principal, route: string): Idempotency | undefined {
+  const h = req.headers["idempotency-key"];
+  if (h === undefined) return undefined;
+  if (typeof h !== "string" || !IDEMPOTENCY_KEY_PATTERN.test(h)) {
+    throw new SealTrailError("malformed", "Idempotency-Key: 1 to 255 visible ASCII characters");
+  }
+  return { scope: p.key.id, key: h, requestHash: sha256(utf8(`${route}\n${req.url.split("?")[0]}\n${canonicalize(req.body ?? null)}`)) };
 }
 
 const DEFAULT_PAGE = 100;
@@ -146,7 +170,9 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
       else if (body.records !== undefined) throw new SealTrailError("malformed", "records: must be an array");
       else subs = [body as RecordSubmission];
       if (subs.length === 0) throw new SealTrailError("invalid", "records: empty");
-      const results = await ledger.append(req.params.vault, subs, (env) => authorizeRecord(p, access, env));
+      const idem = idempotencyOf(req, p, "records");
+      const results = await ledger.append(req.params.vault, subs, (env) => authorizeRecord(p, access, env), idem);
+      if (results.some((r) => r.replayed === true)) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({
         results: results.map((r) => ({ index: Number(r.index), leafHash: toHex(r.leafHash) })),
       });

@@ -61,6 +61,7 @@ export async function appendCustodial(
   org: string,
   rec: { type: string; payload?: Record<string, unknown>; subjects?: readonly string[]; supersedes?: Supersedes },
   authorize?: Parameters<Ledger["append"]>[2],
+  idempotency?: Parameters<Ledger["append"]>[3],
 ): Promise<AppendResult> {
   const seed = await heldKeyIn(store, org, vault);
   if (seed === null) throw new SealTrailError("unknown_key", `the server holds no active key of ${org} in vault ${vault}`);
@@ -78,6 +79,7 @@ export async function appendCustodial(
     vault,
     [{ entry: built.signed, ...(rec.payload !== undefined ? { payload: rec.payload, salt: toBase64(built.salt!) } : {}) }],
     authorize,
+    idempotency,
   );
   return r!;
 }

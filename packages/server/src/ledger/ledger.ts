@@ -29,6 +29,15 @@ import { ExpandedTileCache, expandTile, nodeFromExpanded } from "./tile-cache.js
 export interface AppendResult {
   readonly index: bigint;
   readonly leafHash: Uint8Array;
+  /** True when an earlier request with the same idempotency key appended this record. */
+  readonly replayed?: boolean;
+}
+
+/** An idempotency key: who sends it (an API key id), the key, and a hash of the request. */
+export interface Idempotency {
+  readonly scope: string;
+  readonly key: string;
+  readonly requestHash: Uint8Array;
 }
 
 /** Options of {@link createLedger}. */
@@ -62,7 +71,12 @@ export interface Ledger {
    * called with each checked envelope before anything is stored; it throws
    * to refuse the whole request.
    */
-  append(vault: string, subs: readonly RecordSubmission[], authorize?: (env: Envelope, i: number) => void): Promise<AppendResult[]>;
+  append(
+    vault: string,
+    subs: readonly RecordSubmission[],
+    authorize?: (env: Envelope, i: number) => void,
+    idempotency?: Idempotency,
+  ): Promise<AppendResult[]>;
   /** Sign and store a checkpoint if the tree grew since the last one. */
   publish(vault: string): Promise<CheckpointRow | null>;
   inclusionProof(vault: string, index: bigint, size?: bigint): Promise<InclusionProof>;
@@ -221,7 +235,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
 
   const ledger: Ledger = {
     reader: store,
-    async append(vault, subs, authorize) {
+    async append(vault, subs, authorize, idempotency) {
       if (subs.length === 0) return [];
       if (subs.length > maxBatch) throw new SealTrailError("too_large", `at most ${maxBatch} records per append`);
       const q = queueOf(vault);
@@ -268,6 +282,13 @@ export function createLedger(opts: LedgerOptions): Ledger {
       if (bad >= 0) {
         throw new SealTrailError("bad_signature", `${subs.length > 1 ? `record ${bad}: ` : ""}signature does not verify with key ${checked[bad]!.pending.keyId}`);
       }
+      if (idempotency !== undefined) {
+        const first = checked[0]!;
+        checked[0] = {
+          ...first,
+          pending: { ...first.pending, request: { scope: idempotency.scope, key: idempotency.key, hash: idempotency.requestHash, count: checked.length } },
+        };
+      }
       const outcomes = await new Promise<SequenceOutcome[]>((resolve, reject) => {
         q.waiting.push({ items: checked, resolve, reject });
         q.queued += checked.length;
@@ -287,7 +308,16 @@ export function createLedger(opts: LedgerOptions): Ledger {
           },
         });
       }
-      return outcomes.map((o, i) => ({ index: (o as { index: bigint }).index, leafHash: checked[i]!.pending.leafHash }));
+      const results: AppendResult[] = [];
+      for (const [i, o] of outcomes.entries()) {
+        const { index, replayed } = o as { index: bigint; replayed?: true };
+        if (replayed === true) {
+          // The original request's record (a retried custodial request is signed anew).
+          const [row] = await store.entries(vault, index, index + 1n);
+          results.push({ index, leafHash: row!.leafHash, replayed: true });
+        } else results.push({ index, leafHash: checked[i]!.pending.leafHash });
+      }
+      return results;
     },
 
     async publish(vault) {

@@ -70,11 +70,16 @@ export interface PendingEntry {
   readonly keyChange: { action: "register" | "revoke"; keyId: string; publicKey: Uint8Array } | null;
   /** Membership change that takes effect at this entry's index. */
   readonly memberChange?: MemberChange | null;
+  /**
+   * On the first entry of a request sent with an idempotency key: who sent
+   * it, the key, a hash of the whole request, and how many entries it has.
+   */
+  readonly request?: { readonly scope: string; readonly key: string; readonly hash: Uint8Array; readonly count: number } | null;
 }
 
 /** Outcome of one entry of a batch: its index, or why it was refused. */
 export type SequenceOutcome =
-  | { readonly ok: true; readonly index: bigint }
+  | { readonly ok: true; readonly index: bigint; readonly replayed?: true }
   | { readonly ok: false; readonly code: "unknown_key" | "conflict" | "not_found"; readonly message: string };
 
 /** Integrates new leaves into stored tiles (core's pure integrate()). */

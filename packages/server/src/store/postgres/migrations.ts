@@ -126,6 +126,21 @@ CREATE TABLE members (
 );
 `,
   },
+  {
+    version: 3,
+    name: "idempotency",
+    sql: `
+CREATE TABLE idempotency (
+  vault      text NOT NULL,
+  scope      text NOT NULL,
+  idem_key   text NOT NULL,
+  hash       bytea NOT NULL,
+  outcomes   text NOT NULL,
+  created_at text NOT NULL,
+  PRIMARY KEY (vault, scope, idem_key)
+);
+`,
+  },
 ];
 
 /** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */

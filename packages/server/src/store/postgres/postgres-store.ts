@@ -21,6 +21,15 @@ import { Pool, types } from "pg";
 import { SealTrailError, edgeTiles, type MemberChange } from "@sealtrail/core";
 import { POSTGRES_MIGRATIONS, migrationName } from "./migrations.js";
 import {
+  idemKey,
+  markedRequests,
+  newRecords,
+  planRequests,
+  resolveSameBatch,
+  skippedOutcomes,
+  type IdempotencyRecord,
+} from "../idempotency.js";
+import {
   tileKey,
   type AccessStore,
   type ApiKeyRow,
@@ -76,6 +85,7 @@ interface Tables {
     last_used_at: string | null;
   };
   members: { vault: string; org: string; can_read: boolean; can_write: Json<readonly string[]>; is_admin: boolean; since_idx: bigint };
+  idempotency: { vault: string; scope: string; idem_key: string; hash: Uint8Array; outcomes: string; created_at: string };
 }
 
 /** A jsonb column: node-postgres parses it on the way out; it is written as JSON text. */
@@ -314,8 +324,23 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       for (const r of rows) heads.set(r.idx, { type: r.type, leafHash: u8(r.leaf_hash) });
     }
 
+    // Requests sent before with the same idempotency key are answered, not appended.
+    const seen = new Map<string, IdempotencyRecord>();
+    for (const m of markedRequests(entries)) {
+      const r = await trx
+        .selectFrom("idempotency")
+        .select(["hash", "outcomes"])
+        .where("vault", "=", vault)
+        .where("scope", "=", m.scope)
+        .where("idem_key", "=", m.key)
+        .executeTakeFirst();
+      if (r !== undefined) seen.set(idemKey(m.scope, m.key), { hash: u8(r.hash), outcomes: r.outcomes });
+    }
+    const plans = planRequests(entries, seen);
+    const skipped = skippedOutcomes(plans);
+
     const now = new Date().toISOString();
-    const outcomes: SequenceOutcome[] = [];
+    const outcomes: (SequenceOutcome | "later")[] = [];
     const leafHashes: Uint8Array[] = [];
     const entryRows: Insertable<Tables["entries"]>[] = [];
     const subjectRows: Insertable<Tables["entry_subjects"]>[] = [];
@@ -324,7 +349,12 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     // The last membership change of each organisation in this batch, with its index.
     const memberChanges = new Map<string, { change: MemberChange; index: bigint }>();
     let next = start.size;
-    for (const e of entries) {
+    for (const [pos, e] of entries.entries()) {
+      const answered = skipped.get(pos);
+      if (answered !== undefined) {
+        outcomes.push(answered);
+        continue;
+      }
       const refusal = checkEntry(vault, e, (k) => registry.get(k), (i) => heads.get(i));
       if (refusal !== null) {
         outcomes.push(refusal);
@@ -359,7 +389,15 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       leafHashes.push(e.leafHash);
       outcomes.push({ ok: true, index: idx });
     }
-    if (leafHashes.length === 0) return { outcomes, tree: start };
+    const final = resolveSameBatch(plans, outcomes);
+    const records = newRecords(plans, final);
+    if (records.length > 0) {
+      await trx
+        .insertInto("idempotency")
+        .values(records.map((r) => ({ vault, scope: r.scope, idem_key: r.key, hash: r.hash, outcomes: r.outcomes, created_at: now })))
+        .execute();
+    }
+    if (leafHashes.length === 0) return { outcomes: final, tree: start };
 
     // Integration: the edge tiles as committed by the previous holder of the lock.
     const edge = edgeTiles(start.size);
@@ -438,7 +476,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         .execute();
     }
     await trx.updateTable("vaults").set({ size: result.size, root: result.root }).where("name", "=", vault).execute();
-    return { outcomes, tree: { size: result.size, root: result.root } };
+    return { outcomes: final, tree: { size: result.size, root: result.root } };
   }
 
   const store: Store & AccessStore = {

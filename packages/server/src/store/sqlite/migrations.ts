@@ -118,4 +118,19 @@ CREATE TABLE members (
 );
 `,
   },
+  {
+    version: 3,
+    name: "idempotency",
+    sql: `
+CREATE TABLE idempotency (
+  vault      TEXT NOT NULL,
+  scope      TEXT NOT NULL,
+  idem_key   TEXT NOT NULL,
+  hash       BLOB NOT NULL,
+  outcomes   TEXT NOT NULL,
+  created_at TEXT NOT NULL,
+  PRIMARY KEY (vault, scope, idem_key)
+);
+`,
+  },
 ];

@@ -9,6 +9,15 @@ import { dirname } from "node:path";
 import { SealTrailError } from "@sealtrail/core";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
 import {
+  idemKey,
+  markedRequests,
+  newRecords,
+  planRequests,
+  resolveSameBatch,
+  skippedOutcomes,
+  type IdempotencyRecord,
+} from "../idempotency.js";
+import {
   tileKey,
   type AccessStore,
   type ApiKeyRow,
@@ -118,6 +127,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
        ORDER BY e.idx LIMIT @limit`,
     ),
     supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
+    idemGet: db.prepare("SELECT hash, outcomes FROM idempotency WHERE vault = ? AND scope = ? AND idem_key = ?"),
+    idemPut: db.prepare("INSERT INTO idempotency (vault, scope, idem_key, hash, outcomes, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
     putCheckpoint: db.prepare(
       "INSERT OR IGNORE INTO checkpoints (vault, size, root, note, published_at) VALUES (?, ?, ?, ?, ?)",
     ),
@@ -220,16 +231,29 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     (vault: string, entries: readonly PendingEntry[], integrate: Integrator) => {
       const start = treeOf(vault);
       const now = new Date().toISOString();
-      const outcomes: SequenceOutcome[] = [];
+      const outcomes: (SequenceOutcome | "later")[] = [];
       const leafHashes: Uint8Array[] = [];
       let next = start.size;
+      // Requests sent before with the same idempotency key are answered, not appended.
+      const stored = new Map<string, IdempotencyRecord>();
+      for (const m of markedRequests(entries)) {
+        const r = q.idemGet.get(vault, m.scope, m.key) as Row | undefined;
+        if (r !== undefined) stored.set(idemKey(m.scope, m.key), { hash: u8(r.hash), outcomes: r.outcomes as string });
+      }
+      const plans = planRequests(entries, stored);
+      const skipped = skippedOutcomes(plans);
       // Key rows looked up in this transaction; a key change drops its row.
       const keyRows = new Map<string, Row | undefined>();
       const keyRow = (keyId: string): Row | undefined => {
         if (!keyRows.has(keyId)) keyRows.set(keyId, q.key.get(vault, keyId) as Row | undefined);
         return keyRows.get(keyId);
       };
-      for (const e of entries) {
+      for (const [pos, e] of entries.entries()) {
+        const answered = skipped.get(pos);
+        if (answered !== undefined) {
+          outcomes.push(answered);
+          continue;
+        }
         const refusal = checkEntry(vault, e, keyRow);
         if (refusal !== null) {
           outcomes.push(refusal);
@@ -251,7 +275,9 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
         leafHashes.push(e.leafHash);
         outcomes.push({ ok: true, index: idx });
       }
-      if (leafHashes.length === 0) return { outcomes, tree: start };
+      const final = resolveSameBatch(plans, outcomes);
+      for (const r of newRecords(plans, final)) q.idemPut.run(vault, r.scope, r.key, r.hash, r.outcomes, now);
+      if (leafHashes.length === 0) return { outcomes: final, tree: start };
       const readTile = (id: StoredTileId): Uint8Array => {
         const r = q.tile.get(vault, id.level, id.index) as Row | undefined;
         if (r === undefined) throw new SealTrailError("internal", `tile ${id.level}/${id.index} missing during integration`);
@@ -265,7 +291,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
       if (result.size !== next) throw new SealTrailError("internal", "integration size does not match sequencing");
       for (const t of result.tiles) q.putTile.run(vault, t.id.level, t.id.index, t.hashes);
       q.setTree.run(result.size, result.root, vault);
-      return { outcomes, tree: { size: result.size, root: result.root } };
+      return { outcomes: final, tree: { size: result.size, root: result.root } };
     },
   );
 
