@@ -11,15 +11,16 @@ import { cleanup, log, now, tempDir, threadCpu } from "./util.js";
 const VAULT = "default";
 
 /**
- * @param {{ records?: number, requestSize?: number, concurrency?: number, authors?: number, verifier?: object }} opts
+ * @param {{ records?: number, requestSize?: number, concurrency?: number, authors?: number, verifier?: object, db?: string }} opts
  *   `verifier`: a signature verification pool to use instead of the ledger's own (A/B runs).
+ *   `db`: a PostgreSQL URL (an empty database) to ingest into instead of SQLite.
  */
 export async function benchIngest(opts = {}) {
   const total = opts.records ?? 100_000;
   const requestSize = opts.requestSize ?? 1000;
   const concurrency = opts.concurrency ?? 6;
   const dir = tempDir("ingest");
-  const ctx = await openContext({ data: dir, ...(opts.verifier !== undefined ? { verifier: opts.verifier } : {}) });
+  const ctx = await openContext({ data: dir, db: opts.db, ...(opts.verifier !== undefined ? { verifier: opts.verifier } : {}) });
   try {
     await initialize(ctx.store, ctx.ledger, {});
     const authors = await registerAuthors(ctx.ledger, VAULT, opts.authors ?? 8);

@@ -8,6 +8,7 @@
  *   node bench/run.js ingest proofs        some of them
  *   node bench/run.js --json               also print the results as JSON
  *   node bench/run.js ingest --records=20000 --concurrency=4 --request=1000
+ *   node bench/run.js ingest --db=postgres://localhost/bench   ingest into PostgreSQL
  *   node bench/run.js proofs --entries=200000 --proofs=5000
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
  *
@@ -58,6 +59,7 @@ if (selected.includes("ingest")) {
     records: num("records"),
     requestSize: num("request"),
     concurrency: num("concurrency"),
+    ...(typeof flags.db === "string" ? { db: flags.db } : {}),
   });
   results.ingest = r;
   rows.push([

@@ -17,7 +17,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createVerifierPool, type VerifierPool } from "../src/ledger/verifier-pool.js";
 import { initialize } from "../src/ledger/bootstrap.js";
 import { openContext } from "../src/main.js";
-import { openPostgresStore } from "../src/store/postgres/postgres-store.js";
+import { migratePostgres, openPostgresStore } from "../src/store/postgres/postgres-store.js";
 import { checkStore } from "./helpers/check-store.js";
 import { freshDatabase, type TestDatabase } from "./helpers/postgres.js";
 import { tempDir } from "./helpers/temp-log.js";
@@ -64,6 +64,20 @@ describe("several server processes appending to one vault on one PostgreSQL data
   afterAll(async () => {
     await verifier?.close();
     await db?.drop();
+  });
+
+  it("servers opening an empty database at once apply each migration once", async () => {
+    const fresh = await freshDatabase();
+    try {
+      const stores = await Promise.all(Array.from({ length: 4 }, () => openPostgresStore({ url: fresh.url })));
+      await Promise.all(stores.map((s) => s.close()));
+      // No open failed (a migration applied twice fails on its CREATE TABLE), and none is left to apply.
+      expect(await migratePostgres(fresh.url)).toEqual([]);
+      const again = await openPostgresStore({ url: fresh.url, migrate: false });
+      await again.close();
+    } finally {
+      await fresh.drop();
+    }
   });
 
   it(`${PROCESSES} processes x ${RECORDS_EACH} records: contiguous unique indices, every ack stored, one tree, checkpoints that match, a clean audit`, async () => {

@@ -280,6 +280,31 @@ for (const db of DATABASES) {
       expect((await store.members(V)).map((m) => m.org)).toEqual(["bob"]);
     });
 
+    it("finds entries by type, type prefix, author and subject after a cursor, and the records that supersede one", async () => {
+      await store.sequence(V, [registerAlice()], integrate);
+      const risk = entry({ subjects: ["s1"] });
+      const batch = [
+        risk,
+        entry({ type: "sms.incident", subjects: ["s1", "s2"] }),
+        entry({ type: "custody.handoff", subjects: ["s2"] }),
+        entry({ supersedes: { index: 1n, leafHash: risk.leafHash } }),
+        entry({ supersedes: { index: 1n, leafHash: risk.leafHash }, subjects: ["s2"] }),
+      ];
+      expect((await store.sequence(V, batch, integrate)).outcomes.every((o) => o.ok)).toBe(true);
+      const find = async (q: Parameters<Store["findEntries"]>[1]) => (await store.findEntries(V, q)).map((r) => Number(r.index));
+      expect(await find({ type: "sms.risk", limit: 10 })).toEqual([1, 4, 5]);
+      expect(await find({ typePrefix: "sms.", limit: 10 })).toEqual([1, 2, 4, 5]);
+      expect(await find({ subject: "s2", limit: 10 })).toEqual([2, 3, 5]);
+      expect(await find({ author: "alice", after: 2n, limit: 2 })).toEqual([3, 4]);
+      expect(await find({ type: "sms.risk", subject: "s2", limit: 10 })).toEqual([5]);
+      expect(await find({ author: "bob", limit: 10 })).toEqual([]);
+      const [row] = await store.findEntries(V, { type: "custody.handoff", limit: 1 });
+      expect(row).toMatchObject({ index: 3n, type: "custody.handoff", author: "alice", payload: '{"a":1}' });
+      expect(toHex(row!.leafHash)).toBe(toHex(batch[2]!.leafHash));
+      expect(await store.supersedersOf(V, 1n)).toEqual([4n, 5n]);
+      expect(await store.supersedersOf(V, 2n)).toEqual([]);
+    });
+
     it("keeps checkpoints once per size, in order", async () => {
       await store.putCheckpoint(V, { size: 1n, root: new Uint8Array(32).fill(1), note: "one" });
       await store.putCheckpoint(V, { size: 3n, root: new Uint8Array(32).fill(3), note: "three" });
