@@ -55,7 +55,7 @@ for (const engine of ENGINES) {
       // 300 leaves: tile 0/000 full, 0/001.p/44, 1/000.p/1.
       const full = await get(`/v1/vaults/default/${tilePath({ level: 0, index: 0n, width: 256 })}`);
       expect(full.statusCode).toBe(200);
-      expect(full.headers["cache-control"]).toMatch(/immutable/);
+      expect(full.headers["cache-control"]).toBe("private, max-age=31536000, immutable");
       expect(full.rawPayload.length).toBe(256 * 32);
       const partial = await get(`/v1/vaults/default/${tilePath({ level: 0, index: 1n, width: 44 })}`);
       expect(partial.rawPayload.length).toBe(44 * 32);

@@ -107,7 +107,9 @@ function recordSummary(r: EntryRow) {
   };
 }
 
-const IMMUTABLE = "public, max-age=31536000, immutable";
+// Tiles need an API key, so they are private: a shared cache that ignored the
+// Authorization header would hand them to anyone.
+const IMMUTABLE = "private, max-age=31536000, immutable";
 const FRESH = "no-cache";
 
 /**
