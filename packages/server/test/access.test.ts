@@ -269,6 +269,8 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
       const { index } = (res.json() as { results: { index: number }[] }).results[0]!;
       const rec = await call("auditor", "GET", `/v1/vaults/default/records/${index}`);
       expect(rec.json().entry.env).toMatchObject({ author: "carrier", mode });
+      // Every use of an API key is attributable: the record names the key that sent it.
+      expect(rec.json().submittedBy).toBe(tokens.get("carrierWriter")!.split("_")[1]);
     }
   });
 });

@@ -218,7 +218,11 @@ export async function registerAdminRoutes(app: FastifyInstance, ledger: Ledger, 
       // Refuse before looking for a held key: a caller may not learn whether one exists.
       if (!access.canWrite(req.body.type)) throw forbidden(`this API key may not write ${req.body.type} records in this vault`);
       const idem = idempotencyOf(req, p, "custodial");
-      const r = await appendCustodial(store, ledger, req.params.vault, p.org, req.body, (env) => authorizeRecord(p, access, env), idem);
+      const r = await appendCustodial(store, ledger, req.params.vault, p.org, req.body, {
+        authorize: (env) => authorizeRecord(p, access, env),
+        ...(idem !== undefined ? { idempotency: idem } : {}),
+        submittedBy: p.key.id,
+      });
       if (r.replayed === true) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({ results: [{ index: Number(r.index), leafHash: toHex(r.leafHash) }] });
     },

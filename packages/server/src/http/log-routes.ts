@@ -44,7 +44,7 @@ function parseIndex(v: unknown, what: string): bigint {
  *
  * @example
  * ```ts
- * ledger.append(vault, subs, (env) => authorizeRecord(p, access, env));
+ * ledger.append(vault, subs, { authorize: (env) => authorizeRecord(p, access, env) });
  * ```
  */
 export function authorizeRecord(p: Principal, access: VaultAccess, env: Envelope): void {
@@ -102,6 +102,7 @@ function recordSummary(r: EntryRow) {
     mode: env.mode,
     claimedTime: r.claimedTime,
     sequencedAt: r.sequencedAt,
+    submittedBy: r.submittedBy,
     subjects: env.subjects ?? [],
     payload: r.payload === null ? null : parseJson(r.payload),
   };
@@ -173,7 +174,11 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
       else subs = [body as RecordSubmission];
       if (subs.length === 0) throw new SealTrailError("invalid", "records: empty");
       const idem = idempotencyOf(req, p, "records");
-      const results = await ledger.append(req.params.vault, subs, (env) => authorizeRecord(p, access, env), idem);
+      const results = await ledger.append(req.params.vault, subs, {
+        authorize: (env) => authorizeRecord(p, access, env),
+        ...(idem !== undefined ? { idempotency: idem } : {}),
+        submittedBy: p.key.id,
+      });
       if (results.some((r) => r.replayed === true)) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({
         results: results.map((r) => ({ index: Number(r.index), leafHash: toHex(r.leafHash) })),
@@ -234,6 +239,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
       payload: row.payload === null ? null : parseJson(row.payload),
       salt: row.salt === null ? null : toBase64(row.salt),
       sequencedAt: row.sequencedAt,
+      submittedBy: row.submittedBy,
     };
   });
 

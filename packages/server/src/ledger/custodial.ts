@@ -16,7 +16,7 @@ import {
 } from "@sealtrail/core";
 import type { Store } from "../store/types.js";
 import { operatorKey, registerHeldKey } from "./bootstrap.js";
-import type { AppendResult, Ledger } from "./ledger.js";
+import type { AppendOptions, AppendResult, Ledger } from "./ledger.js";
 
 /**
  * Generate a signing key that the server holds for `org`, and register it in
@@ -60,8 +60,7 @@ export async function appendCustodial(
   vault: string,
   org: string,
   rec: { type: string; payload?: Record<string, unknown>; subjects?: readonly string[]; supersedes?: Supersedes },
-  authorize?: Parameters<Ledger["append"]>[2],
-  idempotency?: Parameters<Ledger["append"]>[3],
+  opts: AppendOptions = {},
 ): Promise<AppendResult> {
   const seed = await heldKeyIn(store, org, vault);
   if (seed === null) throw new SealTrailError("unknown_key", `the server holds no active key of ${org} in vault ${vault}`);
@@ -78,8 +77,7 @@ export async function appendCustodial(
   const [r] = await ledger.append(
     vault,
     [{ entry: built.signed, ...(rec.payload !== undefined ? { payload: rec.payload, salt: toBase64(built.salt!) } : {}) }],
-    authorize,
-    idempotency,
+    opts,
   );
   return r!;
 }

@@ -33,6 +33,16 @@ export interface AppendResult {
   readonly replayed?: boolean;
 }
 
+/** How a request appends. */
+export interface AppendOptions {
+  /** Called with each checked envelope before anything is stored; throws to refuse the whole request. */
+  readonly authorize?: (env: Envelope, i: number) => void;
+  /** Retries of the same request append once. */
+  readonly idempotency?: Idempotency;
+  /** The API key that sends the request, kept with each record it appends. */
+  readonly submittedBy?: string;
+}
+
 /** An idempotency key: who sends it (an API key id), the key, and a hash of the request. */
 export interface Idempotency {
   readonly scope: string;
@@ -71,12 +81,7 @@ export interface Ledger {
    * called with each checked envelope before anything is stored; it throws
    * to refuse the whole request.
    */
-  append(
-    vault: string,
-    subs: readonly RecordSubmission[],
-    authorize?: (env: Envelope, i: number) => void,
-    idempotency?: Idempotency,
-  ): Promise<AppendResult[]>;
+  append(vault: string, subs: readonly RecordSubmission[], opts?: AppendOptions): Promise<AppendResult[]>;
   /** Sign and store a checkpoint if the tree grew since the last one. */
   publish(vault: string): Promise<CheckpointRow | null>;
   inclusionProof(vault: string, index: bigint, size?: bigint): Promise<InclusionProof>;
@@ -235,7 +240,8 @@ export function createLedger(opts: LedgerOptions): Ledger {
 
   const ledger: Ledger = {
     reader: store,
-    async append(vault, subs, authorize, idempotency) {
+    async append(vault, subs, opts = {}) {
+      const { authorize, idempotency, submittedBy } = opts;
       if (subs.length === 0) return [];
       if (subs.length > maxBatch) throw new SealTrailError("too_large", `at most ${maxBatch} records per append`);
       const q = queueOf(vault);
@@ -281,6 +287,9 @@ export function createLedger(opts: LedgerOptions): Ledger {
       const bad = ok.indexOf(false);
       if (bad >= 0) {
         throw new SealTrailError("bad_signature", `${subs.length > 1 ? `record ${bad}: ` : ""}signature does not verify with key ${checked[bad]!.pending.keyId}`);
+      }
+      if (submittedBy !== undefined) {
+        for (const [i, c] of checked.entries()) checked[i] = { ...c, pending: { ...c.pending, submittedBy } };
       }
       if (idempotency !== undefined) {
         const first = checked[0]!;

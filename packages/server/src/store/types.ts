@@ -75,6 +75,8 @@ export interface PendingEntry {
    * it, the key, a hash of the whole request, and how many entries it has.
    */
   readonly request?: { readonly scope: string; readonly key: string; readonly hash: Uint8Array; readonly count: number } | null;
+  /** Id of the API key that sent it, so that every use of a key is attributable. */
+  readonly submittedBy?: string | null;
 }
 
 /** Outcome of one entry of a batch: its index, or why it was refused. */
@@ -106,6 +108,8 @@ export interface EntryRow {
   readonly keyId: string;
   readonly claimedTime: string;
   readonly sequencedAt: string;
+  /** Id of the API key that sent it (null for records written by the server itself or the CLI). */
+  readonly submittedBy: string | null;
   readonly payload: string | null;
   readonly salt: Uint8Array | null;
 }

@@ -141,6 +141,13 @@ CREATE TABLE idempotency (
 );
 `,
   },
+  {
+    version: 4,
+    name: "submitted-by",
+    sql: `
+ALTER TABLE entries ADD COLUMN submitted_by text;
+`,
+  },
 ];
 
 /** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */

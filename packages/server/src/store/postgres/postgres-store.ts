@@ -64,6 +64,7 @@ interface Tables {
     claimed_time: string;
     supersedes: bigint | null;
     sequenced_at: string;
+    submitted_by: string | null;
   };
   entry_subjects: { vault: string; subject: string; idx: bigint };
   payloads: { vault: string; idx: bigint; payload: string; salt: Uint8Array };
@@ -372,6 +373,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         claimed_time: e.claimedTime,
         supersedes: e.supersedes?.index ?? null,
         sequenced_at: now,
+        submitted_by: e.submittedBy ?? null,
       });
       // A subject named twice in one record is stored once (INSERT OR IGNORE in SQLite).
       for (const s of new Set(e.subjects)) subjectRows.push({ vault, subject: s, idx });
@@ -524,7 +526,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       const rows = await db
         .selectFrom("entries as e")
         .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
-        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "p.payload", "p.salt"])
+        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "e.submitted_by", "p.payload", "p.salt"])
         .where("e.vault", "=", vault)
         .where("e.idx", ">=", from)
         .where("e.idx", "<", to)
@@ -540,6 +542,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
           keyId: r.key_id,
           claimedTime: r.claimed_time,
           sequencedAt: r.sequenced_at,
+          submittedBy: r.submitted_by,
           payload: r.payload,
           salt: r.salt === null ? null : u8(r.salt),
         }),
@@ -549,7 +552,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       let q = db
         .selectFrom("entries as e")
         .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
-        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "p.payload", "p.salt"])
+        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "e.submitted_by", "p.payload", "p.salt"])
         .where("e.vault", "=", vault)
         .where("e.idx", ">", f.after ?? -1n);
       if (f.type !== undefined) q = q.where("e.type", "=", f.type);
@@ -578,6 +581,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
           keyId: r.key_id,
           claimedTime: r.claimed_time,
           sequencedAt: r.sequenced_at,
+          submittedBy: r.submitted_by,
           payload: r.payload,
           salt: r.salt === null ? null : u8(r.salt),
         }),

@@ -133,4 +133,11 @@ CREATE TABLE idempotency (
 );
 `,
   },
+  {
+    version: 4,
+    name: "submitted-by",
+    sql: `
+ALTER TABLE entries ADD COLUMN submitted_by TEXT;
+`,
+  },
 ];

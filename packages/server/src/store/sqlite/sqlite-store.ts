@@ -100,7 +100,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
       "INSERT INTO tiles (vault, level, idx, hashes) VALUES (?, ?, ?, ?) ON CONFLICT (vault, level, idx) DO UPDATE SET hashes = excluded.hashes",
     ),
     insertEntry: db.prepare(
-      "INSERT INTO entries (vault, idx, leaf_hash, entry, type, author, key_id, claimed_time, supersedes, sequenced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+      "INSERT INTO entries (vault, idx, leaf_hash, entry, type, author, key_id, claimed_time, supersedes, sequenced_at, submitted_by) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
     ),
     insertSubject: db.prepare("INSERT OR IGNORE INTO entry_subjects (vault, subject, idx) VALUES (?, ?, ?)"),
     insertPayload: db.prepare("INSERT INTO payloads (vault, idx, payload, salt) VALUES (?, ?, ?, ?)"),
@@ -112,12 +112,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     revokeKey: db.prepare("UPDATE keys SET revoked_idx = ? WHERE vault = ? AND key_id = ?"),
     entryAt: db.prepare("SELECT type, leaf_hash FROM entries WHERE vault = ? AND idx = ?"),
     entries: db.prepare(
-      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, p.payload, p.salt
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, p.payload, p.salt
        FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
        WHERE e.vault = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
     ),
     findEntries: db.prepare(
-      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, p.payload, p.salt
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, p.payload, p.salt
        FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
        WHERE e.vault = @vault AND e.idx > @after
          AND (@type IS NULL OR e.type = @type)
@@ -183,6 +183,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     keyId: r.key_id as string,
     claimedTime: r.claimed_time as string,
     sequencedAt: r.sequenced_at as string,
+    submittedBy: (r.submitted_by as string | null | undefined) ?? null,
     payload: (r.payload as string | null) ?? null,
     salt: r.salt === null || r.salt === undefined ? null : u8(r.salt),
   });
@@ -260,7 +261,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
           continue;
         }
         const idx = next++;
-        q.insertEntry.run(vault, idx, e.leafHash, e.entry, e.type, e.author, e.keyId, e.claimedTime, e.supersedes?.index ?? null, now);
+        q.insertEntry.run(vault, idx, e.leafHash, e.entry, e.type, e.author, e.keyId, e.claimedTime, e.supersedes?.index ?? null, now, e.submittedBy ?? null);
         for (const s of e.subjects) q.insertSubject.run(vault, s, idx);
         if (e.payload !== null && e.salt !== null) q.insertPayload.run(vault, idx, e.payload, e.salt);
         if (e.keyChange?.action === "register") {
