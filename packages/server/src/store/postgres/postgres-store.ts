@@ -20,6 +20,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type ColumnType, type Migration
 import { Pool, types } from "pg";
 import { SealTrailError, edgeTiles, type MemberChange } from "@sealtrail/core";
 import { POSTGRES_MIGRATIONS, migrationName } from "./migrations.js";
+import { refusalOf } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -186,46 +187,6 @@ interface EntryHead {
   readonly leafHash: Uint8Array;
 }
 
-function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
-// The rules of LedgerStore.sequence, in the order and with the messages of
-// the SQLite store (checkEntry in store/sqlite/sqlite-store.ts), against the
-// registry and entries as of this point in the batch.
-function checkEntry(
-  vault: string,
-  e: PendingEntry,
-  keyOf: (keyId: string) => KeyState | undefined,
-  entryAt: (index: bigint) => EntryHead | undefined,
-): SequenceOutcome | null {
-  const kc = e.keyChange;
-  if (kc?.action === "register") {
-    if (keyOf(kc.keyId) !== undefined) return { ok: false, code: "conflict", message: `key ${kc.keyId} is already registered` };
-    if (e.keyId !== kc.keyId) return { ok: false, code: "unknown_key", message: "a key registration must be signed by the key it registers" };
-    return null;
-  }
-  const signer = keyOf(e.keyId);
-  if (signer === undefined) return { ok: false, code: "unknown_key", message: `key ${e.keyId} is not registered in vault ${vault}` };
-  if (signer.org !== e.author) return { ok: false, code: "unknown_key", message: `key ${e.keyId} does not belong to ${e.author}` };
-  if (signer.revokedIndex !== null) return { ok: false, code: "unknown_key", message: `key ${e.keyId} was revoked at index ${signer.revokedIndex}` };
-  if (kc?.action === "revoke") {
-    const target = keyOf(kc.keyId);
-    if (target === undefined || target.org !== e.author) return { ok: false, code: "not_found", message: `key ${kc.keyId} is not a key of ${e.author}` };
-    if (target.revokedIndex !== null) return { ok: false, code: "conflict", message: `key ${kc.keyId} is already revoked` };
-  }
-  if (e.supersedes !== null) {
-    const r = entryAt(e.supersedes.index);
-    if (r === undefined || !bytesEqual(r.leafHash, e.supersedes.leafHash)) {
-      return { ok: false, code: "not_found", message: `the superseded record (index ${e.supersedes.index}) is not in this vault with that leaf hash` };
-    }
-    if (r.type !== e.type) return { ok: false, code: "conflict", message: `a ${e.type} record cannot supersede a ${r.type} record` };
-  }
-  return null;
-}
-
 /** Split `rows` into chunks that each fit in one statement of `columns` parameters a row. */
 function chunks<T>(rows: readonly T[], columns: number): T[][] {
   const per = Math.floor(MAX_PARAMS / columns);
@@ -356,7 +317,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         outcomes.push(answered);
         continue;
       }
-      const refusal = checkEntry(vault, e, (k) => registry.get(k), (i) => heads.get(i));
+      const refusal = refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i));
       if (refusal !== null) {
         outcomes.push(refusal);
         continue;

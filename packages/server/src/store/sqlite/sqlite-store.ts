@@ -8,6 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { SealTrailError } from "@sealtrail/core";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
+import { refusalOf, type EntryView, type KeyView } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -255,7 +256,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
           outcomes.push(answered);
           continue;
         }
-        const refusal = checkEntry(vault, e, keyRow);
+        const refusal = refusalOf(vault, e, (k) => keyView(keyRow(k)), (i) => entryView(vault, i));
         if (refusal !== null) {
           outcomes.push(refusal);
           continue;
@@ -297,33 +298,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
   );
 
   // Rules that need the registry as of this point in the batch (see LedgerStore.sequence).
-  function checkEntry(vault: string, e: PendingEntry, keyRow: (keyId: string) => Row | undefined): SequenceOutcome | null {
-    const kc = e.keyChange;
-    if (kc?.action === "register") {
-      if (keyRow(kc.keyId) !== undefined) {
-        return { ok: false, code: "conflict", message: `key ${kc.keyId} is already registered` };
-      }
-      if (e.keyId !== kc.keyId) return { ok: false, code: "unknown_key", message: "a key registration must be signed by the key it registers" };
-      return null;
-    }
-    const signer = keyRow(e.keyId);
-    if (signer === undefined) return { ok: false, code: "unknown_key", message: `key ${e.keyId} is not registered in vault ${vault}` };
-    if (signer.org !== e.author) return { ok: false, code: "unknown_key", message: `key ${e.keyId} does not belong to ${e.author}` };
-    if (signer.revoked_idx !== null) return { ok: false, code: "unknown_key", message: `key ${e.keyId} was revoked at index ${String(signer.revoked_idx)}` };
-    if (kc?.action === "revoke") {
-      const target = keyRow(kc.keyId);
-      if (target === undefined || target.org !== e.author) return { ok: false, code: "not_found", message: `key ${kc.keyId} is not a key of ${e.author}` };
-      if (target.revoked_idx !== null) return { ok: false, code: "conflict", message: `key ${kc.keyId} is already revoked` };
-    }
-    if (e.supersedes !== null) {
-      const r = q.entryAt.get(vault, e.supersedes.index) as Row | undefined;
-      if (r === undefined || !Buffer.from(u8(r.leaf_hash)).equals(e.supersedes.leafHash)) {
-        return { ok: false, code: "not_found", message: `the superseded record (index ${e.supersedes.index}) is not in this vault with that leaf hash` };
-      }
-      if (r.type !== e.type) return { ok: false, code: "conflict", message: `a ${e.type} record cannot supersede a ${String(r.type)} record` };
-    }
-    return null;
-  }
+  const keyView = (r: Row | undefined): KeyView | undefined =>
+    r === undefined ? undefined : { org: r.org as string, revokedIndex: r.revoked_idx === null ? null : big(r.revoked_idx) };
+  const entryView = (vault: string, index: bigint): EntryView | undefined => {
+    const r = q.entryAt.get(vault, index) as Row | undefined;
+    return r === undefined ? undefined : { type: r.type as string, leafHash: u8(r.leaf_hash) };
+  };
 
   const store: Store & AccessStore = {
     engine: "sqlite",
