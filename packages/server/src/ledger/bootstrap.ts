@@ -9,6 +9,7 @@ import {
   ed25519PublicKey,
   generateEd25519KeyPair,
   isName,
+  isSealTrailError,
   keyIdOf,
   randomBytes,
   toHex,
@@ -19,6 +20,16 @@ import type { Ledger } from "./ledger.js";
 /** Settings keys written by bootstrap. */
 export const SETTING_INSTANCE = "instance";
 export const SETTING_OPERATOR = "operator_org";
+export const SETTING_OPERATOR_KEY = "operator_key";
+
+/** Await a creation; losing a race to an identical creation counts as done. */
+async function ignoreConflict(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (e) {
+    if (!isSealTrailError(e, "conflict")) throw e;
+  }
+}
 
 /** What a data directory was initialised with. */
 export interface InitResult {
@@ -85,38 +96,37 @@ export async function initialize(
   if (existing !== null) {
     const instance = (await store.getSetting(SETTING_INSTANCE))!;
     const v = (await store.vaults())[0];
-    const held = await store.heldKeys(existing);
     return {
       created: false,
       instance,
       operator: existing,
-      keyId: held[0]?.keyId ?? "",
+      keyId: (await operatorKey(store)).keyId,
       vault: v?.name ?? vaultName,
       origin: v?.origin ?? "",
     };
   }
   // Every step skips itself when already done, and the operator setting is
   // written last: a first start killed at any point resumes on the next one.
+  // Several servers starting at once on one empty database agree too: each
+  // choice (instance id, operator key) is claimed once, the first writer wins,
+  // and creations that lose a race are taken as done.
   const operator = opts.operator ?? "operator";
   if (!isName(operator)) throw new SealTrailError("invalid", `organisation id "${operator}" is not a valid name`);
-  let instance = await store.getSetting(SETTING_INSTANCE);
-  if (instance === null) {
-    instance = toHex(randomBytes(4));
-    await store.putSetting(SETTING_INSTANCE, instance);
-  }
+  const instance = await store.claimSetting(SETTING_INSTANCE, toHex(randomBytes(4)));
   if ((await store.org(operator)) === null) {
-    await store.createOrg({ id: operator, name: opts.operatorName ?? "Operator", createdAt: new Date().toISOString() });
+    await ignoreConflict(store.createOrg({ id: operator, name: opts.operatorName ?? "Operator", createdAt: new Date().toISOString() }));
   }
-  let held = (await store.heldKeys(operator))[0];
-  if (held === undefined) {
+  let keyId = await store.getSetting(SETTING_OPERATOR_KEY);
+  if (keyId === null) {
     const { seed, publicKey } = generateEd25519KeyPair();
-    held = { org: operator, keyId: keyIdOf(publicKey), seed };
-    await store.putHeldKey(held);
+    await store.putHeldKey({ org: operator, keyId: keyIdOf(publicKey), seed });
+    keyId = await store.claimSetting(SETTING_OPERATOR_KEY, keyIdOf(publicKey));
   }
-  const keyId = held.keyId;
-  const existingVault = await store.vault(vaultName);
-  const origin = existingVault?.origin ?? (await createVault(store, vaultName, opts.origin)).origin;
-  if ((await store.key(vaultName, keyId)) === null) await registerHeldKey(ledger, vaultName, operator, held.seed);
+  const held = (await store.heldKeys(operator)).find((k) => k.keyId === keyId);
+  if (held === undefined) throw new SealTrailError("internal", `operator key ${keyId} is not held`);
+  if ((await store.vault(vaultName)) === null) await ignoreConflict(createVault(store, vaultName, opts.origin));
+  const origin = (await store.vault(vaultName))!.origin;
+  if ((await store.key(vaultName, keyId)) === null) await ignoreConflict(registerHeldKey(ledger, vaultName, operator, held.seed));
   await ledger.publish(vaultName);
   await store.putSetting(SETTING_OPERATOR, operator);
   return { created: true, instance, operator, keyId, vault: vaultName, origin };
@@ -147,8 +157,9 @@ export async function registerHeldKey(ledger: Ledger, vault: string, org: string
 export async function operatorKey(store: Store): Promise<{ org: string; seed: Uint8Array; keyId: string }> {
   const org = await store.getSetting(SETTING_OPERATOR);
   if (org === null) throw new SealTrailError("invalid", "the data directory is not initialised: run `sealtrail init`");
+  const claimed = await store.getSetting(SETTING_OPERATOR_KEY);
   const held = await store.heldKeys(org);
-  const k = held[0];
+  const k = claimed === null ? held[0] : held.find((h) => h.keyId === claimed);
   if (k === undefined) throw new SealTrailError("internal", `no signing key held for ${org}`);
   return { org, seed: k.seed, keyId: k.keyId };
 }

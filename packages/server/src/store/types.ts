@@ -183,6 +183,8 @@ export interface AdminStore {
   heldKeys(org: string): Promise<HeldKeyRow[]>;
   getSetting(key: string): Promise<string | null>;
   putSetting(key: string, value: string): Promise<void>;
+  /** Store `value` unless the key has one already; return the value stored (the first writer wins). */
+  claimSetting(key: string, value: string): Promise<string>;
 }
 
 /** One database behind all three interfaces. */

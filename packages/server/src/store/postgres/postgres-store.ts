@@ -650,6 +650,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       const r = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirst();
       return r === undefined ? null : r.value;
     },
+    async claimSetting(key, value) {
+      await db.insertInto("settings").values({ key, value }).onConflict((oc) => oc.column("key").doNothing()).execute();
+      const r = await db.selectFrom("settings").select("value").where("key", "=", key).executeTakeFirstOrThrow();
+      return r.value;
+    },
     async putSetting(key, value) {
       await db
         .insertInto("settings")

@@ -159,6 +159,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     heldKeys: db.prepare("SELECT * FROM held_keys WHERE org = ? ORDER BY key_id"),
     getSetting: db.prepare("SELECT value FROM settings WHERE key = ?"),
     putSetting: db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"),
+    claimSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
   };
 
   const vaultRow = (r: Row): VaultRow => ({
@@ -442,6 +443,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     },
     async putSetting(key, value) {
       q.putSetting.run(key, value);
+    },
+    async claimSetting(key, value) {
+      q.claimSetting.run(key, value);
+      return (q.getSetting.get(key) as Row).value as string;
     },
     async close() {
       db.close();

@@ -1,0 +1,38 @@
+/**
+ * Several servers starting at once on one empty database: every one of them
+ * finishes its first start, and they agree on one instance, one operator
+ * key, one vault, and one key registration in the log.
+ */
+import { expect, it } from "vitest";
+import { openContext, type Context } from "../src/main.js";
+import { initializeWithAccess } from "../src/access/bootstrap.js";
+import { auditVault } from "../src/ledger/audit.js";
+import { freshDatabase } from "./helpers/postgres.js";
+import { ENGINES, tempDir } from "./helpers/temp-log.js";
+
+for (const engine of ENGINES) {
+  it(`first starts racing on one empty ${engine} database agree (${engine})`, async () => {
+    const { dir, cleanup } = tempDir();
+    const pg = engine === "postgres" ? await freshDatabase() : undefined;
+    const ctxs: Context[] = [];
+    try {
+      // Open one after another (the SQLite file is created by the first), then start all at once.
+      for (let i = 0; i < 4; i++) ctxs.push(await openContext({ data: dir, db: pg?.url }));
+      const results = await Promise.all(ctxs.map((c) => initializeWithAccess(c.store, c.ledger)));
+      expect(new Set(results.map((r) => r.instance)).size).toBe(1);
+      expect(new Set(results.map((r) => r.keyId)).size).toBe(1);
+      expect(new Set(results.map((r) => r.origin)).size).toBe(1);
+      const store = ctxs[0]!.store;
+      const keyEntries = (await store.entries("default", 0n, 100n)).filter((e) => e.type === "sealtrail.key");
+      expect(keyEntries).toHaveLength(1);
+      expect((await store.keys("default")).map((k) => k.keyId)).toEqual([results[0]!.keyId]);
+      expect((await auditVault(store, "default")).problems).toEqual([]);
+      // At least one start printed an operator API key.
+      expect(results.some((r) => r.bootstrapToken !== null)).toBe(true);
+    } finally {
+      for (const c of ctxs) await c.close();
+      cleanup();
+      await pg?.drop();
+    }
+  });
+}
