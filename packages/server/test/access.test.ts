@@ -169,6 +169,12 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     },
     { name: "list vaults", method: "GET", url: "/v1/vaults", expect: (c) => (unauth.includes(c) ? 401 : 200) },
     {
+      name: "audit a vault",
+      method: "GET",
+      url: "/v1/vaults/default/audit",
+      expect: (c) => (unauth.includes(c) ? 401 : c === "operatorAdmin" ? 200 : readersOfDefault.includes(c) ? 403 : 404),
+    },
+    {
       name: "create a vault",
       method: "POST",
       url: "/v1/vaults",
@@ -243,6 +249,14 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     expect(env).toMatchObject({ type: "sealtrail.member", author: "operator", mode: "custodial", member: { action: "remove", org: "auditor" } });
     await call("operatorAdmin", "PUT", "/v1/vaults/default/members/auditor", { read: true, write: [] });
     expect((await call("auditor", "GET", "/v1/vaults/default/checkpoint")).statusCode).toBe(200);
+  });
+
+  it("audits a vault over HTTP for its administrators", async () => {
+    const res = await call("operatorAdmin", "GET", "/v1/vaults/default/audit");
+    const report = res.json() as { vault: string; entries: number; problems: unknown[] };
+    expect(report.vault).toBe("default");
+    expect(report.entries).toBe(Number((await log.ctx.store.tree("default")).size));
+    expect(report.problems).toEqual([]);
   });
 
   it("shows a new API key once and stores only its hash; a revoked key stops working", async () => {

@@ -9,6 +9,7 @@ import { isOrgAdmin, isServerAdmin, vaultAccess } from "../access/permissions.js
 import { addVault } from "../ledger/bootstrap.js";
 import { appendCustodial, changeMembership, createCustodialKey } from "../ledger/custodial.js";
 import type { Ledger } from "../ledger/ledger.js";
+import { auditVault } from "../ledger/audit.js";
 import type { AccessStore, Store } from "../store/types.js";
 import { principal, requireVault } from "./auth.js";
 import { authorizeRecord, idempotencyOf } from "./log-routes.js";
@@ -193,6 +194,20 @@ export async function registerAdminRoutes(app: FastifyInstance, ledger: Ledger, 
     if ((await store.member(req.params.vault, req.params.org)) === null) throw new SealTrailError("not_found", `${req.params.org} is not a member`);
     const r = await changeMembership(store, ledger, req.params.vault, { action: "remove", org: req.params.org });
     return { index: Number(r.index), leafHash: toHex(r.leafHash) };
+  });
+
+  // Audit -----------------------------------------------------------------
+  app.get<{ Params: { vault: string } }>("/v1/vaults/:vault/audit", async (req) => {
+    await requireVault(store, req, req.params.vault, "admin");
+    const report = await auditVault(store, req.params.vault);
+    return {
+      ...report,
+      problems: report.problems.map((p) => ({
+        ...p,
+        ...(p.index !== undefined ? { index: Number(p.index) } : {}),
+        ...(p.size !== undefined ? { size: Number(p.size) } : {}),
+      })),
+    };
   });
 
   // Custodial records -----------------------------------------------------

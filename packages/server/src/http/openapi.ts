@@ -48,6 +48,7 @@ export const ROUTE_DOCS: Record<string, Doc> = {
   },
   "GET /v1/vaults": { summary: "Vaults the caller can see", tag: "vaults" },
   "POST /v1/vaults": { summary: "Create a vault (operator admin)", tag: "vaults" },
+  "GET /v1/vaults/:vault/audit": { summary: "Re-read and recompute the whole vault and name every discrepancy (vault admin)", tag: "vaults" },
   "GET /v1/vaults/:vault/members": { summary: "Members of a vault and their permissions", tag: "vaults" },
   "PUT /v1/vaults/:vault/members/:org": { summary: "Set an organisation's membership (written to the log)", tag: "vaults" },
   "DELETE /v1/vaults/:vault/members/:org": { summary: "End an organisation's membership (written to the log)", tag: "vaults" },
