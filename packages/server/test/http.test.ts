@@ -129,7 +129,8 @@ for (const engine of ENGINES) {
         ["GET", "/v1/vaults/default/proofs/consistency?from=5&to=2", undefined, 422, "invalid"],
         ["POST", "/v1/vaults/default/records", { entry: { env: {}, sig: "" } }, 400, "malformed"],
         ["POST", "/v1/vaults/default/records", { records: "x" }, 400, "malformed"],
-        ["POST", "/v1/vaults/default/records", { records: [] }, 422, "invalid"],
+        ["POST", "/v1/vaults/default/records", { records: [] }, 400, "malformed"],
+      ["POST", "/v1/vaults/default/records", { records: [{ entry: {}, extra: 1 }] }, 400, "malformed"],
         ["POST", "/v1/vaults/nope/records", { records: [{ entry: {} }] }, 404, "not_found"],
         ["GET", "/v1/nothing", undefined, 404, "not_found"],
       ];

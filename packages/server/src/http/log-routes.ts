@@ -78,6 +78,32 @@ export function idempotencyOf(req: FastifyRequest, p: Principal, route: string):
   return { scope: p.key.id, key: h, requestHash: sha256(utf8(`${route}\n${req.url.split("?")[0]}\n${canonicalize(req.body ?? null)}`)) };
 }
 
+// One record as a client sends it (the ledger checks the envelope itself,
+// field by field, with errors that name the record and the field).
+const RECORD_SCHEMA = {
+  type: "object",
+  required: ["entry"],
+  additionalProperties: false,
+  properties: {
+    entry: { type: "object", description: "the signed envelope {env, sig} (docs/formats.md §2)" },
+    payload: { type: "object", description: "the payload the envelope commits to" },
+    salt: { type: "string", description: "base64 of the 32-byte commitment salt" },
+  },
+} as const;
+
+/** Body of an append: one record, or {records: [...]} (at most 4,096). */
+const APPEND_BODY = {
+  oneOf: [
+    RECORD_SCHEMA,
+    {
+      type: "object",
+      required: ["records"],
+      additionalProperties: false,
+      properties: { records: { type: "array", minItems: 1, maxItems: 4096, items: RECORD_SCHEMA } },
+    },
+  ],
+} as const;
+
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
 
@@ -163,7 +189,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
 
   app.post<{ Params: { vault: string }; Body: unknown }>(
     "/v1/vaults/:vault/records",
-    { schema: { body: { type: "object" } } },
+    { schema: { body: APPEND_BODY } },
     async (req, reply) => {
       const access = await requireVault(store, req, req.params.vault, "any");
       const p = principal(req);
