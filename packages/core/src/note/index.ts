@@ -4,3 +4,4 @@
 export * from "./vkey.js";
 export * from "./note.js";
 export * from "./checkpoint.js";
+export * from "./cosignature.js";

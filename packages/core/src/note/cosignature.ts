@@ -1,0 +1,466 @@
+/**
+ * C2SP tlog-cosignature v1 (Ed25519, signature type 0x04): a witness's
+ * timestamped statement that a checkpoint is the largest consistent tree head
+ * it has seen for the log, and the k-of-n witness policy built on it.
+ *
+ * Spec: https://c2sp.org/tlog-cosignature ("Format", "Ed25519 signed
+ * message"). Key text follows golang.org/x/mod/sumdb/note; a witness's
+ * private key is an ordinary Ed25519 signer key (`PRIVATE+KEY+...`, type
+ * 0x01 as transparency-dev/formats `NewSignerForCosignatureV1` takes it),
+ * while its public key and its signature lines carry the key ID of type 0x04.
+ */
+import { bytesEqual, concat, readUintBE, toBase64, toHex, uintBE, utf8 } from "../bytes.js";
+import { ED25519_SIGNATURE_SIZE, ed25519Sign, ed25519Verify, generateEd25519KeyPair } from "../crypto.js";
+import { SealTrailError, malformed } from "../errors.js";
+import { openCheckpoint, parseCheckpoint, type OpenedCheckpoint } from "./checkpoint.js";
+import { addSignatures, parseNote, NOTE_SIGNATURE_PREFIX, type NoteSignature } from "./note.js";
+import { formatDecimalUint64 } from "./text-rules.js";
+import {
+  KEY_ID_SIZE,
+  SIG_TYPE_COSIGNATURE_V1,
+  formatSignerKey,
+  formatVerifierKey,
+  keyId,
+  parseSignerKey,
+  parseVerifierKey,
+  verifierFromKey,
+  type NoteSigner,
+  type NoteVerifier,
+} from "./vkey.js";
+
+/**
+ * First line of every cosigned message: domain separation from plain note
+ * signatures (C2SP tlog-cosignature, "Ed25519 signed message").
+ *
+ * @example
+ * ```ts
+ * message.startsWith(COSIGNATURE_V1_HEADER) // "cosignature/v1\n"
+ * ```
+ */
+export const COSIGNATURE_V1_HEADER = "cosignature/v1\n";
+/**
+ * Largest timestamp a cosignature may carry: 2^63 - 1 seconds
+ * (C2SP tlog-cosignature, "Format": "It MUST NOT exceed 2^63 - 1").
+ *
+ * @example
+ * ```ts
+ * if (time > MAX_COSIGNATURE_TIME) throw new Error("out of range");
+ * ```
+ */
+export const MAX_COSIGNATURE_TIME = (1n << 63n) - 1n;
+/**
+ * Length of the `timestamped_signature` of an Ed25519 cosignature: a
+ * big-endian u64 timestamp and a 64-byte signature (the key ID comes before it).
+ *
+ * @example
+ * ```ts
+ * sig.signature.length === COSIGNATURE_V1_SIZE // 72
+ * ```
+ */
+export const COSIGNATURE_V1_SIZE = 8 + ED25519_SIGNATURE_SIZE;
+
+/**
+ * A witness (cosigner) key able to cosign checkpoints.
+ *
+ * @example
+ * ```ts
+ * const w: WitnessSigner = witnessSignerFromKey(skey);
+ * w.verifierKey // "witness.example/w1+1a2b3c4d+BC..."
+ * ```
+ */
+export interface WitnessSigner {
+  readonly name: string;
+  /** Key ID computed with type byte 0x04. */
+  readonly keyId: Uint8Array;
+  readonly publicKey: Uint8Array;
+  /** The type-0x04 verifier key, what verifiers and policies name. */
+  readonly verifierKey: string;
+  /** Ed25519 signature of `message` (already prefixed with the cosignature header). */
+  signMessage(message: Uint8Array): Uint8Array;
+}
+
+/**
+ * A witness public key that verifies cosignatures. It is a
+ * {@link NoteVerifier}: `verify(text, sig)` takes the note text and the
+ * signature bytes after the key ID (timestamp and Ed25519 signature), so it
+ * can be given to `openNote` or `openCheckpoint({ otherVerifiers })`.
+ *
+ * @example
+ * ```ts
+ * const v: WitnessVerifier = witnessVerifierFromKey(vkey);
+ * openCheckpoint(note, logVkey, { otherVerifiers: [v] });
+ * ```
+ */
+export interface WitnessVerifier extends NoteVerifier {
+  readonly publicKey: Uint8Array;
+  /** The verifier key text it was made from. */
+  readonly verifierKey: string;
+}
+
+/**
+ * A cosignature line taken apart (nothing verified).
+ *
+ * @example
+ * ```ts
+ * const { name, time } = parseCosignature(parseNote(note).signatures[1]!);
+ * ```
+ */
+export interface Cosignature {
+  readonly name: string;
+  readonly keyId: Uint8Array;
+  /** POSIX seconds at which the witness cosigned. */
+  readonly time: bigint;
+  /** The 64-byte Ed25519 signature. */
+  readonly signature: Uint8Array;
+}
+
+/**
+ * A cosignature that verified against a known witness key.
+ *
+ * @example
+ * ```ts
+ * for (const { name, time } of verifyCosignatures(note, witnessKeys)) console.log(name, time);
+ * ```
+ */
+export interface VerifiedCosignature {
+  readonly name: string;
+  readonly keyId: Uint8Array;
+  readonly time: bigint;
+  /** The witness's verifier key. */
+  readonly verifierKey: string;
+}
+
+/**
+ * A k-of-n witness policy: at least `threshold` of `witnesses` must have
+ * cosigned.
+ *
+ * @example
+ * ```ts
+ * const policy: WitnessPolicy = { witnesses: [w1, w2, w3], threshold: 2 };
+ * ```
+ */
+export interface WitnessPolicy {
+  /** Witness verifier keys (type 0x04). */
+  readonly witnesses: readonly (string | WitnessVerifier)[];
+  /** How many distinct witnesses must have cosigned (0 to the number of distinct witness keys). */
+  readonly threshold: number;
+}
+
+/**
+ * The result of {@link checkWitnessPolicy}.
+ *
+ * @example
+ * ```ts
+ * const { checkpoint, cosignatures } = checkWitnessPolicy(note, logVkey, policy);
+ * ```
+ */
+export interface WitnessedCheckpoint {
+  readonly checkpoint: OpenedCheckpoint;
+  /** One verified cosignature per distinct witness key of the policy, in note order. */
+  readonly cosignatures: readonly VerifiedCosignature[];
+}
+
+function checkTime(time: bigint): bigint {
+  if (typeof time !== "bigint" || time < 0n || time > MAX_COSIGNATURE_TIME) {
+    throw new SealTrailError("invalid", "cosignature time must be a bigint in [0, 2^63-1] (POSIX seconds)");
+  }
+  return time;
+}
+
+/**
+ * The message an Ed25519 cosignature signs: `cosignature/v1\n`,
+ * `time <decimal seconds>\n`, then the checkpoint body with its final newline
+ * (C2SP tlog-cosignature, "Ed25519 signed message").
+ *
+ * @example
+ * ```ts
+ * cosignatureMessage("example.com/log\n2\nJCMz...=\n", 1679315147n)
+ * // utf8("cosignature/v1\ntime 1679315147\nexample.com/log\n2\nJCMz...=\n")
+ * ```
+ */
+export function cosignatureMessage(checkpointBody: string, time: bigint): Uint8Array {
+  return utf8(`${COSIGNATURE_V1_HEADER}time ${formatDecimalUint64(checkTime(time), "cosignature time")}\n${checkpointBody}`);
+}
+
+/**
+ * Encode a witness public key as a type-0x04 verifier key
+ * `name+hex8(keyID)+base64(0x04 || pub)`, the key ID being
+ * SHA-256(name || "\n" || 0x04 || pub)[:4] (C2SP tlog-cosignature, "Format").
+ *
+ * @example
+ * ```ts
+ * formatWitnessVerifierKey("witness.example/w1", publicKey) // "witness.example/w1+8d66cf3f+BA..."
+ * ```
+ */
+export function formatWitnessVerifierKey(name: string, publicKey: Uint8Array): string {
+  return formatVerifierKey(name, publicKey, SIG_TYPE_COSIGNATURE_V1);
+}
+
+/**
+ * Generate a witness key for `name`: the signer key to keep secret (an
+ * Ed25519 `PRIVATE+KEY+` text) and the type-0x04 verifier key to publish.
+ *
+ * @example
+ * ```ts
+ * const { signerKey, verifierKey } = generateWitnessKey("witness.example/w1");
+ * ```
+ */
+export function generateWitnessKey(name: string): { signerKey: string; verifierKey: string } {
+  const { seed, publicKey } = generateEd25519KeyPair();
+  const signerKey = formatSignerKey(name, seed);
+  return { signerKey, verifierKey: formatWitnessVerifierKey(name, publicKey) };
+}
+
+/**
+ * A {@link WitnessSigner} from a signer key text (`PRIVATE+KEY+name+id+...`).
+ * Raises `malformed` for a bad key.
+ *
+ * @example
+ * ```ts
+ * const witness = witnessSignerFromKey(readFileSync("witness.key", "utf8").trim());
+ * ```
+ */
+export function witnessSignerFromKey(signerKey: string): WitnessSigner {
+  const k = parseSignerKey(signerKey);
+  const seed = k.seed;
+  const verifierKey = formatWitnessVerifierKey(k.name, k.publicKey);
+  return {
+    name: k.name,
+    keyId: keyId(k.name, concat(new Uint8Array([SIG_TYPE_COSIGNATURE_V1]), k.publicKey)),
+    publicKey: k.publicKey,
+    verifierKey,
+    signMessage: (message) => ed25519Sign(seed, message),
+  };
+}
+
+/**
+ * A {@link WitnessVerifier} from a type-0x04 verifier key. A type-0x01 key is
+ * refused (`invalid`): it verifies plain note signatures, a different
+ * message. Raises `malformed` for a bad key.
+ *
+ * @example
+ * ```ts
+ * const v = witnessVerifierFromKey("witness.example/w1+8d66cf3f+BA...");
+ * ```
+ */
+export function witnessVerifierFromKey(verifierKey: string): WitnessVerifier {
+  const k = parseVerifierKey(verifierKey);
+  if (k.type !== SIG_TYPE_COSIGNATURE_V1) {
+    throw new SealTrailError("invalid", "witness key: only cosignature/v1 (type 0x04) keys verify cosignatures");
+  }
+  const pub = k.publicKey;
+  return {
+    name: k.name,
+    keyId: k.keyId,
+    publicKey: pub,
+    verifierKey,
+    verify: (text, sig) => {
+      if (!(sig instanceof Uint8Array) || sig.length !== COSIGNATURE_V1_SIZE) return false;
+      const time = readUintBE(sig, 0, 8);
+      if (time > MAX_COSIGNATURE_TIME) return false;
+      return ed25519Verify(pub, concat(cosignatureMessage("", time), text), sig.slice(8));
+    },
+  };
+}
+
+/**
+ * Take apart the signature of a cosignature line: 4-byte key ID (already
+ * split off by `parseNote`), then a big-endian u64 timestamp of at most
+ * 2^63 - 1 and a 64-byte Ed25519 signature. Nothing is verified.
+ * Raises `malformed`.
+ *
+ * @example
+ * ```ts
+ * const { name, time } = parseCosignature(parseNote(note).signatures[1]!);
+ * ```
+ */
+export function parseCosignature(sig: NoteSignature): Cosignature {
+  const what = "cosignature";
+  if (sig === null || typeof sig !== "object" || !(sig.keyId instanceof Uint8Array) || !(sig.signature instanceof Uint8Array)) {
+    throw malformed(`${what}: not a note signature`);
+  }
+  if (sig.keyId.length !== KEY_ID_SIZE) throw malformed(`${what}: key ID must be ${KEY_ID_SIZE} bytes`);
+  if (sig.signature.length !== COSIGNATURE_V1_SIZE) {
+    throw malformed(`${what}: expected ${COSIGNATURE_V1_SIZE} bytes after the key ID, got ${sig.signature.length}`);
+  }
+  const time = readUintBE(sig.signature, 0, 8);
+  if (time > MAX_COSIGNATURE_TIME) throw malformed(`${what}: timestamp exceeds 2^63-1`);
+  return { name: sig.name, keyId: sig.keyId.slice(), time, signature: sig.signature.slice(8) };
+}
+
+/**
+ * Parse signature lines alone, as a tlog-witness `add-checkpoint` answer
+ * holds them ("— name base64\n" per line), with the rules of `parseNote`.
+ * Raises `malformed`.
+ *
+ * @example
+ * ```ts
+ * const [sig] = parseSignatureLines(await res.text());
+ * ```
+ */
+export function parseSignatureLines(text: string): NoteSignature[] {
+  if (typeof text !== "string" || !text.startsWith(NOTE_SIGNATURE_PREFIX)) {
+    throw malformed("signature lines: must start with an em dash and a space");
+  }
+  // parseNote splits at the last blank line: with none inside `text`, the
+  // whole of it is the signature block of this stand-in note.
+  if (text.includes("\n\n")) throw malformed("signature lines: empty line");
+  return [...parseNote(`signature lines\n\n${text}`).signatures];
+}
+
+function cosigner(witness: WitnessSigner, time: bigint): NoteSigner {
+  return {
+    name: witness.name,
+    keyId: witness.keyId,
+    // `msg` is the note text: prefix the header and time, sign, and put the
+    // timestamp before the signature (C2SP tlog-cosignature, "Format").
+    sign: (msg) => concat(uintBE(time, 8), witness.signMessage(concat(cosignatureMessage("", time), msg))),
+  };
+}
+
+/**
+ * Cosign a checkpoint note: return it with this witness's cosignature line
+ * added (a previous line by the same witness key is replaced). The note must
+ * hold a well-formed checkpoint body; its log signature is NOT checked here
+ * (a witness checks it, and consistency, before cosigning).
+ * Raises `malformed` or `invalid`.
+ *
+ * @example
+ * ```ts
+ * const cosigned = cosignCheckpoint(checkpointNote, witnessSignerFromKey(skey), BigInt(Math.floor(Date.now() / 1000)));
+ * ```
+ */
+export function cosignCheckpoint(checkpointNote: Uint8Array | string, witness: WitnessSigner, time: bigint): string {
+  checkTime(time);
+  parseCheckpoint(parseNote(checkpointNote).text);
+  return addSignatures(checkpointNote, [cosigner(witness, time)]);
+}
+
+/**
+ * The cosignature line alone (with its newline), as a witness answers an
+ * `add-checkpoint` request (C2SP tlog-witness). Like {@link cosignCheckpoint}
+ * it checks the checkpoint's form, not its log signature.
+ *
+ * @example
+ * ```ts
+ * reply.send(cosignatureLine(checkpointNote, witness, now)); // "— witness.example/w1 jWbP...==\n"
+ * ```
+ */
+export function cosignatureLine(checkpointNote: Uint8Array | string, witness: WitnessSigner, time: bigint): string {
+  checkTime(time);
+  const { text } = parseNote(checkpointNote);
+  parseCheckpoint(text);
+  const sig = cosigner(witness, time).sign(utf8(text));
+  return `${NOTE_SIGNATURE_PREFIX}${witness.name} ${toBase64(concat(witness.keyId, sig))}\n`;
+}
+
+function toWitnessVerifiers(keys: readonly (string | WitnessVerifier)[]): WitnessVerifier[] {
+  if (!Array.isArray(keys)) throw new SealTrailError("invalid", "witness keys must be an array");
+  const out: WitnessVerifier[] = [];
+  for (const k of keys) {
+    const v = typeof k === "string" ? witnessVerifierFromKey(k) : k;
+    const same = out.find((o) => o.name === v.name && bytesEqual(o.keyId, v.keyId));
+    if (same !== undefined) {
+      if (!bytesEqual(same.publicKey, v.publicKey)) {
+        throw new SealTrailError("invalid", `ambiguous witness key ${v.name}+${toHex(v.keyId)}: two different public keys`);
+      }
+      continue; // the same key listed twice
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+/**
+ * Verify the cosignatures of a note by known witnesses and return one entry
+ * per witness key that cosigned, in note order:
+ * - lines by unknown keys (the log's own signature, other witnesses) are ignored;
+ * - a line by a known witness key that does not verify (another checkpoint,
+ *   a changed timestamp, a forged signature) rejects the note with
+ *   `bad_signature`, as C2SP signed-note requires of known keys;
+ * - a second line by the same witness key is ignored (it counts once).
+ * Raises `malformed`, `invalid` or `bad_signature`.
+ *
+ * @example
+ * ```ts
+ * verifyCosignatures(note, ["witness.example/w1+8d66cf3f+BA..."]) // [{ name: "witness.example/w1", time: 1679315147n, ... }]
+ * ```
+ */
+export function verifyCosignatures(note: Uint8Array | string, witnessKeys: readonly (string | WitnessVerifier)[]): VerifiedCosignature[] {
+  return verifyWith(note, toWitnessVerifiers(witnessKeys)).map((r) => r.cosignature);
+}
+
+function verifyWith(
+  note: Uint8Array | string,
+  verifiers: readonly WitnessVerifier[],
+): { cosignature: VerifiedCosignature; verifier: WitnessVerifier }[] {
+  const parsed = parseNote(note);
+  const text = utf8(parsed.text);
+  const out: { cosignature: VerifiedCosignature; verifier: WitnessVerifier }[] = [];
+  const done = new Set<WitnessVerifier>();
+  for (const sig of parsed.signatures) {
+    const v = verifiers.find((w) => w.name === sig.name && bytesEqual(w.keyId, sig.keyId));
+    if (v === undefined || done.has(v)) continue;
+    done.add(v);
+    const label = `${sig.name}+${toHex(sig.keyId)}`;
+    let cosig: Cosignature;
+    try {
+      cosig = parseCosignature(sig);
+    } catch (e) {
+      throw new SealTrailError("bad_signature", `invalid cosignature for witness key ${label}: ${(e as Error).message}`, { cause: e, detail: { key: label } });
+    }
+    if (!v.verify(text, sig.signature)) {
+      throw new SealTrailError("bad_signature", `invalid cosignature for witness key ${label}`, { detail: { key: label } });
+    }
+    out.push({ cosignature: { name: sig.name, keyId: sig.keyId.slice(), time: cosig.time, verifierKey: v.verifierKey }, verifier: v });
+  }
+  return out;
+}
+
+/**
+ * Check a checkpoint against a trust policy: it must open with the log's
+ * verifier key (see `openCheckpoint`) and carry valid cosignatures by at
+ * least `threshold` distinct witnesses of the policy. Witnesses are counted
+ * by public key, since an Ed25519 cosignature does not commit to the witness
+ * name (C2SP tlog-cosignature, "Ed25519 signed message"); duplicates count
+ * once and unknown witnesses are ignored. Raises `invalid` naming how many
+ * were found when the threshold is not met, and whatever opening the
+ * checkpoint or verifying a known cosignature raises.
+ *
+ * @example
+ * ```ts
+ * const { checkpoint } = checkWitnessPolicy(note, logVkey, { witnesses: [w1, w2, w3], threshold: 2 });
+ * ```
+ */
+export function checkWitnessPolicy(
+  note: Uint8Array | string,
+  logVerifierKey: string | NoteVerifier,
+  policy: WitnessPolicy,
+): WitnessedCheckpoint {
+  if (policy === null || typeof policy !== "object") throw new SealTrailError("invalid", "witness policy: not an object");
+  const witnesses = toWitnessVerifiers(policy.witnesses);
+  const distinctKeys = new Set(witnesses.map((w) => toHex(w.publicKey)));
+  const k = policy.threshold;
+  if (!Number.isSafeInteger(k) || k < 0 || k > distinctKeys.size) {
+    throw new SealTrailError("invalid", `witness policy: threshold ${String(k)} is not between 0 and ${distinctKeys.size} (distinct witness keys)`);
+  }
+  const log = typeof logVerifierKey === "string" ? verifierFromKey(logVerifierKey) : logVerifierKey;
+  const checkpoint = openCheckpoint(note, log);
+  const seen = new Set<string>();
+  const cosignatures: VerifiedCosignature[] = [];
+  for (const { cosignature, verifier } of verifyWith(note, witnesses)) {
+    const pub = toHex(verifier.publicKey);
+    if (seen.has(pub)) continue;
+    seen.add(pub);
+    cosignatures.push(cosignature);
+  }
+  if (cosignatures.length < k) {
+    throw new SealTrailError(
+      "invalid",
+      `checkpoint has valid cosignatures from ${cosignatures.length} of the ${k} witnesses its policy requires` +
+        (cosignatures.length > 0 ? ` (${cosignatures.map((c) => c.name).join(", ")})` : ""),
+      { detail: { found: cosignatures.length, threshold: k, witnesses: cosignatures.map((c) => c.name) } },
+    );
+  }
+  return { checkpoint, cosignatures };
+}
