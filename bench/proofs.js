@@ -8,26 +8,12 @@
  */
 import { createHash } from "node:crypto";
 import { openContext, initialize, operatorKey } from "@sealtrail/server";
-import { hashLeaf, integrate, openCheckpoint, utf8, verifyInclusion } from "@sealtrail/core";
+import { openCheckpoint, verifyInclusion } from "@sealtrail/core";
 import { sha256Ceiling } from "./ceiling.js";
+import { buildSyntheticLog, rng } from "./synthetic.js";
 import { cleanup, log, now, tempDir } from "./util.js";
 
 const VAULT = "default";
-
-// Deterministic synthetic entry of index i, ~120 bytes.
-const entryOf = (i) => utf8(`{"bench":"synthetic","i":${i},"pad":"${"x".repeat(96)}"}`);
-
-// A small deterministic PRNG (mulberry32), so runs pick the same indices.
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // RFC 6962 §2.1 MTH over concatenated leaf hashes, iteratively: each level
 // pairs left to right and carries an odd last node up unchanged, which gives
@@ -58,43 +44,7 @@ export async function benchProofs(opts = {}) {
   try {
     await initialize(ctx.store, ctx.ledger, {});
     const op = await operatorKey(ctx.store);
-    const leaves = new Uint8Array(target * 32);
-    // Entry 0 is the operator's key registration, written by initialize().
-    const [first] = await ctx.store.entries(VAULT, 0n, 1n);
-    leaves.set(first.leafHash, 0);
-    let size = Number((await ctx.store.tree(VAULT)).size);
-    if (size !== 1) throw new Error(`proofs: expected a log of 1 entry after init, got ${size}`);
-
-    log(`proofs: building a ${target.toLocaleString("en-US")}-entry log through store.sequence (batches of ${batch})`);
-    const claimedTime = new Date().toISOString();
-    const t0 = now();
-    while (size < target) {
-      const n = Math.min(batch, target - size);
-      const pending = [];
-      for (let i = size; i < size + n; i++) {
-        const entry = entryOf(i);
-        const leafHash = hashLeaf(entry);
-        leaves.set(leafHash, i * 32);
-        pending.push({
-          entry,
-          leafHash,
-          type: "bench.synthetic",
-          author: op.org,
-          keyId: op.keyId,
-          claimedTime,
-          subjects: [],
-          supersedes: null,
-          payload: null,
-          salt: null,
-          keyChange: null,
-        });
-      }
-      const { outcomes, tree } = await ctx.store.sequence(VAULT, pending, integrate);
-      if (outcomes.some((o) => !o.ok) || tree.size !== BigInt(size + n)) throw new Error("proofs: a synthetic entry was refused");
-      size += n;
-      if (size % 200_000 === 0) log(`proofs:   ${size.toLocaleString("en-US")} entries, ${((now() - t0) / 1000).toFixed(1)} s`);
-    }
-    const buildMs = now() - t0;
+    const { leaves, buildMs } = await buildSyntheticLog(ctx, VAULT, op, target, { batch });
 
     const cp = await ctx.ledger.publish(VAULT);
     if (cp === null || cp.size !== BigInt(target)) throw new Error("proofs: no checkpoint of the whole log");

@@ -4,25 +4,31 @@
  * ceiling measured in the same run, so the ratio holds on a noisy machine.
  * Speed is measured here only, never in timed tests.
  *
- *   node bench/run.js                      all: ceiling, ingest, latency, proofs
+ *   node bench/run.js                      all: ceiling, ingest, latency, proofs, http
  *   node bench/run.js ingest proofs        some of them
  *   node bench/run.js --json               also print the results as JSON
  *   node bench/run.js ingest --records=20000 --concurrency=4 --request=1000
  *   node bench/run.js ingest --db=postgres://localhost/bench   ingest into PostgreSQL
  *   node bench/run.js proofs --entries=200000 --proofs=5000
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
+ *   node bench/run.js http                 server + load processes over loopback, SQLite and PostgreSQL
+ *   node bench/run.js http --engines=sqlite --proof-engines=sqlite --batch-records=40000 --single-records=10000
+ *       --keys=64 --open-rates=1000,250 --open-seconds=10 --entries=1000000 --http-proofs=20000
+ *     (PostgreSQL: an embedded server, or the admin URL in SEALTRAIL_BENCH_PG_URL;
+ *      --proof-engines= with no value skips the proofs at 1M)
  *
  * Run `npm run build` first (the root `bench` script does).
  */
 import { availableParallelism } from "node:os";
 import { ed25519Ceiling, sha256Ceiling } from "./ceiling.js";
+import { benchHttp, httpRows } from "./http.js";
 import { benchIngest } from "./ingest.js";
 import { benchLatency } from "./latency.js";
 import { benchProofs } from "./proofs.js";
 import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
 import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
 
-const BENCHES = ["ceiling", "ingest", "latency", "proofs"];
+const BENCHES = ["ceiling", "ingest", "latency", "proofs", "http"];
 
 const args = process.argv.slice(2);
 const flags = Object.fromEntries(
@@ -117,6 +123,25 @@ if (selected.includes("proofs")) {
   rows.push(["proofs", `${r.proofs.toLocaleString("en-US")} inclusionProof at ${n}, cold tile cache`, `${fmtRate(r.coldRate)} proofs/s`, `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`, perProof(r.coldRate)]);
   rows.push(["proofs", `${r.warmProofs.toLocaleString("en-US")} inclusionProof at ${n}, warm tile cache`, `${fmtRate(r.warmRate)} proofs/s`, `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`, perProof(r.warmRate)]);
   rows.push(["proofs", `verifyInclusion of ${r.verified} timed proofs (all valid)`, `${fmtRate(r.verifyRate)} /s`, `${fmtRate(r.ceiling.raw)} SHA-256/s`, `${r.avgProofLength.toFixed(1)} hashes/proof`]);
+}
+
+if (selected.includes("http")) {
+  const list = (k) => (flags[k] === undefined ? undefined : flags[k] === true ? [] : String(flags[k]).split(",").filter((x) => x !== ""));
+  const r = await benchHttp({
+    engines: list("engines"),
+    proofEngines: list("proof-engines"),
+    batchRecords: num("batch-records"),
+    batchInFlight: num("batch-in-flight"),
+    singleRecords: num("single-records"),
+    singleInFlight: num("single-in-flight"),
+    openRates: list("open-rates")?.map(Number),
+    openSeconds: num("open-seconds"),
+    keys: num("keys"),
+    entries: num("entries"),
+    proofs: num("http-proofs"),
+  });
+  results.http = r;
+  rows.push(...httpRows(r, { fmtMs, fmtPct, fmtRate }));
 }
 
 console.log(`\nSealTrail bench: ${results.machine.cores} cores, Node ${results.machine.node}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

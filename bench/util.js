@@ -93,3 +93,38 @@ export function threadCpu() {
 export function ownThreadCpu() {
   return process.platform === "linux" ? statCpuMs("/proc/thread-self/stat") : NaN;
 }
+
+/**
+ * CPU time (ms, user + system, every thread) of another process by pid, from
+ * Linux /proc; NaN elsewhere or once it has gone.
+ */
+export function processCpu(pid) {
+  if (process.platform !== "linux") return NaN;
+  try {
+    return statCpuMs(`/proc/${pid}/stat`);
+  } catch {
+    return NaN;
+  }
+}
+
+/**
+ * CPU time (ms) of a process and its direct children (a PostgreSQL
+ * postmaster and its backends), Linux /proc; NaN elsewhere. Children that
+ * ended between two readings are missed: use over long-lived connections.
+ */
+export function processTreeCpu(rootPid) {
+  if (process.platform !== "linux") return NaN;
+  let total = processCpu(rootPid);
+  if (Number.isNaN(total)) return NaN;
+  for (const name of readdirSync("/proc")) {
+    if (!/^\d+$/.test(name) || Number(name) === rootPid) continue;
+    try {
+      const st = readFileSync(`/proc/${name}/stat`, "utf8");
+      const ppid = Number(st.slice(st.lastIndexOf(")") + 2).split(" ")[1]);
+      if (ppid === rootPid) total += statCpuMs(`/proc/${name}/stat`);
+    } catch {
+      // The process ended while listing.
+    }
+  }
+  return total;
+}
