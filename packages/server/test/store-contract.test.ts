@@ -140,6 +140,21 @@ for (const db of DATABASES) {
       expect(tiles.has("0/9")).toBe(false);
     });
 
+    it("sequences one very large batch (more rows than one SQL statement can carry)", async () => {
+      const ref = new MemoryTree();
+      const reg = registerAlice();
+      await store.sequence(V, [reg], integrate);
+      ref.append(reg.leafHash);
+      const batch = Array.from({ length: 7000 }, (_, i) => entry({ subjects: [`S${i % 7}`, "all"] }));
+      const { outcomes, tree } = await store.sequence(V, batch, integrate);
+      expect(outcomes.every((o, i) => o.ok && o.index === BigInt(i + 1))).toBe(true);
+      batch.forEach((e) => ref.append(e.leafHash));
+      expect(tree.size).toBe(7001n);
+      expect(toHex(tree.root)).toBe(toHex(ref.root()));
+      expect(await store.findEntries(V, { subject: "S3", limit: 10_000 })).toHaveLength(1000);
+      expect((await store.entries(V, 6990n, 7001n)).map((r) => r.payload)).toEqual(Array(11).fill('{"a":1}'));
+    });
+
     it("refuses entries by unknown, foreign or revoked keys, and bad supersedes links, without a gap", async () => {
       await store.sequence(V, [registerAlice()], integrate);
       const bob = generateEd25519KeyPair();

@@ -153,13 +153,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addOption(new Option("--port <n>", "TCP port").default(8080).argParser(port))
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .addOption(new Option("--checkpoint-interval <ms>", "checkpoint interval").default(1000n).argParser(uint("--checkpoint-interval")))
-    .action(async (o: { data: string; db?: string; port: number; host: string; checkpointInterval: bigint }) => {
+    .addOption(new Option("--rate-limit <n>", "requests per second per API key (burst: twice that); 0 for none").default(200n).argParser(uint("--rate-limit")))
+    .action(async (o: { data: string; db?: string; port: number; host: string; checkpointInterval: bigint; rateLimit: bigint }) => {
       const ctx = await openContext({ data: o.data, db: o.db, checkpointIntervalMs: Number(o.checkpointInterval) });
       const r = await initializeWithAccess(ctx.store, ctx.ledger, {});
       if (r.created) io.err(`initialised ${describeLocation(o)}: operator ${r.operator}, vault ${r.vault}\n`);
       if (r.bootstrapToken !== null) io.err(`operator API key (shown once, keep it safe): ${r.bootstrapToken}\n`);
       ctx.ledger.start();
-      const app = await createApp({ ledger: ctx.ledger, store: ctx.store, logger: false });
+      const perSecond = Number(o.rateLimit);
+      const app = await createApp({
+        ledger: ctx.ledger,
+        store: ctx.store,
+        logger: false,
+        rateLimit: perSecond === 0 ? false : { perSecond, burst: 2 * perSecond },
+      });
       const address = await app.listen({ port: o.port, host: o.host });
       io.err(`SealTrail listening on ${address} (${engineOf(o) === "sqlite" ? "data" : "database"} ${describeLocation(o)})\nverifier key of ${r.vault}: ${await ctx.ledger.verifierKey(r.vault)}\n`);
       await new Promise<void>((res) => {

@@ -119,7 +119,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   const intervalMs = opts.checkpointIntervalMs ?? 1000;
   let verifier = opts.verifier;
   const ownsVerifier = verifier === undefined;
-  const queues = new Map<string, { waiting: Waiting[]; queued: number; flushing: boolean }>();
+  const queues = new Map<string, { waiting: Waiting[]; queued: number; flushing: boolean; scheduled: boolean }>();
   const signers = new Map<string, { signer: NoteSigner; origin: string; vkey: string }>();
   const keyCache = new Map<string, Uint8Array>();
   const tileCache = new ExpandedTileCache(opts.tileCacheSize ?? 4096);
@@ -156,7 +156,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   function queueOf(vault: string) {
     let q = queues.get(vault);
     if (q === undefined) {
-      q = { waiting: [], queued: 0, flushing: false };
+      q = { waiting: [], queued: 0, flushing: false, scheduled: false };
       queues.set(vault, q);
     }
     return q;
@@ -301,7 +301,17 @@ export function createLedger(opts: LedgerOptions): Ledger {
       const outcomes = await new Promise<SequenceOutcome[]>((resolve, reject) => {
         q.waiting.push({ items: checked, resolve, reject });
         q.queued += checked.length;
-        void flush(vault);
+        // Flush on the next turn of the event loop, not now: every request
+        // that reaches this point in the current turn joins the same batch
+        // (an engine whose writes are synchronous would otherwise commit
+        // each request alone).
+        if (!q.scheduled) {
+          q.scheduled = true;
+          setImmediate(() => {
+            q.scheduled = false;
+            void flush(vault);
+          });
+        }
       });
       for (const c of checked) {
         if (c.pending.keyChange?.action === "revoke") keyCache.delete(`${vault}/${c.pending.keyChange.keyId}`);
@@ -389,7 +399,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
       if (timer !== null) clearInterval(timer);
       timer = null;
       for (const [vault, q] of queues) {
-        while (q.flushing || q.waiting.length > 0) {
+        while (q.flushing || q.scheduled || q.waiting.length > 0) {
           await flush(vault);
           await new Promise((r) => setTimeout(r, 5));
         }

@@ -187,8 +187,13 @@ interface EntryHead {
   readonly leafHash: Uint8Array;
 }
 
-/** Split `rows` into chunks that each fit in one statement of `columns` parameters a row. */
-function chunks<T>(rows: readonly T[], columns: number): T[][] {
+/**
+ * Split `rows` into chunks that each fit in one statement: as many rows as
+ * the parameter limit allows at the rows' own column count (so adding a
+ * column can never push a statement past the limit).
+ */
+function chunks<T extends object>(rows: readonly T[]): T[][] {
+  const columns = Math.max(1, Object.keys(rows[0] ?? {}).length);
   const per = Math.floor(MAX_PARAMS / columns);
   const out: T[][] = [];
   for (let i = 0; i < rows.length; i += per) out.push(rows.slice(i, i + per));
@@ -385,11 +390,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     const result = integrate(start.size, readTile, leafHashes);
     if (result.size !== next) throw new SealTrailError("internal", "integration size does not match sequencing");
 
-    for (const rows of chunks(entryRows, 10)) await trx.insertInto("entries").values(rows).execute();
-    for (const rows of chunks(subjectRows, 3)) {
+    for (const rows of chunks(entryRows)) await trx.insertInto("entries").values(rows).execute();
+    for (const rows of chunks(subjectRows)) {
       await trx.insertInto("entry_subjects").values(rows).onConflict((oc) => oc.doNothing()).execute();
     }
-    for (const rows of chunks(payloadRows, 4)) await trx.insertInto("payloads").values(rows).execute();
+    for (const rows of chunks(payloadRows)) await trx.insertInto("payloads").values(rows).execute();
     const newKeys = [...registry].filter(([, k]) => !k.stored);
     if (newKeys.length > 0) {
       await trx
@@ -431,10 +436,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         .execute();
     }
     const tiles = new Map(result.tiles.map((t) => [tileKey(t.id.level, t.id.index), t]));
-    for (const rows of chunks([...tiles.values()], 4)) {
+    for (const rows of chunks([...tiles.values()].map((t) => ({ vault, level: t.id.level, idx: t.id.index, hashes: t.hashes })))) {
       await trx
         .insertInto("tiles")
-        .values(rows.map((t) => ({ vault, level: t.id.level, idx: t.id.index, hashes: t.hashes })))
+        .values(rows)
         .onConflict((oc) => oc.columns(["vault", "level", "idx"]).doUpdateSet({ hashes: (eb) => eb.ref("excluded.hashes") }))
         .execute();
     }
