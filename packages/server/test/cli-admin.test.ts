@@ -5,22 +5,10 @@
  */
 import { afterAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
-import { main } from "../src/cli/run.js";
+import { cli } from "./helpers/cli.js";
 import { openContext } from "../src/main.js";
 import { createApp } from "../src/http/app.js";
 import { tempDir } from "./helpers/temp-log.js";
-
-async function cli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = "";
-  let err = "";
-  const code = await main(["node", "sealtrail", ...args], {
-    out: (s) => void (out += s),
-    outBytes: () => undefined,
-    err: (s) => void (err += s),
-    stdin: () => Buffer.from(""),
-  });
-  return { code, out, err };
-}
 
 describe("sealtrail admin commands", () => {
   const tmp = tempDir();

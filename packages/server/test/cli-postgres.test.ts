@@ -6,22 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
 import { hashLeaf, openCheckpoint, toHex } from "@sealtrail/core";
-import { main } from "../src/cli/run.js";
+import { cli } from "./helpers/cli.js";
 import { freshDatabase, type TestDatabase } from "./helpers/postgres.js";
 import { tempDir } from "./helpers/temp-log.js";
-
-async function cli(args: string[], stdin = ""): Promise<{ code: number; out: string; bytes: Uint8Array; err: string }> {
-  let out = "";
-  let err = "";
-  const chunks: Uint8Array[] = [];
-  const code = await main(["node", "sealtrail", ...args], {
-    out: (s) => void (out += s),
-    outBytes: (b) => void chunks.push(b),
-    err: (s) => void (err += s),
-    stdin: () => Buffer.from(stdin),
-  });
-  return { code, out, bytes: Buffer.concat(chunks), err };
-}
 
 describe("sealtrail CLI on PostgreSQL", () => {
   let db: TestDatabase;

@@ -7,25 +7,12 @@ import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import type { FastifyInstance } from "fastify";
 import { buildKeyRecord, generateEd25519KeyPair, hashLeaf, toBase64, toHex } from "@sealtrail/core";
-import { main } from "../src/cli/run.js";
+import { cli } from "./helpers/cli.js";
 import { createApp } from "../src/http/app.js";
 import { createApiKey } from "../src/access/api-keys.js";
 import { createOrganisation } from "../src/access/orgs.js";
 import { changeMembership, createCustodialKey } from "../src/ledger/custodial.js";
 import { tempDir, tempLog, type TempLog } from "./helpers/temp-log.js";
-
-async function cli(args: string[], stdin = ""): Promise<{ code: number; out: string; bytes: Uint8Array; err: string }> {
-  let out = "";
-  let err = "";
-  const chunks: Uint8Array[] = [];
-  const code = await main(["node", "sealtrail", ...args], {
-    out: (s) => void (out += s),
-    outBytes: (b) => void chunks.push(b),
-    err: (s) => void (err += s),
-    stdin: () => Buffer.from(stdin),
-  });
-  return { code, out, bytes: Buffer.concat(chunks), err };
-}
 
 describe("sealtrail CLI with --server", () => {
   let log: TempLog;

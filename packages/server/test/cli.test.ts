@@ -3,30 +3,10 @@ import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fromBase64, generateSignerKey, hashLeaf, toHex, verifyConsistency, openCheckpoint } from "@sealtrail/core";
-import { main } from "../src/cli/run.js";
+import { cli } from "./helpers/cli.js";
 import { tempDir } from "./helpers/temp-log.js";
 
 const BIN = join(import.meta.dirname, "..", "bin", "sealtrail.js");
-
-/** Run the CLI in-process, capturing its output. */
-async function cli(args: string[], stdin = ""): Promise<{ code: number; out: string; bytes: Uint8Array; err: string }> {
-  let out = "";
-  let err = "";
-  const chunks: Uint8Array[] = [];
-  const code = await main(["node", "sealtrail", ...args], {
-    out: (s) => void (out += s),
-    outBytes: (b) => void chunks.push(b),
-    err: (s) => void (err += s),
-    stdin: () => Buffer.from(stdin),
-  });
-  const bytes = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let o = 0;
-  for (const c of chunks) {
-    bytes.set(c, o);
-    o += c.length;
-  }
-  return { code, out, bytes, err };
-}
 
 describe("sealtrail CLI", () => {
   const tmp = tempDir();

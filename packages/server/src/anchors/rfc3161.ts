@@ -14,7 +14,7 @@
  */
 import * as asn1js from "asn1js";
 import * as pkijs from "pkijs";
-import { SealTrailError, bytesEqual, sha256, toHex, type ErrorCode } from "@sealtrail/core";
+import { SealTrailError, bytesEqual, concat, sha256, toHex, type ErrorCode } from "@sealtrail/core";
 
 /** id-sha256 (RFC 5754 §2.2): the only message imprint hash SealTrail asks for and accepts. */
 export const OID_SHA256 = "2.16.840.1.101.3.4.2.1";
@@ -241,13 +241,7 @@ async function readCapped(res: Response, cap: number): Promise<Uint8Array> {
     }
     parts.push(value);
   }
-  const out = new Uint8Array(total);
-  let at = 0;
-  for (const p of parts) {
-    out.set(p, at);
-    at += p.length;
-  }
-  return out;
+  return concat(...parts);
 }
 
 /**

@@ -200,6 +200,49 @@ function chunks<T extends object>(rows: readonly T[]): T[][] {
   return out;
 }
 
+// The columns of an EntryRow, from entries e left-joined with payloads p.
+const ENTRY_COLUMNS = [
+  "e.idx",
+  "e.entry",
+  "e.leaf_hash",
+  "e.type",
+  "e.author",
+  "e.key_id",
+  "e.claimed_time",
+  "e.sequenced_at",
+  "e.submitted_by",
+  "p.payload",
+  "p.salt",
+] as const;
+
+function entryRowOf(r: {
+  idx: bigint;
+  entry: Uint8Array;
+  leaf_hash: Uint8Array;
+  type: string;
+  author: string;
+  key_id: string;
+  claimed_time: string;
+  sequenced_at: string;
+  submitted_by: string | null;
+  payload: string | null;
+  salt: Uint8Array | null;
+}): EntryRow {
+  return {
+    index: r.idx,
+    entry: u8(r.entry),
+    leafHash: u8(r.leaf_hash),
+    type: r.type,
+    author: r.author,
+    keyId: r.key_id,
+    claimedTime: r.claimed_time,
+    sequencedAt: r.sequenced_at,
+    submittedBy: r.submitted_by,
+    payload: r.payload,
+    salt: r.salt === null ? null : u8(r.salt),
+  };
+}
+
 function isUniqueViolation(e: unknown): boolean {
   return (e as { code?: unknown } | null)?.code === UNIQUE_VIOLATION;
 }
@@ -492,33 +535,19 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       const rows = await db
         .selectFrom("entries as e")
         .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
-        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "e.submitted_by", "p.payload", "p.salt"])
+        .select(ENTRY_COLUMNS)
         .where("e.vault", "=", vault)
         .where("e.idx", ">=", from)
         .where("e.idx", "<", to)
         .orderBy("e.idx")
         .execute();
-      return rows.map(
-        (r): EntryRow => ({
-          index: r.idx,
-          entry: u8(r.entry),
-          leafHash: u8(r.leaf_hash),
-          type: r.type,
-          author: r.author,
-          keyId: r.key_id,
-          claimedTime: r.claimed_time,
-          sequencedAt: r.sequenced_at,
-          submittedBy: r.submitted_by,
-          payload: r.payload,
-          salt: r.salt === null ? null : u8(r.salt),
-        }),
-      );
+      return rows.map(entryRowOf);
     },
     async findEntries(vault, f) {
       let q = db
         .selectFrom("entries as e")
         .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
-        .select(["e.idx", "e.entry", "e.leaf_hash", "e.type", "e.author", "e.key_id", "e.claimed_time", "e.sequenced_at", "e.submitted_by", "p.payload", "p.salt"])
+        .select(ENTRY_COLUMNS)
         .where("e.vault", "=", vault)
         .where("e.idx", ">", f.after ?? -1n);
       if (f.type !== undefined) q = q.where("e.type", "=", f.type);
@@ -537,21 +566,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         );
       }
       const rows = await q.orderBy("e.idx").limit(f.limit).execute();
-      return rows.map(
-        (r): EntryRow => ({
-          index: r.idx,
-          entry: u8(r.entry),
-          leafHash: u8(r.leaf_hash),
-          type: r.type,
-          author: r.author,
-          keyId: r.key_id,
-          claimedTime: r.claimed_time,
-          sequencedAt: r.sequenced_at,
-          submittedBy: r.submitted_by,
-          payload: r.payload,
-          salt: r.salt === null ? null : u8(r.salt),
-        }),
-      );
+      return rows.map(entryRowOf);
     },
     async supersedersOf(vault, index) {
       const rows = await db.selectFrom("entries").select("idx").where("vault", "=", vault).where("supersedes", "=", index).orderBy("idx").execute();
