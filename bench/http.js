@@ -353,7 +353,7 @@ export function httpRows(r, { fmtMs, fmtPct, fmtRate }) {
     const maxRate = Math.max(...r.options.openRates);
     rows.push([
       "http",
-      "per-key rate limit: serve has no flag to raise it",
+      "per-key rate limit: serve runs with its default (--rate-limit 200)",
       `${keys} API keys`,
       "200 req/s, burst 400 per key (default)",
       `each load request takes the next key in turn; single appends at ${fmtRate(maxRate)}/s need >= ${Math.ceil(maxRate / 200)} keys`,
