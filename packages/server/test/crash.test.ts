@@ -23,6 +23,7 @@ import { createVerifierPool, type VerifierPool } from "../src/ledger/verifier-po
 import { DB_FILE } from "../src/main.js";
 import { openSqliteStore } from "../src/store/sqlite/sqlite-store.js";
 import { checkStore } from "./helpers/check-store.js";
+import { mulberry32 } from "./fixtures/prng.mjs";
 
 const WRITER = join(import.meta.dirname, "fixtures", "crash-writer.mjs");
 const BUILT = join(import.meta.dirname, "..", "dist", "index.js");
@@ -35,19 +36,6 @@ const STUCK_MS = 20_000;
 // The audit re-verifies every signature (linear in the log): run it on every
 // AUDIT_EVERY-th cycle and the last; the checks of checkStore run on all.
 const AUDIT_EVERY = 4;
-
-// mulberry32, seeded: the kill delays and the children's batch sizes are the
-// same on every run (the moment of the kill still varies with timing).
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Run {
   /** Complete stdout lines (a line cut by the kill is dropped: it was never fully printed). */
@@ -99,7 +87,7 @@ describe("crash safety: SIGKILL during appends", () => {
   });
 
   it(`loses no acknowledged record and publishes no contradicted checkpoint over ${CYCLES} kills`, async () => {
-    const random = prng(28000);
+    const random = mulberry32(28000);
     const acked = new Map<bigint, string>();
     const printed = new Map<bigint, string>();
     let lastSize = 0n;

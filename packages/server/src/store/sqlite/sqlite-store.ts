@@ -364,14 +364,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
       return r === undefined ? null : keyRow(r);
     },
     async createVault(v) {
-      try {
-        q.insertVault.run(v.name, v.origin, v.logSeed, EMPTY_ROOT_PLACEHOLDER, v.createdAt);
-      } catch (e) {
-        if ((e as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
-          throw new SealTrailError("conflict", `vault "${v.name}" or origin "${v.origin}" exists already`, { cause: e });
-        }
-        throw e;
-      }
+      conflictOnConstraint(
+        () => q.insertVault.run(v.name, v.origin, v.logSeed, EMPTY_ROOT_PLACEHOLDER, v.createdAt),
+        `vault "${v.name}" or origin "${v.origin}" exists already`,
+      );
     },
     async vault(name) {
       const r = q.vault.get(name) as Row | undefined;
@@ -381,14 +377,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
       return (q.vaults.all() as Row[]).map(vaultRow);
     },
     async createOrg(o) {
-      try {
-        q.insertOrg.run(o.id, o.name, o.country ?? null, JSON.stringify(o.roles ?? []), o.createdAt);
-      } catch (e) {
-        if ((e as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) {
-          throw new SealTrailError("conflict", `organisation "${o.id}" exists already`, { cause: e });
-        }
-        throw e;
-      }
+      conflictOnConstraint(
+        () => q.insertOrg.run(o.id, o.name, o.country ?? null, JSON.stringify(o.roles ?? []), o.createdAt),
+        `organisation "${o.id}" exists already`,
+      );
     },
     async org(id) {
       const r = q.org.get(id) as Row | undefined;
@@ -453,6 +445,16 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     },
   };
   return store;
+}
+
+/** Run an insert; a constraint violation becomes a `conflict` error with `message`. */
+function conflictOnConstraint(insert: () => unknown, message: string): void {
+  try {
+    insert();
+  } catch (e) {
+    if ((e as { code?: string }).code?.startsWith("SQLITE_CONSTRAINT")) throw new SealTrailError("conflict", message, { cause: e });
+    throw e;
+  }
 }
 
 // SHA-256 of the empty string: the RFC 6962 root of an empty tree.
