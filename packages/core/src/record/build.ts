@@ -5,6 +5,7 @@ import {
   ENVELOPE_VERSION,
   KEY_RECORD_TYPE,
   MEMBER_RECORD_TYPE,
+  REDACTION_RECORD_TYPE,
   checkPayload,
   keyIdOf,
   newPayloadSalt,
@@ -13,6 +14,7 @@ import {
   type Envelope,
   type KeyChange,
   type MemberChange,
+  type Redaction,
   type SignedEnvelope,
   type SigningMode,
   type Supersedes,
@@ -143,3 +145,38 @@ export function buildKeyRecord(input: {
   return { signed, entry };
 }
 
+
+/**
+ * Build a `sealtrail.redaction` record: a signed request to erase the payload
+ * and salt of the entry at `redacts.index`. The log keeps the entry, so every
+ * proof stays valid and a verifier reports the record as redacted, by this
+ * record's author, at this record's index.
+ *
+ * @example
+ * ```ts
+ * buildRedactionRecord({ vault: "v", author: "acme", seed, redacts: { index: 12, leafHash, reason: "erasure request" } });
+ * ```
+ */
+export function buildRedactionRecord(input: {
+  vault: string;
+  author: string;
+  seed: Uint8Array;
+  redacts: Redaction;
+  subjects?: readonly string[];
+  time?: Date;
+  mode?: SigningMode;
+}): BuiltRecord {
+  const env: Envelope = {
+    v: ENVELOPE_VERSION,
+    vault: input.vault,
+    type: REDACTION_RECORD_TYPE,
+    author: input.author,
+    keyId: keyIdOf(ed25519PublicKey(input.seed)),
+    mode: input.mode ?? "author",
+    time: (input.time ?? new Date()).toISOString(),
+    ...(input.subjects !== undefined ? { subjects: [...input.subjects] } : {}),
+    redacts: { ...input.redacts },
+  };
+  const { signed, entry } = signEnvelope(env, input.seed);
+  return { signed, entry };
+}

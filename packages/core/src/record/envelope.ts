@@ -31,6 +31,10 @@ export const MAX_ENTRY_SIZE = 65535;
 export const KEY_RECORD_TYPE = "sealtrail.key";
 /** Type of the log entries that add, change and remove vault members. */
 export const MEMBER_RECORD_TYPE = "sealtrail.member";
+/** Type of the log entries that erase an earlier record's payload. */
+export const REDACTION_RECORD_TYPE = "sealtrail.redaction";
+/** Longest reason a redaction may give. */
+export const MAX_REDACTION_REASON = 256;
 
 /** How a record was signed: by its author, or by the server holding the author's key. */
 export type SigningMode = "author" | "custodial";
@@ -53,6 +57,19 @@ export interface KeyChange {
 export type MemberChange =
   | { readonly action: "set"; readonly org: string; readonly read: boolean; readonly write: readonly string[]; readonly admin: boolean }
   | { readonly action: "remove"; readonly org: string };
+
+/**
+ * What a `sealtrail.redaction` record erases: the payload (and its salt) of
+ * the entry at `index`, whose leaf hash must be `leafHash`. The entry itself
+ * and every proof stay; only what was stored beside the log goes.
+ */
+export interface Redaction {
+  readonly index: number;
+  /** Hex leaf hash of the redacted entry. */
+  readonly leafHash: string;
+  /** Why, in a few words (a data-subject request, a court order). */
+  readonly reason?: string;
+}
 
 /** A link to an earlier record: its log index and its leaf hash (hex), which must agree. */
 export interface Supersedes {
@@ -83,6 +100,8 @@ export interface Envelope {
   readonly key?: KeyChange;
   /** Inline membership change of a `sealtrail.member` record. */
   readonly member?: MemberChange;
+  /** What a `sealtrail.redaction` record erases. */
+  readonly redacts?: Redaction;
 }
 
 /** An envelope with its author signature: the JSON of a log entry. */
@@ -271,7 +290,7 @@ export function parseSignedEnvelope(v: unknown): SignedEnvelope {
  */
 export function validateEnvelope(v: unknown): Envelope {
   const o = asObject(v, "envelope");
-  onlyKeys(o, ["v", "vault", "type", "author", "keyId", "mode", "time", "subjects", "supersedes", "payload", "key", "member"], "envelope");
+  onlyKeys(o, ["v", "vault", "type", "author", "keyId", "mode", "time", "subjects", "supersedes", "payload", "key", "member", "redacts"], "envelope");
   if (o.v !== ENVELOPE_VERSION) throw malformed(`envelope.v: must be ${ENVELOPE_VERSION}`);
   str(o, "vault", NAME_PATTERN);
   str(o, "type", TYPE_PATTERN);
@@ -319,6 +338,20 @@ export function validateEnvelope(v: unknown): Envelope {
     if (o.payload !== undefined) throw malformed("envelope: a member record carries no payload");
   } else if (o.member !== undefined) {
     throw malformed(`envelope.member: only allowed on ${MEMBER_RECORD_TYPE} records`);
+  }
+  if (o.type === REDACTION_RECORD_TYPE) {
+    const r = asObject(o.redacts, "envelope.redacts");
+    onlyKeys(r, ["index", "leafHash", "reason"], "envelope.redacts");
+    if (typeof r.index !== "number" || !Number.isSafeInteger(r.index) || r.index < 0) {
+      throw malformed("envelope.redacts.index: must be a non-negative integer");
+    }
+    str(r, "leafHash", HASH_HEX_PATTERN, "envelope.redacts");
+    if (r.reason !== undefined && (typeof r.reason !== "string" || r.reason.length === 0 || r.reason.length > MAX_REDACTION_REASON)) {
+      throw malformed(`envelope.redacts.reason: must be a string of 1 to ${MAX_REDACTION_REASON} characters`);
+    }
+    if (o.payload !== undefined) throw malformed("envelope: a redaction record carries no payload");
+  } else if (o.redacts !== undefined) {
+    throw malformed(`envelope.redacts: only allowed on ${REDACTION_RECORD_TYPE} records`);
   }
   return o as unknown as Envelope;
 }
