@@ -332,5 +332,32 @@ for (const db of DATABASES) {
       expect((await store.checkpointAt(V, 3n))?.note).toBe("three");
       expect(await store.checkpointAt(V, 2n)).toBeNull();
     });
+
+    // --- Anchors (issue 4) ---
+    it("keeps several anchors per checkpoint, by checkpoint size then in the order stored, per vault", async () => {
+      await store.createVault({ name: "other", origin: "example.com/other", logSeed: new Uint8Array(32).fill(2), createdAt: new Date().toISOString() });
+      expect(await store.anchors(V)).toEqual([]);
+      await store.putAnchor(V, { checkpointSize: 5n, type: "rfc3161", record: '{"tsa":"b"}' });
+      await store.putAnchor(V, { checkpointSize: 2n, type: "rfc3161", record: '{"tsa":"a"}' });
+      await store.putAnchor(V, { checkpointSize: 5n, type: "evm", record: '{"chain":1}' });
+      await store.putAnchor("other", { checkpointSize: 5n, type: "rfc3161", record: '{"tsa":"other"}' });
+      const all = await store.anchors(V);
+      expect(all.map((a) => [a.checkpointSize, a.type, a.record])).toEqual([
+        [2n, "rfc3161", '{"tsa":"a"}'],
+        [5n, "rfc3161", '{"tsa":"b"}'],
+        [5n, "evm", '{"chain":1}'],
+      ]);
+      for (const a of all) expect(Number.isNaN(Date.parse(a.createdAt))).toBe(false);
+      expect((await store.anchors(V, { checkpointSize: 5n })).map((a) => a.type)).toEqual(["rfc3161", "evm"]);
+      expect(await store.anchors(V, { checkpointSize: 3n })).toEqual([]);
+      expect((await store.anchors("other")).map((a) => a.record)).toEqual(['{"tsa":"other"}']);
+      // A second handle on the same database sees them (they are stored, not cached).
+      const again = await another();
+      try {
+        expect((await again.anchors(V)).length).toBe(3);
+      } finally {
+        await again.close();
+      }
+    });
   });
 }

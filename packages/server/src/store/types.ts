@@ -136,6 +136,19 @@ export interface CheckpointRow {
   readonly publishedAt: string;
 }
 
+// --- Anchors (issue 4: publication) -------------------------------------
+
+/** An anchor (external proof of time) of a published checkpoint, as stored. */
+export interface AnchorRow {
+  /** Size of the published checkpoint it anchors. */
+  readonly checkpointSize: bigint;
+  /** Provider type, e.g. `rfc3161` or `evm`. */
+  readonly type: string;
+  /** The anchor record, JSON text (formats.md §12 for rfc3161). */
+  readonly record: string;
+  readonly createdAt: string;
+}
+
 /**
  * What the ledger needs to write: sequencing with integration in one durable
  * transaction, and checkpoint publication.
@@ -153,6 +166,9 @@ export interface LedgerStore {
   sequence(vault: string, entries: readonly PendingEntry[], integrate: Integrator): Promise<{ outcomes: SequenceOutcome[]; tree: TreeState }>;
   /** Store a checkpoint; ignored if one of that size exists already. */
   putCheckpoint(vault: string, cp: { size: bigint; root: Uint8Array; note: string }): Promise<void>;
+  // --- Anchors (issue 4) ---
+  /** Store an anchor of a published checkpoint; several per checkpoint (one per provider or TSA) are kept. */
+  putAnchor(vault: string, a: { checkpointSize: bigint; type: string; record: string }): Promise<void>;
 }
 
 /** What readers (HTTP, proofs, CLI) need. */
@@ -170,6 +186,9 @@ export interface LogReader {
   supersedersOf(vault: string, index: bigint): Promise<bigint[]>;
   keys(vault: string): Promise<KeyRow[]>;
   key(vault: string, keyId: string): Promise<KeyRow | null>;
+  // --- Anchors (issue 4) ---
+  /** Anchors of a vault's checkpoints, by checkpoint size then in the order stored; only those of one checkpoint with `checkpointSize`. */
+  anchors(vault: string, opts?: { checkpointSize?: bigint }): Promise<AnchorRow[]>;
 }
 
 /** Vaults, organisations and held keys. */

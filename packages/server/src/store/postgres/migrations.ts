@@ -148,6 +148,22 @@ CREATE TABLE idempotency (
 ALTER TABLE entries ADD COLUMN submitted_by text;
 `,
   },
+  // --- v5: anchors of published checkpoints (issue 4, publication) ---
+  {
+    version: 5,
+    name: "anchors",
+    sql: `
+CREATE TABLE anchors (
+  id              bigserial PRIMARY KEY,
+  vault           text NOT NULL REFERENCES vaults(name),
+  checkpoint_size bigint NOT NULL,
+  type            text NOT NULL,
+  record          text NOT NULL,
+  created_at      text NOT NULL
+);
+CREATE INDEX anchors_by_checkpoint ON anchors (vault, checkpoint_size, id);
+`,
+  },
 ];
 
 /** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */

@@ -88,6 +88,8 @@ interface Tables {
   };
   members: { vault: string; org: string; can_read: boolean; can_write: Json<readonly string[]>; is_admin: boolean; since_idx: bigint };
   idempotency: { vault: string; scope: string; idem_key: string; hash: Uint8Array; outcomes: string; created_at: string };
+  // --- Anchors (issue 4) ---
+  anchors: { id: ColumnType<bigint, never, never>; vault: string; checkpoint_size: bigint; type: string; record: string; created_at: string };
 }
 
 /** A jsonb column: node-postgres parses it on the way out; it is written as JSON text. */
@@ -681,6 +683,19 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         .values({ key, value })
         .onConflict((oc) => oc.column("key").doUpdateSet({ value: (eb) => eb.ref("excluded.value") }))
         .execute();
+    },
+    // --- Anchors (issue 4) ---
+    async putAnchor(vault, a) {
+      await db
+        .insertInto("anchors")
+        .values({ vault, checkpoint_size: a.checkpointSize, type: a.type, record: a.record, created_at: new Date().toISOString() })
+        .execute();
+    },
+    async anchors(vault, opts = {}) {
+      let q = db.selectFrom("anchors").select(["checkpoint_size", "type", "record", "created_at"]).where("vault", "=", vault);
+      if (opts.checkpointSize !== undefined) q = q.where("checkpoint_size", "=", opts.checkpointSize);
+      const rows = await q.orderBy("checkpoint_size").orderBy("id").execute();
+      return rows.map((r) => ({ checkpointSize: r.checkpoint_size, type: r.type, record: r.record, createdAt: r.created_at }));
     },
     async close() {
       await db.destroy();

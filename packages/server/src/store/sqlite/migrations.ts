@@ -140,4 +140,20 @@ CREATE TABLE idempotency (
 ALTER TABLE entries ADD COLUMN submitted_by TEXT;
 `,
   },
+  // --- v5: anchors of published checkpoints (issue 4, publication) ---
+  {
+    version: 5,
+    name: "anchors",
+    sql: `
+CREATE TABLE anchors (
+  id              INTEGER PRIMARY KEY AUTOINCREMENT,
+  vault           TEXT NOT NULL REFERENCES vaults(name),
+  checkpoint_size INTEGER NOT NULL,
+  type            TEXT NOT NULL,
+  record          TEXT NOT NULL,
+  created_at      TEXT NOT NULL
+);
+CREATE INDEX anchors_by_checkpoint ON anchors (vault, checkpoint_size, id);
+`,
+  },
 ];

@@ -160,6 +160,11 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     getSetting: db.prepare("SELECT value FROM settings WHERE key = ?"),
     putSetting: db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"),
     claimSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
+    // --- Anchors (issue 4) ---
+    putAnchor: db.prepare("INSERT INTO anchors (vault, checkpoint_size, type, record, created_at) VALUES (?, ?, ?, ?, ?)"),
+    anchors: db.prepare(
+      "SELECT checkpoint_size, type, record, created_at FROM anchors WHERE vault = @vault AND (@size IS NULL OR checkpoint_size = @size) ORDER BY checkpoint_size, id",
+    ),
   };
 
   const vaultRow = (r: Row): VaultRow => ({
@@ -439,6 +444,18 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     async claimSetting(key, value) {
       q.claimSetting.run(key, value);
       return (q.getSetting.get(key) as Row).value as string;
+    },
+    // --- Anchors (issue 4) ---
+    async putAnchor(vault, a) {
+      q.putAnchor.run(vault, a.checkpointSize, a.type, a.record, new Date().toISOString());
+    },
+    async anchors(vault, opts = {}) {
+      return (q.anchors.all({ vault, size: opts.checkpointSize ?? null }) as Row[]).map((r) => ({
+        checkpointSize: big(r.checkpoint_size),
+        type: r.type as string,
+        record: r.record as string,
+        createdAt: r.created_at as string,
+      }));
     },
     async close() {
       db.close();
