@@ -11,6 +11,7 @@
  *   node bench/run.js ingest --db=postgres://localhost/bench   ingest into PostgreSQL
  *   node bench/run.js proofs --entries=200000 --proofs=5000
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
+ *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
  *   node bench/run.js http                 server + load processes over loopback, SQLite and PostgreSQL
  *   node bench/run.js http --engines=sqlite --proof-engines=sqlite --batch-records=40000 --single-records=10000
  *       --keys=64 --open-rates=1000,250 --open-seconds=10 --entries=1000000 --http-proofs=20000
@@ -25,10 +26,11 @@ import { benchHttp, httpRows } from "./http.js";
 import { benchIngest } from "./ingest.js";
 import { benchLatency } from "./latency.js";
 import { benchProofs } from "./proofs.js";
+import { benchStages, stagesRows } from "./stages.js";
 import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
 import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
 
-const BENCHES = ["ceiling", "ingest", "latency", "proofs", "http"];
+const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http"];
 
 const args = process.argv.slice(2);
 const flags = Object.fromEntries(
@@ -112,6 +114,12 @@ if (selected.includes("latency")) {
       `max ${fmtMs(r.cpMax)}, ${r.checkpoints} cps, sent ${fmtRate(r.achievedRate)}/s; event-loop delay p99/max ${fmtMs(r.loopDelayP99Ms)} / ${fmtMs(r.loopDelayMaxMs)}`,
     ]);
   }
+}
+
+if (selected.includes("stages")) {
+  const r = await benchStages({ records: num("stage-records") });
+  results.stages = r;
+  rows.push(...stagesRows(r, { fmtRate, fmtPct }));
 }
 
 if (selected.includes("proofs")) {
