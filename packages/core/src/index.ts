@@ -12,3 +12,5 @@ export * from "./note/index.js";
 export * from "./proof/index.js";
 export * from "./record/index.js";
 export * from "./client/index.js";
+export * from "./bundle/index.js";
+export * from "./anchor/index.js";
