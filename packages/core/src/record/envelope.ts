@@ -23,6 +23,8 @@ export const RECORD_SIGNING_CONTEXT = "sealtrail/record/v1\n";
 export const PAYLOAD_COMMITMENT_CONTEXT = "sealtrail/payload/v1\n";
 /** Domain-separation prefix of a key id. */
 export const KEY_ID_CONTEXT = "sealtrail/key/v1\n";
+const SIGNING_CONTEXT_BYTES = utf8(RECORD_SIGNING_CONTEXT);
+const PAYLOAD_CONTEXT_BYTES = utf8(PAYLOAD_COMMITMENT_CONTEXT);
 /** Salt length of a payload commitment. */
 export const PAYLOAD_SALT_SIZE = 32;
 /** Largest log entry: entry bundles use a 16-bit length prefix (C2SP tlog-tiles). */
@@ -160,7 +162,7 @@ export function payloadCommitment(payload: unknown, salt: Uint8Array): string {
  */
 export function commitmentOfCanonicalPayload(canonicalText: string, salt: Uint8Array): string {
   if (salt.length !== PAYLOAD_SALT_SIZE) throw new SealTrailError("invalid", `salt must be ${PAYLOAD_SALT_SIZE} bytes`);
-  return toHex(sha256(utf8(PAYLOAD_COMMITMENT_CONTEXT), salt, utf8(canonicalText)));
+  return toHex(sha256(PAYLOAD_CONTEXT_BYTES, salt, utf8(canonicalText)));
 }
 
 /**
@@ -184,7 +186,7 @@ export function newPayloadSalt(): Uint8Array {
  * ```
  */
 export function envelopeSigningMessage(env: Envelope): Uint8Array {
-  return concat(utf8(RECORD_SIGNING_CONTEXT), canonicalBytes(env));
+  return concat(SIGNING_CONTEXT_BYTES, canonicalBytes(env));
 }
 
 /**
@@ -200,12 +202,21 @@ export function envelopeSigningMessage(env: Envelope): Uint8Array {
  */
 export function encodeSignedEnvelope(signed: SignedEnvelope): { entry: Uint8Array; message: Uint8Array } {
   if (!BASE64_PATTERN.test(signed.sig)) throw malformed("signature: not base64");
-  const envText = canonicalize(signed.env);
-  return {
-    entry: utf8(`{"env":${envText},"sig":"${signed.sig}"}`),
-    message: utf8(RECORD_SIGNING_CONTEXT + envText),
-  };
+  // The canonical envelope is encoded once and copied into both (this runs
+  // for every appended record).
+  const env = utf8(canonicalize(signed.env));
+  const tail = utf8(`,"sig":"${signed.sig}"}`);
+  const entry = new Uint8Array(ENTRY_HEAD_BYTES.length + env.length + tail.length);
+  entry.set(ENTRY_HEAD_BYTES, 0);
+  entry.set(env, ENTRY_HEAD_BYTES.length);
+  entry.set(tail, ENTRY_HEAD_BYTES.length + env.length);
+  const message = new Uint8Array(SIGNING_CONTEXT_BYTES.length + env.length);
+  message.set(SIGNING_CONTEXT_BYTES, 0);
+  message.set(env, SIGNING_CONTEXT_BYTES.length);
+  return { entry, message };
 }
+
+const ENTRY_HEAD_BYTES = utf8('{"env":');
 
 /**
  * Sign an envelope and return the log entry bytes.
