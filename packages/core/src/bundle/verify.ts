@@ -1,0 +1,769 @@
+/**
+ * The offline evidence-bundle verifier (docs/formats.md §14, §15): given a
+ * bundle and a trust policy, and nothing else, it checks every checkpoint,
+ * proof, key, signature, payload, redaction and anchor, and reports each
+ * record and each failure by a stable code. Pure: anchor checks and
+ * (optionally) signature batches are plug-ins, so a server can spread the
+ * signatures over threads and a browser can bring its own anchor checks.
+ */
+import { bytesEqual, fromBase64, toBase64, toHex, utf8 } from "../bytes.js";
+import { ed25519Verify, sha256 } from "../crypto.js";
+import { isSealTrailError } from "../errors.js";
+import { canonicalize } from "../json/canonicalize.js";
+import { verifyConsistency } from "../merkle/verify.js";
+import { openCheckpoint, parseCheckpoint } from "../note/checkpoint.js";
+import { verifyCosignatures } from "../note/cosignature.js";
+import { parseNote } from "../note/note.js";
+import {
+  KEY_RECORD_TYPE,
+  PAYLOAD_COMMITMENT_CONTEXT,
+  RECORD_SIGNING_CONTEXT,
+  REDACTION_RECORD_TYPE,
+  keyIdOf,
+} from "../record/envelope.js";
+import { rootFromMultiLeafProof } from "./multiproof.js";
+import { parseVerificationPolicy, type VerificationPolicy } from "./policy.js";
+import {
+  BUNDLE_FORMAT,
+  type BundleFailure,
+  type BundleFailureCode,
+  type BundleReport,
+  type CheckpointReport,
+  type RecordReport,
+} from "./types.js";
+
+/** One Ed25519 signature to check. */
+export interface SignatureTask {
+  readonly publicKey: Uint8Array;
+  readonly message: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+/** Checks a batch of signatures, one boolean per task, in order (a worker pool, for instance). */
+export type BatchSignatureVerifier = (tasks: readonly SignatureTask[]) => Promise<readonly boolean[]> | readonly boolean[];
+
+/** What an anchor check proves: the anchored note existed no later than `time`. */
+export interface AnchorCheck {
+  readonly time: Date;
+  readonly [k: string]: unknown;
+}
+
+/**
+ * Checks one anchor record (as bundled) over the exact checkpoint note bytes
+ * it commits to, against the policy; throws if it does not hold.
+ */
+export type AnchorVerifier = (anchor: Readonly<Record<string, unknown>>, note: Uint8Array, policy: VerificationPolicy) => Promise<AnchorCheck>;
+
+/** Options of {@link verifyBundle}. */
+export interface VerifyBundleOptions {
+  /** Anchor checks by anchor `type` ("rfc3161", "evm"); an anchor of another type is reported as a warning, unchecked. */
+  readonly anchorVerifiers?: Readonly<Record<string, AnchorVerifier>>;
+  /** Signature batches (default: in this thread with core's ed25519Verify). */
+  readonly verifySignatures?: BatchSignatureVerifier;
+  /** Records per signature batch (default 4096). */
+  readonly batchSize?: number;
+  /** Called as signature batches complete: records checked so far and in all. */
+  readonly onProgress?: (done: number, total: number) => void;
+  /**
+   * Also re-canonicalise every entry (RFC 8785) and refuse one not in
+   * canonical form. Off by default: the signature already binds the exact
+   * bytes (docs/adr/0007-evidence-bundles.md).
+   */
+  readonly checkCanonical?: boolean;
+}
+
+const HASH = 32;
+const ENV_PREFIX = '{"env":';
+const CONTEXT_BYTES = utf8(RECORD_SIGNING_CONTEXT);
+const PAYLOAD_CONTEXT_BYTES = utf8(PAYLOAD_COMMITMENT_CONTEXT);
+const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+const encoder = new TextEncoder();
+const KEY_ID = /^[0-9a-f]{32}$/;
+const HEX64 = /^[0-9a-f]{64}$/;
+const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
+
+// Base64 (RFC 4648 §4) decoding into a caller's buffer at an offset, so that
+// an entry lands right after its 0x00 leaf prefix with no copy. Strict: the
+// canonical encoding only, as core's fromBase64.
+const B64 = new Int16Array(128).fill(-1);
+for (let i = 0; i < 64; i++) B64["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
+
+function base64Length(s: string): number {
+  if (s.length % 4 !== 0) return -1;
+  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  return (s.length / 4) * 3 - pad;
+}
+
+function decodeBase64Into(s: string, out: Uint8Array, offset: number): boolean {
+  const n = base64Length(s);
+  if (n < 0) return false;
+  let o = offset;
+  const end = offset + n;
+  for (let i = 0; i < s.length; i += 4) {
+    const c0 = s.charCodeAt(i);
+    const c1 = s.charCodeAt(i + 1);
+    const c2 = s.charCodeAt(i + 2);
+    const c3 = s.charCodeAt(i + 3);
+    const a = c0 < 128 ? B64[c0]! : -1;
+    const b = c1 < 128 ? B64[c1]! : -1;
+    const last = i + 4 === s.length;
+    const c = c2 === 61 && last && end - o === 1 ? 0 : c2 < 128 ? B64[c2]! : -1;
+    const d = c3 === 61 && last && end - o <= 2 ? 0 : c3 < 128 ? B64[c3]! : -1;
+    if ((a | b | c | d) < 0) return false;
+    const v = (a << 18) | (b << 12) | (c << 6) | d;
+    out[o++] = v >> 16;
+    if (o < end) out[o++] = (v >> 8) & 255;
+    else if ((v & 0xffff) !== 0) return false;
+    if (o < end) out[o++] = v & 255;
+    else if (last && (v & 0xff) !== 0) return false;
+  }
+  return true;
+}
+
+/** Parsed and checked fields of one bundled record. */
+interface Rec {
+  readonly index: number;
+  readonly section: "keys" | "records";
+  leaf: Uint8Array | null;
+  env: Record<string, unknown> | null;
+  message: Uint8Array | null;
+  signature: Uint8Array | null;
+  /** Leaf equals the manifest's leaf hash at `index`. */
+  positioned: boolean;
+  /** null: not checked (no key); true/false: signature result. */
+  sigOk: boolean | null;
+  /** Payload and salt: "ok", "changed", "absent" (redacted?), or "none" (no commitment). */
+  payload: "ok" | "changed" | "absent" | "none";
+  failures: BundleFailure[];
+}
+
+interface Cp {
+  readonly note: string;
+  readonly hashHex: string;
+  readonly size: number;
+  readonly root: Uint8Array;
+  valid: boolean;
+  usable: boolean;
+  cosigners: string[];
+  anchors: { type: string; time: string }[];
+}
+
+interface KeyState {
+  readonly author: string;
+  readonly publicKey: Uint8Array;
+  readonly registeredAt: number;
+  revokedAt: number | null;
+}
+
+function isObj(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === "object" && !Array.isArray(v);
+}
+
+function fail(code: BundleFailureCode, message: string, where: { index?: number; size?: number } = {}): BundleFailure {
+  return { code, message, ...where };
+}
+
+function emptyReport(failures: BundleFailure[], b?: Record<string, unknown>): BundleReport {
+  return {
+    ok: false,
+    vault: typeof b?.vault === "string" ? b.vault : null,
+    origin: typeof b?.origin === "string" ? b.origin : null,
+    proofSize: null,
+    checkpoints: [],
+    records: [],
+    failures,
+    warnings: [],
+    counts: { valid: 0, redacted: 0, invalid: 0 },
+  };
+}
+
+const inThread: BatchSignatureVerifier = (tasks) => tasks.map((t) => ed25519Verify(t.publicKey, t.message, t.signature));
+
+/**
+ * Verify an evidence bundle (docs/formats.md §14) against a verification
+ * policy (§15), offline. Never throws for bad input: everything found is in
+ * the report, each failure with a stable code ({@link BUNDLE_FAILURE_CODES}),
+ * and `ok` is true only when every record and the bundle as a whole hold.
+ *
+ * @example
+ * ```ts
+ * const report = await verifyBundle(JSON.parse(bundleText), parseVerificationPolicy(policyText), {
+ *   anchorVerifiers: { rfc3161: async (a, note, p) => ({ time: (await verifyAnchor(a, note, { roots: [...p.tsaRoots] })).notAfter }) },
+ * });
+ * if (!report.ok) for (const f of report.failures) console.log(f.code, f.message);
+ * ```
+ */
+export async function verifyBundle(bundle: unknown, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
+  let policy: VerificationPolicy;
+  try {
+    policy = isObj(policyInput) && "logVerifier" in policyInput ? (policyInput as unknown as VerificationPolicy) : parseVerificationPolicy(policyInput);
+  } catch (e) {
+    return emptyReport([fail("bundle_malformed", `policy: ${(e as Error).message}`)]);
+  }
+  if (!isObj(bundle)) return emptyReport([fail("bundle_malformed", "bundle: not a JSON object")]);
+  const b = bundle;
+  const shape = checkShape(b);
+  if (shape !== null) return emptyReport([fail("bundle_malformed", shape)], b);
+  const failures: BundleFailure[] = [];
+  const warnings: string[] = [];
+  const vault = b.vault as string;
+  if (b.origin !== policy.origin) failures.push(fail("origin_mismatch", `the bundle is of origin "${String(b.origin)}", the policy trusts "${policy.origin}"`));
+
+  // -- Checkpoints: log signature, origin, cosignatures, split views, consistency.
+  const cps = checkCheckpoints(b.checkpoints as string[], policy, failures);
+  const inclusion = b.inclusion as { size: number; proof: string };
+  const proofCp = cps.find((c) => c.valid && c.size === inclusion.size) ?? null;
+  checkConsistency(cps, b.consistency as unknown[], proofCp, failures);
+  if (proofCp === null) {
+    failures.push(fail("entry_inserted", `no valid bundled checkpoint of size ${inclusion.size}, the size the inclusion proof is for`, { size: inclusion.size }));
+  } else if (proofCp.cosigners.length < policy.threshold) {
+    failures.push(
+      fail("witness_threshold", `checkpoint ${proofCp.size} has valid cosignatures from ${proofCp.cosigners.length} of the ${policy.threshold} witnesses the policy requires`, {
+        size: proofCp.size,
+      }),
+    );
+  }
+
+  // Anchors are checked while the records are: they are independent.
+  const anchorsDone = checkAnchors(b.anchors as unknown[], cps, policy, options, failures, warnings);
+
+  // -- Manifest and the one multi-leaf inclusion proof.
+  const indices = (b.manifest as { indices: number[] }).indices;
+  const manifestLeaves = new Uint8Array(indices.length * HASH);
+  let inclusionOk = false;
+  const leafText = (b.manifest as { leafHashes: string }).leafHashes;
+  const leavesOk = base64Length(leafText) === manifestLeaves.length && decodeBase64Into(leafText, manifestLeaves, 0);
+  const proofLen = base64Length(inclusion.proof);
+  const proofBytes = new Uint8Array(Math.max(0, proofLen));
+  if (!leavesOk || !sortedUnique(indices)) {
+    failures.push(fail("bundle_malformed", "manifest: indices must ascend strictly and leafHashes hold 32 bytes per index"));
+  } else if (proofLen < 0 || !decodeBase64Into(inclusion.proof, proofBytes, 0)) {
+    failures.push(fail("bundle_malformed", "inclusion.proof: not base64"));
+  } else if (proofCp !== null && indices.length > 0) {
+    try {
+      if (indices[indices.length - 1]! >= proofCp.size) throw new Error(`index ${indices[indices.length - 1]} is not below size ${proofCp.size}`);
+      const root = rootFromMultiLeafProof(indices, manifestLeaves, proofCp.size, proofBytes);
+      if (!bytesEqual(root, proofCp.root)) throw new Error("it leads to another root");
+      inclusionOk = true;
+    } catch (e) {
+      failures.push(
+        fail("entry_inserted", `the inclusion proof does not rebuild the root of checkpoint ${proofCp.size} from the manifest's leaves: ${(e as Error).message}`, {
+          size: proofCp.size,
+        }),
+      );
+    }
+  } else if (indices.length === 0) {
+    inclusionOk = true;
+  }
+  const positionOf = (index: number): number => {
+    let lo = 0;
+    let hi = indices.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (indices[m]! < index) lo = m + 1;
+      else hi = m;
+    }
+    return lo < indices.length && indices[lo] === index ? lo : -1;
+  };
+
+  // -- Records: decode, hash, parse. Keys first: they decide which key signed what.
+  const seen = new Set<number>();
+  const keyRecs = (b.keys as unknown[]).map((r) => parseRecord(r, "keys", vault, positionOf, manifestLeaves, seen, options.checkCanonical === true));
+  const keys = new Map<string, KeyState>();
+  for (const r of [...keyRecs].sort((x, y) => x.index - y.index)) applyKeyRecord(r, keys);
+
+  const total = (b.records as unknown[]).length + keyRecs.length;
+  const verify = options.verifySignatures ?? inThread;
+  const batchSize = Math.max(1, options.batchSize ?? 4096);
+  const recs: Rec[] = [];
+  const pending: Promise<void>[] = [];
+  let done = keyRecs.length;
+  const list = b.records as unknown[];
+  for (let start = 0; start < list.length; start += batchSize) {
+    const tasks: SignatureTask[] = [];
+    const owners: Rec[] = [];
+    for (let i = start; i < Math.min(list.length, start + batchSize); i++) {
+      const r = parseRecord(list[i], "records", vault, positionOf, manifestLeaves, seen, options.checkCanonical === true);
+      recs.push(r);
+      const key = r.env === null ? null : keyFor(r, keys);
+      if (key !== null) {
+        tasks.push({ publicKey: key, message: r.message!, signature: r.signature! });
+        owners.push(r);
+      }
+    }
+    const n = Math.min(list.length, start + batchSize) - start;
+    pending.push(
+      Promise.resolve(tasks.length === 0 ? [] : verify(tasks)).then((res) => {
+        owners.forEach((r, k) => {
+          r.sigOk = res[k] === true;
+        });
+        done += n;
+        options.onProgress?.(done, total);
+      }),
+    );
+  }
+  await Promise.all(pending);
+  const anchors = await anchorsDone;
+
+  // -- Judge each record.
+  const all = [...keyRecs, ...recs];
+  const byIndex = new Map<number, Rec>();
+  for (const r of all) if (r.env !== null && !byIndex.has(r.index)) byIndex.set(r.index, r);
+  let leafIndex: Map<string, number> | null = null;
+  const redactions = new Map<number, Rec>();
+  for (const r of all) {
+    if (r.env === null) continue;
+    if (r.sigOk === false) r.failures.push(fail("envelope_changed", `entry ${r.index}: the author signature does not verify`, { index: r.index }));
+    if (!r.positioned) {
+      leafIndex ??= new Map(indices.map((ix, p) => [toHex(manifestLeaves.subarray(p * HASH, (p + 1) * HASH)), ix]));
+      const at = leafIndex.get(toHex(r.leaf!));
+      if (r.sigOk === false) {
+        // Already named: a changed envelope changes the leaf too.
+      } else if (at !== undefined) {
+        r.failures.push(fail("entry_reordered", `entry given at index ${r.index} is the log's entry ${at}`, { index: r.index }));
+      } else {
+        r.failures.push(fail("entry_inserted", `entry ${r.index} is not in the log: its leaf hash is not the manifest's at that index, nor anywhere`, { index: r.index }));
+      }
+    } else if (!inclusionOk) {
+      r.failures.push(fail("inclusion_unproven", `entry ${r.index}: the bundle's inclusion proof does not hold`, { index: r.index }));
+    }
+    if (r.payload === "changed") r.failures.push(fail("payload_changed", `entry ${r.index}: payload and salt do not match the envelope's commitment`, { index: r.index }));
+    const env = r.env;
+    if (env.type === REDACTION_RECORD_TYPE && r.failures.length === 0 && isObj(env.redacts)) {
+      const target = env.redacts.index as number;
+      if (target < r.index && !redactions.has(target)) redactions.set(target, r);
+    }
+  }
+  for (const r of all) {
+    if (r.env === null || r.payload !== "absent") continue;
+    const red = redactions.get(r.index);
+    const redactsLeaf = red === undefined ? null : ((red.env!.redacts as Record<string, unknown>).leafHash as string);
+    if (red === undefined || redactsLeaf !== toHex(r.leaf!)) {
+      r.failures.push(fail("payload_missing", `entry ${r.index}: payload and salt are missing and no valid redaction record in the bundle names this entry`, { index: r.index }));
+    }
+  }
+
+  // -- Time: signed-no-later-than and backdating, from verified anchors.
+  const bySize = anchors.filter((a) => cps[a.cp]!.usable).map((a) => ({ size: cps[a.cp]!.size, time: a.time.getTime() }));
+  bySize.sort((x, y) => x.size - y.size);
+  const suffixMin = new Array<number>(bySize.length + 1).fill(Infinity);
+  for (let i = bySize.length - 1; i >= 0; i--) suffixMin[i] = Math.min(bySize[i]!.time, suffixMin[i + 1]!);
+  const prefixMax = new Array<number>(bySize.length + 1).fill(-Infinity);
+  for (let i = 0; i < bySize.length; i++) prefixMax[i + 1] = Math.max(bySize[i]!.time, prefixMax[i]!);
+  const firstAbove = (index: number): number => {
+    let lo = 0;
+    let hi = bySize.length;
+    while (lo < hi) {
+      const m = (lo + hi) >>> 1;
+      if (bySize[m]!.size <= index) lo = m + 1;
+      else hi = m;
+    }
+    return lo;
+  };
+
+  const reports: RecordReport[] = [];
+  for (const r of all) {
+    const env = r.env;
+    let bound: number | null = null;
+    if (env !== null) {
+      const p = firstAbove(r.index);
+      const claimed = Date.parse(env.time as string);
+      if (suffixMin[p]! !== Infinity) bound = suffixMin[p]!;
+      if (bound !== null && claimed > bound) {
+        r.failures.push(fail("claimed_after_anchor", `entry ${r.index} claims ${String(env.time)}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
+      }
+      const before = prefixMax[p]!;
+      if (before !== -Infinity && claimed < before - policy.maxSealDelayMs) {
+        r.failures.push(
+          fail(
+            "backdated",
+            `entry ${r.index} claims ${String(env.time)}, but a checkpoint anchored at ${new Date(before).toISOString()} did not hold it yet (more than ${policy.maxSealDelayMs / 1000} s later)`,
+            { index: r.index },
+          ),
+        );
+      }
+    }
+    const red = r.payload === "absent" ? redactions.get(r.index) : undefined;
+    const redacted = red !== undefined && r.failures.length === 0;
+    const redEnv = red?.env as Record<string, unknown> | undefined;
+    const reason = redEnv !== undefined ? (redEnv.redacts as Record<string, unknown>).reason : undefined;
+    reports.push({
+      index: r.index,
+      type: env === null ? null : (env.type as string),
+      author: env === null ? null : (env.author as string),
+      keyId: env === null ? null : (env.keyId as string),
+      claimedTime: env === null ? null : (env.time as string),
+      subjects: env !== null && Array.isArray(env.subjects) ? (env.subjects as string[]) : [],
+      status: r.failures.length > 0 ? "invalid" : redacted ? "redacted" : "valid",
+      custodial: env?.mode === "custodial",
+      redactedBy: redacted ? (redEnv!.author as string) : null,
+      redactedAt: redacted ? (redEnv!.time as string) : null,
+      redactionIndex: redacted ? red.index : null,
+      redactionReason: redacted && typeof reason === "string" ? reason : null,
+      signedNoLaterThan: bound === null ? null : new Date(bound).toISOString(),
+      failures: r.failures,
+    });
+  }
+  // Manifest entries the bundle does not hold.
+  for (const ix of indices) {
+    if (!seen.has(ix)) {
+      const f = fail("entry_missing", `entry ${ix} is in the manifest but not in the bundle`, { index: ix });
+      failures.push(f);
+      reports.push({
+        index: ix,
+        type: null,
+        author: null,
+        keyId: null,
+        claimedTime: null,
+        subjects: [],
+        status: "invalid",
+        custodial: false,
+        redactedBy: null,
+        redactedAt: null,
+        redactionIndex: null,
+        redactionReason: null,
+        signedNoLaterThan: null,
+        failures: [f],
+      });
+    }
+  }
+  reports.sort((x, y) => x.index - y.index);
+  const counts = { valid: 0, redacted: 0, invalid: 0 };
+  for (const r of reports) counts[r.status]++;
+  const checkpoints: CheckpointReport[] = cps.map((c) => ({
+    size: c.size,
+    root: toBase64(c.root),
+    valid: c.valid && c.usable,
+    cosignedBy: c.cosigners,
+    anchors: c.anchors,
+  }));
+  return {
+    ok: failures.length === 0 && counts.invalid === 0,
+    vault,
+    origin: b.origin as string,
+    proofSize: proofCp?.size ?? null,
+    checkpoints,
+    records: reports,
+    failures,
+    warnings,
+    counts,
+  };
+}
+
+// Top-level shape of §14; null when it holds, else what is wrong.
+function checkShape(b: Record<string, unknown>): string | null {
+  if (b.format !== BUNDLE_FORMAT) return `bundle.format: must be "${BUNDLE_FORMAT}"`;
+  if (typeof b.vault !== "string" || typeof b.origin !== "string") return "bundle: vault and origin must be strings";
+  for (const k of ["checkpoints", "consistency", "anchors", "keys", "records"]) if (!Array.isArray(b[k])) return `bundle.${k}: must be an array`;
+  if ((b.checkpoints as unknown[]).some((c) => typeof c !== "string")) return "bundle.checkpoints: each must be a note text";
+  const m = b.manifest;
+  if (!isObj(m) || !Array.isArray(m.indices) || typeof m.leafHashes !== "string") return "bundle.manifest: must be {indices, leafHashes}";
+  const inc = b.inclusion;
+  if (!isObj(inc) || typeof inc.size !== "number" || !Number.isSafeInteger(inc.size) || typeof inc.proof !== "string") return "bundle.inclusion: must be {size, proof}";
+  return null;
+}
+
+function sortedUnique(a: readonly unknown[]): boolean {
+  let prev = -1;
+  for (const x of a) {
+    if (typeof x !== "number" || !Number.isSafeInteger(x) || x <= prev) return false;
+    prev = x;
+  }
+  return true;
+}
+
+function checkCheckpoints(notes: readonly string[], policy: VerificationPolicy, failures: BundleFailure[]): Cp[] {
+  const out: Cp[] = [];
+  for (const note of notes) {
+    let size = -1;
+    let root: Uint8Array = new Uint8Array(HASH);
+    let origin: string;
+    try {
+      const cp = parseCheckpoint(parseNote(note).text);
+      origin = cp.origin;
+      if (cp.size > BigInt(Number.MAX_SAFE_INTEGER)) throw new Error("size beyond 2^53-1");
+      size = Number(cp.size);
+      root = cp.root;
+    } catch (e) {
+      failures.push(fail("bundle_malformed", `a bundled checkpoint does not parse: ${(e as Error).message}`));
+      continue;
+    }
+    const c: Cp = { note, hashHex: toHex(sha256(utf8(note))), size, root, valid: false, usable: false, cosigners: [], anchors: [] };
+    out.push(c);
+    if (origin !== policy.origin) {
+      failures.push(fail("checkpoint_replayed", `checkpoint of size ${size} is of origin "${origin}", not the policy's "${policy.origin}"`, { size }));
+      continue;
+    }
+    try {
+      openCheckpoint(note, policy.logVerifier);
+    } catch (e) {
+      failures.push(fail("checkpoint_forged", `checkpoint of size ${size} has no valid signature by the log key: ${(e as Error).message}`, { size }));
+      continue;
+    }
+    if (policy.witnesses.length > 0) {
+      try {
+        const seen = new Set<string>();
+        for (const cs of verifyCosignatures(note, policy.witnesses)) {
+          const pub = policy.witnesses.find((w) => w.verifierKey === cs.verifierKey)!.publicKey;
+          const k = toHex(pub);
+          if (!seen.has(k)) {
+            seen.add(k);
+            c.cosigners.push(cs.name);
+          }
+        }
+      } catch (e) {
+        if (!isSealTrailError(e)) throw e;
+        failures.push(
+          fail("checkpoint_replayed", `checkpoint of size ${size}: a witness cosignature does not verify over it (made over another checkpoint, or forged): ${e.message}`, { size }),
+        );
+        continue;
+      }
+    }
+    c.valid = true;
+  }
+  // Split view: one size, two roots, both signed by the log.
+  const first = new Map<number, Cp>();
+  for (const c of out) {
+    if (!c.valid) continue;
+    const f = first.get(c.size);
+    if (f === undefined) first.set(c.size, c);
+    else if (!bytesEqual(f.root, c.root)) {
+      failures.push(fail("split_view", `two checkpoints of size ${c.size} signed by the log with different roots`, { size: c.size }));
+      c.valid = false;
+      f.valid = false;
+    }
+  }
+  return out;
+}
+
+// Consecutive distinct sizes must be proven consistent (RFC 9162 §2.1.4); a
+// checkpoint is usable (for anchors) if a chain of proofs links it to the
+// checkpoint the records are proven in.
+function checkConsistency(cps: Cp[], proofs: readonly unknown[], proofCp: Cp | null, failures: BundleFailure[]): void {
+  const sizes = [...new Set(cps.filter((c) => c.valid).map((c) => c.size))].sort((x, y) => x - y);
+  const rootOf = (s: number) => cps.find((c) => c.valid && c.size === s)!.root;
+  const linked = new Set<string>();
+  for (let i = 0; i + 1 < sizes.length; i++) {
+    const from = sizes[i]!;
+    const to = sizes[i + 1]!;
+    const p = proofs.find((x) => isObj(x) && x.from === from && x.to === to) as { proof?: unknown } | undefined;
+    if (p === undefined || !Array.isArray(p.proof)) {
+      failures.push(fail("consistency_unproven", `no consistency proof between checkpoints ${from} and ${to}`, { size: to }));
+      continue;
+    }
+    try {
+      const hashes = (p.proof as unknown[]).map((h) => fromBase64(String(h), "consistency proof hash"));
+      verifyConsistency(BigInt(from), BigInt(to), hashes, rootOf(from), rootOf(to));
+      linked.add(`${from}-${to}`);
+    } catch (e) {
+      failures.push(fail("split_view", `checkpoints ${from} and ${to} are not consistent: ${(e as Error).message}`, { size: to }));
+    }
+  }
+  if (proofCp === null) return;
+  // Walk outwards from the proof's checkpoint through verified links.
+  const at = sizes.indexOf(proofCp.size);
+  const usable = new Set<number>([proofCp.size]);
+  for (let i = at; i > 0 && linked.has(`${sizes[i - 1]}-${sizes[i]}`); i--) usable.add(sizes[i - 1]!);
+  for (let i = at; i + 1 < sizes.length && linked.has(`${sizes[i]}-${sizes[i + 1]}`); i++) usable.add(sizes[i + 1]!);
+  for (const c of cps) c.usable = c.valid && usable.has(c.size);
+}
+
+async function checkAnchors(
+  anchors: readonly unknown[],
+  cps: readonly Cp[],
+  policy: VerificationPolicy,
+  options: VerifyBundleOptions,
+  failures: BundleFailure[],
+  warnings: string[],
+): Promise<{ cp: number; time: Date }[]> {
+  const out: { cp: number; time: Date }[] = [];
+  await Promise.all(
+    anchors.map(async (a, i) => {
+      if (!isObj(a) || typeof a.type !== "string" || typeof a.checkpointHash !== "string") {
+        failures.push(fail("anchor_invalid", `anchor ${i}: not an anchor record (type, checkpointHash)`));
+        return;
+      }
+      const at = cps.findIndex((c) => c.hashHex === a.checkpointHash);
+      const cp = cps[at];
+      if (cp === undefined) {
+        failures.push(fail("anchor_invalid", `anchor ${i} (${a.type}): no bundled checkpoint note has the hash ${a.checkpointHash}`));
+        return;
+      }
+      if (!cp.usable) {
+        failures.push(fail("anchor_invalid", `anchor ${i} (${a.type}): its checkpoint (size ${cp.size}) did not verify`, { size: cp.size }));
+        return;
+      }
+      if (a.checkpointSize !== cp.size) {
+        failures.push(fail("anchor_invalid", `anchor ${i} (${a.type}): checkpointSize ${String(a.checkpointSize)} is not its note's size ${cp.size}`, { size: cp.size }));
+        return;
+      }
+      const check = options.anchorVerifiers?.[a.type];
+      if (check === undefined) {
+        warnings.push(`anchor ${i} (${a.type}) over checkpoint ${cp.size} not checked: no verifier for this anchor type`);
+        return;
+      }
+      try {
+        const r = await check(a, utf8(cp.note), policy);
+        if (!(r.time instanceof Date) || Number.isNaN(r.time.getTime())) throw new Error("the anchor verifier returned no time");
+        out.push({ cp: at, time: r.time });
+        cp.anchors.push({ type: a.type, time: r.time.toISOString() });
+      } catch (e) {
+        failures.push(fail("anchor_invalid", `anchor ${i} (${a.type}) over checkpoint ${cp.size} does not verify: ${(e as Error).message}`, { size: cp.size }));
+      }
+    }),
+  );
+  return out;
+}
+
+// The hot path: one record, no re-canonicalisation (docs/adr/0007).
+function parseRecord(
+  raw: unknown,
+  section: "keys" | "records",
+  vault: string,
+  positionOf: (index: number) => number,
+  manifestLeaves: Uint8Array,
+  seen: Set<number>,
+  checkCanonical: boolean,
+): Rec {
+  const index = isObj(raw) && typeof raw.index === "number" && Number.isSafeInteger(raw.index) && raw.index >= 0 ? raw.index : -1;
+  const r: Rec = { index, section, leaf: null, env: null, message: null, signature: null, positioned: false, sigOk: null, payload: "none", failures: [] };
+  const bad = (m: string): Rec => {
+    r.env = null;
+    r.failures.push(fail("record_malformed", `entry ${index}: ${m}`, { index }));
+    return r;
+  };
+  if (index < 0 || !isObj(raw)) return bad("a bundled record needs an index and an entry");
+  if (seen.has(index)) return bad("a second record with this index");
+  seen.add(index);
+  if (typeof raw.entry !== "string") return bad("entry must be base64");
+  const n = base64Length(raw.entry);
+  if (n < 0 || n > 65535) return bad("entry must be base64 of at most 65,535 bytes");
+  // 0x00 || entry: the RFC 6962 §2.1 leaf input, decoded in place.
+  const leafInput = new Uint8Array(n + 1);
+  if (!decodeBase64Into(raw.entry, leafInput, 1)) return bad("entry is not base64");
+  const entry = leafInput.subarray(1);
+  r.leaf = sha256(leafInput);
+  const pos = positionOf(index);
+  r.positioned = pos >= 0 && bytesEqual(manifestLeaves.subarray(pos * HASH, (pos + 1) * HASH), r.leaf);
+
+  let text: string;
+  let parsed: unknown;
+  try {
+    text = decoder.decode(entry);
+    parsed = JSON.parse(text);
+  } catch {
+    return bad("entry is not UTF-8 JSON");
+  }
+  if (!isObj(parsed) || !isObj(parsed.env) || typeof parsed.sig !== "string" || Object.keys(parsed).length !== 2) return bad('entry must be {"env": ..., "sig": ...}');
+  const env = parsed.env;
+  const sig = parsed.sig;
+  // The signed message is the envelope's own bytes inside the entry (docs/formats.md §2):
+  // {"env":<envelope>,"sig":"<signature>"}.
+  const tail = `,"sig":"${sig}"}`;
+  if (!text.startsWith(ENV_PREFIX) || !text.endsWith(tail)) return bad("entry is not laid out as {\"env\":...,\"sig\":\"...\"}");
+  const envBytes = entry.subarray(ENV_PREFIX.length, entry.length - tail.length);
+  const message = new Uint8Array(CONTEXT_BYTES.length + envBytes.length);
+  message.set(CONTEXT_BYTES, 0);
+  message.set(envBytes, CONTEXT_BYTES.length);
+  const signature = new Uint8Array(64);
+  if (base64Length(sig) !== 64 || !decodeBase64Into(sig, signature, 0)) return bad("sig must be base64 of 64 bytes");
+  if (checkCanonical && canonicalize(parsed) !== text) return bad("entry is not in RFC 8785 canonical form");
+  // The fields the verifier reads, checked as docs/formats.md §2 defines them.
+  if (env.v !== 1 || env.vault !== vault) return bad(`envelope must be version 1 of vault "${vault}"`);
+  if (typeof env.type !== "string" || typeof env.author !== "string" || typeof env.keyId !== "string" || !KEY_ID.test(env.keyId)) return bad("envelope type, author or keyId malformed");
+  if (env.mode !== "author" && env.mode !== "custodial") return bad("envelope mode malformed");
+  if (typeof env.time !== "string" || !TIME.test(env.time) || Number.isNaN(Date.parse(env.time))) return bad("envelope time malformed");
+  if ((env.type === KEY_RECORD_TYPE) !== (section === "keys")) return bad(section === "keys" ? "bundle.keys holds only sealtrail.key records" : "a sealtrail.key record outside bundle.keys");
+  if (env.type === REDACTION_RECORD_TYPE) {
+    const red = env.redacts;
+    if (!isObj(red) || typeof red.index !== "number" || !Number.isSafeInteger(red.index) || typeof red.leafHash !== "string" || !HEX64.test(red.leafHash)) {
+      return bad("redacts must be {index, leafHash}");
+    }
+  }
+  if (env.type === KEY_RECORD_TYPE) {
+    const k = env.key;
+    if (!isObj(k) || (k.action !== "register" && k.action !== "revoke") || typeof k.keyId !== "string" || typeof k.publicKey !== "string") return bad("key must be {action, keyId, publicKey}");
+  }
+  r.env = env;
+  r.message = message;
+  r.signature = signature;
+
+  // Payload commitment (docs/formats.md §3) over the stored text as it is:
+  // the author committed to exactly these bytes.
+  const hasPayload = raw.payload !== undefined;
+  const hasSalt = raw.salt !== undefined;
+  if (env.payload === undefined) {
+    if (hasPayload || hasSalt) return bad("payload or salt given for an envelope without a payload commitment");
+  } else if (typeof env.payload !== "string" || !HEX64.test(env.payload)) {
+    return bad("envelope payload commitment malformed");
+  } else if (!hasPayload && !hasSalt) {
+    r.payload = "absent";
+  } else if (typeof raw.payload !== "string" || typeof raw.salt !== "string" || base64Length(raw.salt) !== 32) {
+    return bad("payload must be text and salt base64 of 32 bytes, both or neither");
+  } else {
+    const p = encoder.encode(raw.payload);
+    const buf = new Uint8Array(PAYLOAD_CONTEXT_BYTES.length + 32 + p.length);
+    buf.set(PAYLOAD_CONTEXT_BYTES, 0);
+    if (!decodeBase64Into(raw.salt, buf, PAYLOAD_CONTEXT_BYTES.length)) return bad("salt is not base64");
+    buf.set(p, PAYLOAD_CONTEXT_BYTES.length + 32);
+    r.payload = toHex(sha256(buf)) === env.payload ? "ok" : "changed";
+  }
+  return r;
+}
+
+// A key record: checked here, in this thread, in index order, since it
+// decides which key may sign later records (docs/formats.md §5).
+function applyKeyRecord(r: Rec, keys: Map<string, KeyState>): void {
+  const env = r.env;
+  if (env === null) return;
+  const k = env.key as Record<string, unknown>;
+  let pub: Uint8Array;
+  try {
+    pub = fromBase64(k.publicKey as string, "key.publicKey");
+    if (keyIdOf(pub) !== k.keyId) throw new Error("keyId is not the key's");
+  } catch (e) {
+    r.failures.push(fail("record_malformed", `entry ${r.index}: ${(e as Error).message}`, { index: r.index }));
+    return;
+  }
+  let signer: Uint8Array | null;
+  if (k.action === "register") {
+    // Proof of possession: signed by the key it registers.
+    if (env.keyId !== k.keyId) {
+      r.failures.push(fail("key_unknown", `entry ${r.index}: a registration must be signed by the key it registers`, { index: r.index }));
+      return;
+    }
+    const prior = keys.get(k.keyId as string);
+    if (prior !== undefined && (prior.author !== env.author || prior.revokedAt !== null)) {
+      r.failures.push(fail("key_unknown", `entry ${r.index}: key ${String(k.keyId)} was registered before`, { index: r.index }));
+      return;
+    }
+    signer = pub;
+  } else {
+    signer = keyFor(r, keys);
+    if (signer === null) return;
+  }
+  r.sigOk = ed25519Verify(signer, r.message!, r.signature!);
+  if (!r.sigOk || !r.positioned) return; // judged later; an unproven key record changes nothing
+  if (k.action === "register") {
+    if (!keys.has(k.keyId as string)) keys.set(k.keyId as string, { author: env.author as string, publicKey: pub, registeredAt: r.index, revokedAt: null });
+  } else {
+    const st = keys.get(k.keyId as string);
+    if (st !== undefined && st.author === env.author && st.revokedAt === null) st.revokedAt = r.index;
+  }
+}
+
+// The public key that must have signed record r, or null (with the failure
+// recorded) when no key of that id was valid for its author at its index.
+function keyFor(r: Rec, keys: Map<string, KeyState>): Uint8Array | null {
+  const env = r.env!;
+  const st = keys.get(env.keyId as string);
+  if (st === undefined || st.author !== env.author || st.registeredAt >= r.index) {
+    r.failures.push(fail("key_unknown", `entry ${r.index}: key ${String(env.keyId)} was not registered for ${String(env.author)} before this entry`, { index: r.index }));
+    return null;
+  }
+  if (st.revokedAt !== null && st.revokedAt < r.index) {
+    r.failures.push(fail("key_revoked", `entry ${r.index}: key ${String(env.keyId)} was revoked at entry ${st.revokedAt}`, { index: r.index }));
+    return null;
+  }
+  return st.publicKey;
+}
