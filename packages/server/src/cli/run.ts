@@ -30,6 +30,8 @@ import { createWitnessApp } from "../witness/app.js";
 import { followedLog, readLogsFile } from "../witness/config.js";
 import { openWitnessService } from "../witness/service.js";
 import { readEvidence } from "../witness/state.js";
+import { parseWitnessArg, type WitnessEndpoint } from "../ledger/witness-client.js";
+import { pemCertificates } from "../ledger/anchoring.js";
 
 /** Raised for wrong command-line use: exit code 2. */
 class UsageError extends Error {}
@@ -154,8 +156,49 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .addOption(new Option("--checkpoint-interval <ms>", "checkpoint interval").default(1000n).argParser(uint("--checkpoint-interval")))
     .addOption(new Option("--rate-limit <n>", "requests per second per API key (burst: twice that); 0 for none").default(200n).argParser(uint("--rate-limit")))
-    .action(async (o: { data: string; db?: string; port: number; host: string; checkpointInterval: bigint; rateLimit: bigint }) => {
-      const ctx = await openContext({ data: o.data, db: o.db, checkpointIntervalMs: Number(o.checkpointInterval) });
+    // Publication: witnesses and anchors (docs/formats.md §16).
+    .option("--witness <vkey=url>", "a witness that must cosign checkpoints: its verifier key, =, its URL (repeatable)", (v: string, acc: WitnessEndpoint[] = []) => {
+      try {
+        return [...acc, parseWitnessArg(v)];
+      } catch (e) {
+        throw new UsageError(`--witness: ${(e as Error).message}`);
+      }
+    })
+    .addOption(new Option("--witness-threshold <k>", "witnesses that must cosign a checkpoint before it is published (default: all)").argParser(uint("--witness-threshold")))
+    .addOption(new Option("--witness-timeout <ms>", "time limit of each request to a witness").default(5000n).argParser(uint("--witness-timeout")))
+    .addOption(new Option("--max-unpublished <n>", "refuse appends (503) while more entries than this wait for a published checkpoint (default 100000 with witnesses)").argParser(uint("--max-unpublished")))
+    .option("--tsa <url>", "an RFC 3161 time-stamp authority that anchors published checkpoints (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
+    .option("--tsa-root <file>", "PEM certificate(s) of a CA the TSAs chain to (repeatable; needed with --tsa)", (v: string, acc: string[] = []) => [...acc, v])
+    .addOption(new Option("--anchor-every <n>", "anchor every Nth published checkpoint").default(1n).argParser(uint("--anchor-every")))
+    .action(async (o: {
+      data: string;
+      db?: string;
+      port: number;
+      host: string;
+      checkpointInterval: bigint;
+      rateLimit: bigint;
+      witness?: WitnessEndpoint[];
+      witnessThreshold?: bigint;
+      witnessTimeout: bigint;
+      maxUnpublished?: bigint;
+      tsa?: string[];
+      tsaRoot?: string[];
+      anchorEvery: bigint;
+    }) => {
+      if ((o.tsa ?? []).length > 0 && (o.tsaRoot ?? []).length === 0) throw new UsageError("--tsa needs --tsa-root FILE: the CA certificate its tokens are checked against");
+      const tsaRoots = (o.tsaRoot ?? []).flatMap((f) => pemCertificates(readFileSync(f, "utf8"), `--tsa-root ${f}`));
+      const ctx = await openContext({
+        data: o.data,
+        db: o.db,
+        checkpointIntervalMs: Number(o.checkpointInterval),
+        witnesses: o.witness ?? [],
+        ...(o.witnessThreshold !== undefined ? { witnessThreshold: Number(o.witnessThreshold) } : {}),
+        witnessTimeoutMs: Number(o.witnessTimeout),
+        ...(o.maxUnpublished !== undefined ? { maxUnpublished: Number(o.maxUnpublished) } : {}),
+        tsa: o.tsa ?? [],
+        tsaRoots,
+        anchorEvery: Number(o.anchorEvery),
+      });
       const r = await initializeWithAccess(ctx.store, ctx.ledger, {});
       if (r.created) io.err(`initialised ${describeLocation(o)}: operator ${r.operator}, vault ${r.vault}\n`);
       if (r.bootstrapToken !== null) io.err(`operator API key (shown once, keep it safe): ${r.bootstrapToken}\n`);

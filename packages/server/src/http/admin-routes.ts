@@ -207,6 +207,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ledger: Ledger, 
         ...(p.index !== undefined ? { index: Number(p.index) } : {}),
         ...(p.size !== undefined ? { size: Number(p.size) } : {}),
       })),
+      redacted: report.redacted.map((r) => ({ ...r, index: Number(r.index), by: Number(r.by) })),
     };
   });
 

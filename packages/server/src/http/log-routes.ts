@@ -24,6 +24,7 @@ import type { Idempotency, Ledger } from "../ledger/ledger.js";
 import type { Principal, VaultAccess } from "../access/permissions.js";
 import type { AccessStore, AdminStore, EntryRow } from "../store/types.js";
 import { recordHistory } from "../ledger/history.js";
+import { redactionJson, redactionsOf, type RedactionInfo } from "../ledger/redaction.js";
 import { principal, requireVault } from "./auth.js";
 import type { RecordSubmission } from "../ledger/submission.js";
 import { tileKey } from "../store/types.js";
@@ -118,7 +119,7 @@ function decodeCursor(cursor: string): bigint {
   return BigInt(text.slice(1));
 }
 
-function recordSummary(r: EntryRow) {
+function recordSummary(r: EntryRow, redacted: RedactionInfo | null) {
   const env = parseEntry(r.entry).env;
   return {
     index: Number(r.index),
@@ -131,6 +132,8 @@ function recordSummary(r: EntryRow) {
     submittedBy: r.submittedBy,
     subjects: env.subjects ?? [],
     payload: r.payload === null ? null : parseJson(r.payload),
+    // Redaction (formats.md §5b): the payload is gone; who erased it, when and why.
+    redacted: redacted === null ? null : redactionJson(redacted),
   };
 }
 
@@ -235,8 +238,9 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
         limit: limit + 1,
       });
       const page = rows.slice(0, limit);
+      const redactions = await redactionsOf(reader, vault, page);
       return {
-        records: page.map((r) => recordSummary(r)),
+        records: page.map((r) => recordSummary(r, redactions.get(r.index) ?? null)),
         nextCursor: rows.length > limit ? encodeCursor(page.at(-1)!.index) : null,
       };
     },
@@ -247,7 +251,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
     await requireVault(store, req, vault, "read");
     const versions = await recordHistory(reader, vault, parseIndex(req.params.index, "index"));
     return {
-      versions: versions.map((v) => ({ ...recordSummary(v.row), supersedes: v.supersedes === null ? null : Number(v.supersedes) })),
+      versions: versions.map((v) => ({ ...recordSummary(v.row, v.redacted), supersedes: v.supersedes === null ? null : Number(v.supersedes) })),
     };
   });
 
@@ -257,6 +261,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
     const index = parseIndex(req.params.index, "index");
     const [row] = await reader.entries(vault, index, index + 1n);
     if (row === undefined) throw new SealTrailError("not_found", `no record at index ${index}`);
+    const redacted = (await redactionsOf(reader, vault, [row])).get(row.index) ?? null;
     return {
       index: Number(row.index),
       leafHash: toHex(row.leafHash),
@@ -266,6 +271,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
       salt: row.salt === null ? null : toBase64(row.salt),
       sequencedAt: row.sequencedAt,
       submittedBy: row.submittedBy,
+      redacted: redacted === null ? null : redactionJson(redacted),
     };
   });
 

@@ -46,6 +46,15 @@ export const ROUTE_DOCS: Record<string, Doc> = {
     query: { from: uint("older tree size"), to: uint("newer tree size") },
     required: ["from", "to"],
   },
+  "GET /v1/vaults/:vault/anchors": {
+    summary: "Anchors (RFC 3161 tokens, ...) of the vault's published checkpoints, oldest checkpoint first",
+    tag: "log",
+    query: { size: uint("only the anchors of the published checkpoint of this tree size") },
+  },
+  "GET /v1/vaults/:vault/witnesses": {
+    summary: "Publication status: unpublished backlog, each witness's last answer, anchoring",
+    tag: "log",
+  },
   "GET /v1/vaults": { summary: "Vaults the caller can see", tag: "vaults" },
   "POST /v1/vaults": { summary: "Create a vault (operator admin)", tag: "vaults" },
   "GET /v1/vaults/:vault/audit": { summary: "Re-read and recompute the whole vault and name every discrepancy (vault admin)", tag: "vaults" },

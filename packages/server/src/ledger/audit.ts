@@ -18,6 +18,8 @@
 import {
   HASH_SIZE,
   KEY_RECORD_TYPE,
+  MEMBER_RECORD_TYPE,
+  REDACTION_RECORD_TYPE,
   SealTrailError,
   TILE_HEIGHT,
   TILE_WIDTH,
@@ -40,12 +42,14 @@ import {
   toHex,
   verifierFromKey,
   type NoteVerifier,
+  type Envelope,
   type SignedEnvelope,
   type TileContent,
   type TileId,
 } from "@sealtrail/core";
 import { tileKey, type EntryRow, type Store } from "../store/types.js";
 import { createVerifierPool, type VerifierPool, type VerifyTask } from "./verifier-pool.js";
+import { SETTING_OPERATOR } from "./bootstrap.js";
 
 /**
  * What an audit problem is about. Entries, against the tree: `missing`,
@@ -53,7 +57,11 @@ import { createVerifierPool, type VerifierPool, type VerifyTask } from "./verifi
  * is not the hash of the bytes), `malformed`, `entry_column` (type, author,
  * key or time column differs from the envelope), `bad_signature`,
  * `unknown_key`, `revoked_key`, `key_change` (a key record the registry rules
- * refuse), `payload_changed`, `payload_missing`. Stored state: `key_registry`
+ * refuse), `payload_changed`, `payload_missing` (and no redaction record names
+ * the entry), `redaction_invalid` (a redaction record the rules refuse:
+ * unknown target or leaf hash, a log record, an author who may not, a second
+ * redaction), `redaction_not_applied` (the target's payload is still
+ * stored). Stored state: `key_registry`
  * (keys table vs the registry replayed from the log), `tree`, `tile`,
  * `checkpoint`, `checkpoint_signature`.
  */
@@ -71,6 +79,8 @@ export type AuditProblemKind =
   | "key_change"
   | "payload_changed"
   | "payload_missing"
+  | "redaction_invalid"
+  | "redaction_not_applied"
   | "key_registry"
   | "tree"
   | "tile"
@@ -92,6 +102,8 @@ export const AUDIT_PROBLEM_KINDS: readonly AuditProblemKind[] = [
   "key_change",
   "payload_changed",
   "payload_missing",
+  "redaction_invalid",
+  "redaction_not_applied",
   "key_registry",
   "tree",
   "tile",
@@ -107,6 +119,17 @@ export interface AuditProblem {
   size?: bigint;
 }
 
+/** A record whose payload was erased by a valid redaction record: reported, not a discrepancy. */
+export interface AuditRedaction {
+  /** The redacted entry. */
+  index: bigint;
+  /** The redaction record's index, author, claimed time and reason. */
+  by: bigint;
+  author: string;
+  time: string;
+  reason: string | null;
+}
+
 /** What {@link auditVault} found. */
 export interface AuditReport {
   vault: string;
@@ -115,6 +138,8 @@ export interface AuditReport {
   /** Stored checkpoints checked. */
   checkpoints: number;
   problems: AuditProblem[];
+  /** Records redacted as formats.md §5b allows, in index order. */
+  redacted: AuditRedaction[];
 }
 
 /** Options of {@link auditVault}. */
@@ -161,9 +186,11 @@ export async function auditVault(store: Store, vault: string, opts: AuditOptions
   const ref = await readReference(store, vault);
   const trusted = trustedPrefix(ref, signed, problems);
 
+  const redactions = new RedactionScan(await store.getSetting(SETTING_OPERATOR), problems);
   const verifier = opts.verifier ?? createVerifierPool();
   try {
     const scan = await scanEntries(store, vault, {
+      redactions,
       pageSize,
       end: coverEnd,
       captures: [...signed.map((c) => c.size), tree.size],
@@ -189,7 +216,8 @@ export async function auditVault(store: Store, vault: string, opts: AuditOptions
     await checkTiles(store, vault, tree.size, scan, ref, problems);
     checkCheckpointRoots(signed, scan, problems);
     await checkKeyTable(store, vault, scan.registry, problems);
-    return { vault, entries: scan.rows.length, checkpoints: cps.length, problems: problems.report() };
+    const redacted = await redactions.finish(store, vault);
+    return { vault, entries: scan.rows.length, checkpoints: cps.length, problems: problems.report(), redacted };
   } finally {
     if (opts.verifier === undefined) await verifier.close();
   }
@@ -477,6 +505,7 @@ interface ScanOptions {
   readonly ref: Reference;
   readonly verifier: VerifierPool;
   readonly problems: Problems;
+  readonly redactions: RedactionScan;
   readonly onProgress?: (done: number, total: number) => void;
 }
 
@@ -540,7 +569,7 @@ async function scanEntries(store: Store, vault: string, o: ScanOptions): Promise
           index: row.index,
         });
       }
-      const task = checkEntry(vault, row, registry, problems);
+      const task = checkEntry(vault, row, registry, problems, o.redactions);
       if (task !== null) {
         tasks.push(task.task);
         taskInfo.push({ index: row.index, keyId: task.keyId, org: task.org });
@@ -594,6 +623,7 @@ function checkEntry(
   row: EntryRow,
   registry: Map<string, ReplayedKey>,
   problems: Problems,
+  redactions: RedactionScan,
 ): { task: VerifyTask; keyId: string; org: string } | null {
   const where = { index: row.index };
   let signed: SignedEnvelope;
@@ -657,10 +687,14 @@ function checkEntry(
     }
   }
 
-  // Payload: the stored payload and salt must open the envelope's commitment.
+  // Memberships and redactions, replayed in index order (formats.md §5a, §5b).
+  redactions.see(row, env);
+
+  // Payload: the stored payload and salt must open the envelope's commitment,
+  // unless a redaction erased both (decided once every entry is read).
   if (env.payload !== undefined) {
     if (row.payload === null || row.salt === null) {
-      problems.add("payload_missing", `entry ${row.index}: the envelope commits to a payload, but no payload is stored`, where);
+      redactions.missing(row, env);
     } else {
       let commitment: string;
       try {
@@ -684,6 +718,122 @@ function checkEntry(
     keyId: env.keyId,
     org: env.author,
   };
+}
+
+// ---------------------------------------------------------------------------
+// Redactions (formats.md §5b)
+
+/** An entry whose envelope commits to a payload that is not stored. */
+interface MissingPayload {
+  readonly type: string;
+  readonly author: string;
+  readonly leafHash: Uint8Array;
+  /** The store's redacted_by column. */
+  readonly redactedBy: bigint | null;
+  /** The valid redaction record that names it, once seen. */
+  redaction: AuditRedaction | null;
+}
+
+/**
+ * Replays memberships and redactions in index order. A payload missing is a
+ * redaction, not a discrepancy, only when a later redaction record names the
+ * entry and would be accepted by the sequencing rules (store/rules.ts) at its
+ * own index: right leaf hash, an author who is the target's author, the
+ * operator or an admin member at that point, and no earlier redaction of it.
+ */
+class RedactionScan {
+  readonly #missing = new Map<bigint, MissingPayload>();
+  readonly #admins = new Set<string>();
+  /** Redactions whose target was not found with a missing payload when they were read. */
+  readonly #unresolved: { index: bigint; target: bigint; leafHash: string }[] = [];
+
+  constructor(
+    private readonly operator: string | null,
+    private readonly problems: Problems,
+  ) {}
+
+  /** A stored entry (in index order): follow memberships, check redactions and the redacted_by column. */
+  see(row: EntryRow, env: Envelope): void {
+    if (env.type === MEMBER_RECORD_TYPE && env.member !== undefined) {
+      const m = env.member;
+      if (m.action === "set" && m.admin) this.#admins.add(m.org);
+      else this.#admins.delete(m.org);
+    }
+    if (env.type === REDACTION_RECORD_TYPE && env.redacts !== undefined) this.#redaction(row, env);
+    if (row.redactedBy !== null && (row.payload !== null || row.salt !== null)) {
+      this.problems.add("entry_column", `entry ${row.index}: the redacted_by column names entry ${row.redactedBy}, but its payload is still stored`, {
+        index: row.index,
+      });
+    }
+  }
+
+  /** An entry whose envelope commits to a payload that is not stored. */
+  missing(row: EntryRow, env: Envelope): void {
+    this.#missing.set(row.index, { type: env.type, author: env.author, leafHash: row.leafHash, redactedBy: row.redactedBy, redaction: null });
+  }
+
+  #redaction(row: EntryRow, env: Envelope): void {
+    const r = env.redacts!;
+    const target = BigInt(r.index);
+    const where = { index: row.index };
+    const invalid = (why: string) => this.problems.add("redaction_invalid", `entry ${row.index}: redaction of entry ${target} ${why}`, where);
+    if (target >= row.index) {
+      invalid("names an entry that is not earlier in the log");
+      return;
+    }
+    const t = this.#missing.get(target);
+    if (t === undefined) {
+      this.#unresolved.push({ index: row.index, target, leafHash: r.leafHash });
+      return;
+    }
+    if (toHex(t.leafHash) !== r.leafHash) {
+      invalid(`gives leaf hash ${r.leafHash.slice(0, 16)}…, but the entry's is ${short(t.leafHash)}…`);
+      return;
+    }
+    if (t.redaction !== null) {
+      invalid(`comes after an earlier redaction of it (entry ${t.redaction.by})`);
+      return;
+    }
+    if (env.author !== t.author && env.author !== this.operator && !this.#admins.has(env.author)) {
+      invalid(`is by ${env.author}, who is neither its author (${t.author}), the operator, nor an administrator of the vault at that point`);
+      return;
+    }
+    t.redaction = { index: target, by: row.index, author: env.author, time: env.time, reason: r.reason ?? null };
+  }
+
+  /** After every entry is read: name what is not a valid redaction; return the redactions. */
+  async finish(store: Store, vault: string): Promise<AuditRedaction[]> {
+    for (const u of this.#unresolved) {
+      const where = { index: u.index };
+      const [row] = await store.entries(vault, u.target, u.target + 1n);
+      if (row === undefined) {
+        this.problems.add("redaction_invalid", `entry ${u.index}: redaction of entry ${u.target}, which is not stored`, where);
+      } else if (toHex(row.leafHash) !== u.leafHash) {
+        this.problems.add("redaction_invalid", `entry ${u.index}: redaction of entry ${u.target} gives a leaf hash other than the entry's`, where);
+      } else if (row.type.startsWith("sealtrail.")) {
+        this.problems.add("redaction_invalid", `entry ${u.index}: redaction of entry ${u.target}, a ${row.type} record, which is never redacted`, where);
+      } else if (row.payload !== null || row.salt !== null) {
+        this.problems.add("redaction_not_applied", `entry ${u.index}: redacts entry ${u.target}, but that entry's payload is still stored`, where);
+      } else {
+        this.problems.add("redaction_invalid", `entry ${u.index}: redaction of entry ${u.target}, which commits to no payload`, where);
+      }
+    }
+    const out: AuditRedaction[] = [];
+    for (const [index, t] of this.#missing) {
+      const where = { index };
+      if (t.redaction === null) {
+        const column = t.redactedBy === null ? "" : ` (its redacted_by column names entry ${t.redactedBy}, which is not a valid redaction of it)`;
+        this.problems.add("payload_missing", `entry ${index}: the envelope commits to a payload, but no payload is stored and no redaction record names it${column}`, where);
+        continue;
+      }
+      if (t.redactedBy !== t.redaction.by) {
+        const says = t.redactedBy === null ? "is empty" : `names entry ${t.redactedBy}`;
+        this.problems.add("entry_column", `entry ${index}: the redacted_by column ${says}, but entry ${t.redaction.by} redacted it`, where);
+      }
+      out.push(t.redaction);
+    }
+    return out.sort((a, b) => (a.index < b.index ? -1 : 1));
+  }
 }
 
 // ---------------------------------------------------------------------------

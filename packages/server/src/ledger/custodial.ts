@@ -8,6 +8,8 @@ import {
   SealTrailError,
   buildMemberRecord,
   buildRecord,
+  buildRedactionRecord,
+  toHex,
   generateEd25519KeyPair,
   keyIdOf,
   toBase64,
@@ -96,5 +98,43 @@ export async function changeMembership(store: Store, ledger: Ledger, vault: stri
   if (change.org === org) throw new SealTrailError("conflict", "the operator administers every vault; it needs no membership");
   const built = buildMemberRecord({ vault, author: org, seed, member: change, mode: "custodial" });
   const [r] = await ledger.append(vault, [{ entry: built.signed }]);
+  return r!;
+}
+
+// --- Redaction (issue 4) ---------------------------------------------------
+
+/**
+ * Redact the payload of the record at `index`, signed by `org` with a key
+ * the server holds for it (the operator, or a partner without software).
+ * The store's rules decide whether `org` may (store/rules.ts); the payload
+ * and salt are destroyed when the redaction is sequenced.
+ *
+ * @example
+ * ```ts
+ * const r = await redactCustodial(store, ledger, "default", "operator", 12n, { reason: "erasure request" });
+ * ```
+ */
+export async function redactCustodial(
+  store: Store,
+  ledger: Ledger,
+  vault: string,
+  org: string,
+  index: bigint,
+  rec: { reason?: string } = {},
+  opts: AppendOptions = {},
+): Promise<AppendResult> {
+  await store.tree(vault);
+  const [target] = await store.entries(vault, index, index + 1n);
+  if (target === undefined) throw new SealTrailError("not_found", `no record at index ${index}`);
+  const seed = await heldKeyIn(store, org, vault);
+  if (seed === null) throw new SealTrailError("unknown_key", `the server holds no active key of ${org} in vault ${vault}`);
+  const built = buildRedactionRecord({
+    vault,
+    author: org,
+    seed,
+    mode: "custodial",
+    redacts: { index: Number(index), leafHash: toHex(target.leafHash), ...(rec.reason !== undefined ? { reason: rec.reason } : {}) },
+  });
+  const [r] = await ledger.append(vault, [{ entry: built.signed }], opts);
   return r!;
 }

@@ -2,10 +2,12 @@
  * Versions of a record: records are never changed in place, a new version
  * names the one it supersedes. The history of any version is the chain back
  * to the first version and every later version that supersedes it, directly
- * or not, in index order.
+ * or not, in index order. A version whose payload was redacted keeps its
+ * place in the history, with who redacted it.
  */
 import { SealTrailError, parseEntry } from "@sealtrail/core";
 import type { EntryRow, LogReader } from "../store/types.js";
+import { redactionsOf, type RedactionInfo } from "./redaction.js";
 
 /** Longest chain followed, so a hostile or broken store cannot loop us. */
 const MAX_VERSIONS = 10_000;
@@ -15,6 +17,8 @@ export interface Version {
   readonly row: EntryRow;
   /** Index of the version it supersedes, if any. */
   readonly supersedes: bigint | null;
+  /** Who erased this version's payload, when and why; null unless redacted (formats.md §5b). */
+  readonly redacted: RedactionInfo | null;
 }
 
 /**
@@ -30,7 +34,8 @@ export async function recordHistory(reader: LogReader, vault: string, index: big
     const [row] = await reader.entries(vault, i, i + 1n);
     if (row === undefined) throw new SealTrailError("not_found", `no record at index ${i}`);
     const sup = parseEntry(row.entry).env.supersedes;
-    return { row, supersedes: sup === undefined ? null : BigInt(sup.index) };
+    const redacted = (await redactionsOf(reader, vault, [row])).get(row.index) ?? null;
+    return { row, supersedes: sup === undefined ? null : BigInt(sup.index), redacted };
   };
   // Back to the first version.
   let first = await load(index);

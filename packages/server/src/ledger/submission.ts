@@ -7,6 +7,7 @@ import {
   KEY_RECORD_TYPE,
   MEMBER_RECORD_TYPE,
   MAX_ENTRY_SIZE,
+  REDACTION_RECORD_TYPE,
   SealTrailError,
   canonicalize,
   checkPayload,
@@ -64,7 +65,7 @@ export function checkSubmission(
   const signed = parseSignedEnvelope(sub.entry);
   const env = signed.env;
   if (env.vault !== vault) throw new SealTrailError("invalid", `envelope.vault: record is for vault "${env.vault}", not "${vault}"`);
-  if (env.type.startsWith("sealtrail.") && env.type !== KEY_RECORD_TYPE && env.type !== MEMBER_RECORD_TYPE) {
+  if (env.type.startsWith("sealtrail.") && env.type !== KEY_RECORD_TYPE && env.type !== MEMBER_RECORD_TYPE && env.type !== REDACTION_RECORD_TYPE) {
     throw new SealTrailError("invalid", `envelope.type: "${env.type}" is reserved`);
   }
   if (Date.parse(env.time) > now + MAX_CLOCK_SKEW_MS) {
@@ -112,6 +113,11 @@ export function checkSubmission(
     keyChange:
       env.key === undefined ? null : { action: env.key.action, keyId: env.key.keyId, publicKey: keyChangePublicKey(env.key) },
     memberChange: env.member ?? null,
+    // A redaction names its target by index and leaf hash (formats.md §5b).
+    redacts:
+      env.redacts === undefined
+        ? null
+        : { index: BigInt(env.redacts.index), leafHash: parseHashHex(env.redacts.leafHash, "envelope.redacts.leafHash") },
   };
   return { signed, pending, message, signature: fromBase64(signed.sig, "signature") };
 }

@@ -3,11 +3,23 @@
  * engine: its key registered for its author and not revoked (a registration
  * signed by the key it registers and not a duplicate; a revocation of a key
  * of the same author, not revoked already), and a supersedes link naming an
- * entry of this vault with that leaf hash and the same type. Engines supply
- * the registry and entries as of that point in the batch.
+ * entry of this vault with that leaf hash and the same type; a redaction
+ * whose target and author the redaction rule accepts. Engines supply the
+ * registry, entries and memberships as of that point in the batch.
  */
 import { bytesEqual } from "@sealtrail/core";
 import type { PendingEntry, SequenceOutcome } from "./types.js";
+
+/**
+ * Settings key naming the operator organisation (the one that runs the
+ * server and signs membership records). Same value as SETTING_OPERATOR in
+ * ledger/bootstrap.ts, which writes it; the store reads it to know who may
+ * redact any record.
+ */
+export const OPERATOR_SETTING = "operator_org";
+
+/** Record types under this prefix belong to the log itself (keys, members, redactions): never redacted. */
+const LOG_TYPE_PREFIX = "sealtrail.";
 
 /** A registered key as the rules see it. */
 export interface KeyView {
@@ -21,12 +33,33 @@ export interface EntryView {
   readonly leafHash: Uint8Array;
 }
 
+/** The target of a redaction as the rules see it. */
+export interface RedactionTargetView extends EntryView {
+  /** Author organisation of the target. */
+  readonly author: string;
+  /** A payload (and salt) is stored beside the entry. */
+  readonly hasPayload: boolean;
+  /** Index of the redaction that already erased it, or null. */
+  readonly redactedBy: bigint | null;
+}
+
+/**
+ * What the redaction rule reads, as of this point in the batch: the target
+ * entry, the operator organisation (null before the store is initialised),
+ * and whether an organisation holds admin membership of the vault.
+ */
+export interface RedactionContext {
+  targetAt(index: bigint): RedactionTargetView | undefined;
+  operator(): string | null;
+  isAdminMember(org: string): boolean;
+}
+
 /**
  * Why `e` may not be sequenced now, or null when it may.
  *
  * @example
  * ```ts
- * const refusal = refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i));
+ * const refusal = refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i), redactions);
  * ```
  */
 export function refusalOf(
@@ -34,6 +67,7 @@ export function refusalOf(
   e: PendingEntry,
   keyOf: (keyId: string) => KeyView | undefined,
   entryAt: (index: bigint) => EntryView | undefined,
+  redactions: RedactionContext,
 ): SequenceOutcome | null {
   const kc = e.keyChange;
   if (kc?.action === "register") {
@@ -56,6 +90,44 @@ export function refusalOf(
       return { ok: false, code: "not_found", message: `the superseded record (index ${e.supersedes.index}) is not in this vault with that leaf hash` };
     }
     if (r.type !== e.type) return { ok: false, code: "conflict", message: `a ${e.type} record cannot supersede a ${r.type} record` };
+  }
+  if (e.redacts != null) return redactionRefusal(e.author, e.redacts, redactions);
+  return null;
+}
+
+/**
+ * The redaction rule (docs/formats.md §5b): the target is an entry of this
+ * vault with that leaf hash, not a record of the log itself (key, member,
+ * redaction), with a payload stored and not yet redacted; and the author is
+ * the target's author, the operator, or an organisation with admin
+ * membership of the vault.
+ *
+ * @example
+ * ```ts
+ * const refusal = redactionRefusal("carrier", { index: 12n, leafHash }, redactions);
+ * ```
+ */
+export function redactionRefusal(
+  author: string,
+  redacts: { readonly index: bigint; readonly leafHash: Uint8Array },
+  ctx: RedactionContext,
+): SequenceOutcome | null {
+  const i = redacts.index;
+  const t = ctx.targetAt(i);
+  if (t === undefined || !bytesEqual(t.leafHash, redacts.leafHash)) {
+    return { ok: false, code: "not_found", message: `the record to redact (index ${i}) is not in this vault with that leaf hash` };
+  }
+  if (t.type.startsWith(LOG_TYPE_PREFIX)) {
+    return { ok: false, code: "conflict", message: `record ${i} is a ${t.type} record: key, membership and redaction records are never redacted` };
+  }
+  if (t.redactedBy !== null) return { ok: false, code: "conflict", message: `record ${i} was already redacted by record ${t.redactedBy}` };
+  if (!t.hasPayload) return { ok: false, code: "conflict", message: `record ${i} has no payload stored to redact` };
+  if (author !== t.author && author !== ctx.operator() && !ctx.isAdminMember(author)) {
+    return {
+      ok: false,
+      code: "conflict",
+      message: `${author} may not redact record ${i}: only its author (${t.author}), the operator or an administrator of the vault may`,
+    };
   }
   return null;
 }

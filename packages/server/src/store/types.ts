@@ -77,6 +77,12 @@ export interface PendingEntry {
   readonly request?: { readonly scope: string; readonly key: string; readonly hash: Uint8Array; readonly count: number } | null;
   /** Id of the API key that sent it, so that every use of a key is attributable. */
   readonly submittedBy?: string | null;
+  // --- Redaction (issue 4) ---
+  /**
+   * On a `sealtrail.redaction` record: the entry whose payload and salt the
+   * store destroys when it sequences this one (its index and leaf hash).
+   */
+  readonly redacts?: { readonly index: bigint; readonly leafHash: Uint8Array } | null;
 }
 
 /** Outcome of one entry of a batch: its index, or why it was refused. */
@@ -112,6 +118,9 @@ export interface EntryRow {
   readonly submittedBy: string | null;
   readonly payload: string | null;
   readonly salt: Uint8Array | null;
+  // --- Redaction (issue 4) ---
+  /** Index of the `sealtrail.redaction` record that destroyed this entry's payload and salt, or null. */
+  readonly redactedBy: bigint | null;
 }
 
 /** A filter over a vault's entries. */
@@ -162,6 +171,9 @@ export interface LedgerStore {
    * author at that point, if it supersedes a record that is not in the vault
    * at that index with that leaf hash and type,
    * or if a key change conflicts with the registry.
+   * A redaction that the rules accept (store/rules.ts) destroys its target's
+   * payload and salt and sets the target's `redactedBy`, in the same
+   * transaction.
    */
   sequence(vault: string, entries: readonly PendingEntry[], integrate: Integrator): Promise<{ outcomes: SequenceOutcome[]; tree: TreeState }>;
   /** Store a checkpoint; ignored if one of that size exists already. */

@@ -164,6 +164,14 @@ CREATE TABLE anchors (
 CREATE INDEX anchors_by_checkpoint ON anchors (vault, checkpoint_size, id);
 `,
   },
+  // --- v6: redaction (issue 4, redaction; independent of v5) ---
+  {
+    version: 6,
+    name: "redaction",
+    sql: `
+ALTER TABLE entries ADD COLUMN redacted_by bigint;
+`,
+  },
 ];
 
 /** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */

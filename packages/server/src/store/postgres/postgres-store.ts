@@ -20,7 +20,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type ColumnType, type Migration
 import { Pool, types } from "pg";
 import { SealTrailError, edgeTiles, type MemberChange } from "@sealtrail/core";
 import { POSTGRES_MIGRATIONS, migrationName } from "./migrations.js";
-import { refusalOf } from "../rules.js";
+import { OPERATOR_SETTING, refusalOf, type RedactionContext } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -66,6 +66,8 @@ interface Tables {
     supersedes: bigint | null;
     sequenced_at: string;
     submitted_by: string | null;
+    // --- Redaction (issue 4) ---
+    redacted_by: ColumnType<bigint | null, never, bigint>;
   };
   entry_subjects: { vault: string; subject: string; idx: bigint };
   payloads: { vault: string; idx: bigint; payload: string; salt: Uint8Array };
@@ -213,6 +215,7 @@ const ENTRY_COLUMNS = [
   "e.claimed_time",
   "e.sequenced_at",
   "e.submitted_by",
+  "e.redacted_by",
   "p.payload",
   "p.salt",
 ] as const;
@@ -227,6 +230,7 @@ function entryRowOf(r: {
   claimed_time: string;
   sequenced_at: string;
   submitted_by: string | null;
+  redacted_by: bigint | null;
   payload: string | null;
   salt: Uint8Array | null;
 }): EntryRow {
@@ -242,6 +246,7 @@ function entryRowOf(r: {
     submittedBy: r.submitted_by,
     payload: r.payload,
     salt: r.salt === null ? null : u8(r.salt),
+    redactedBy: r.redacted_by,
   };
 }
 
@@ -350,6 +355,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     }
     const plans = planRequests(entries, seen);
     const skipped = skippedOutcomes(plans);
+    const redaction = await redactionState(trx, vault, entries);
 
     const now = new Date().toISOString();
     const outcomes: (SequenceOutcome | "later")[] = [];
@@ -367,7 +373,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         outcomes.push(answered);
         continue;
       }
-      const refusal = refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i));
+      const refusal = refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i), redaction.context(memberChanges));
       if (refusal !== null) {
         outcomes.push(refusal);
         continue;
@@ -399,6 +405,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       }
       if (e.memberChange != null) memberChanges.set(e.memberChange.org, { change: e.memberChange, index: idx });
       heads.set(idx, { type: e.type, leafHash: e.leafHash });
+      redaction.sequenced(idx, e);
       leafHashes.push(e.leafHash);
       outcomes.push({ ok: true, index: idx });
     }
@@ -440,6 +447,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       await trx.insertInto("entry_subjects").values(rows).onConflict((oc) => oc.doNothing()).execute();
     }
     for (const rows of chunks(payloadRows)) await trx.insertInto("payloads").values(rows).execute();
+    await redaction.apply();
     const newKeys = [...registry].filter(([, k]) => !k.stored);
     if (newKeys.length > 0) {
       await trx
@@ -490,6 +498,75 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     }
     await trx.updateTable("vaults").set({ size: result.size, root: result.root }).where("name", "=", vault).execute();
     return { outcomes: final, tree: { size: result.size, root: result.root } };
+  }
+
+  // --- Redaction (issue 4) -------------------------------------------------
+  /**
+   * What the redaction rule needs for one batch, read in one query each
+   * (targets, operator, admin members), then kept current as the batch is
+   * sequenced; `apply` destroys the payloads and marks the targets, after the
+   * batch's own payloads are inserted (a target may be in the same batch).
+   */
+  async function redactionState(trx: Transaction<Tables>, vault: string, entries: readonly PendingEntry[]) {
+    const wanted = new Set<bigint>();
+    const authors = new Set<string>();
+    for (const e of entries) {
+      if (e.redacts != null) {
+        wanted.add(e.redacts.index);
+        authors.add(e.author);
+      }
+    }
+    type Target = { type: string; leafHash: Uint8Array; author: string; hasPayload: boolean; redactedBy: bigint | null };
+    const targets = new Map<bigint, Target>();
+    const admins = new Set<string>();
+    let operator: string | null = null;
+    if (wanted.size > 0) {
+      const rows = await trx
+        .selectFrom("entries as e")
+        .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
+        .select(["e.idx", "e.type", "e.leaf_hash", "e.author", "e.redacted_by", "p.idx as payload_idx"])
+        .where("e.vault", "=", vault)
+        .where("e.idx", "in", [...wanted])
+        .execute();
+      for (const r of rows) {
+        targets.set(r.idx, { type: r.type, leafHash: u8(r.leaf_hash), author: r.author, hasPayload: r.payload_idx !== null, redactedBy: r.redacted_by });
+      }
+      const members = await trx.selectFrom("members").select("org").where("vault", "=", vault).where("org", "in", [...authors]).where("is_admin", "=", true).execute();
+      for (const m of members) admins.add(m.org);
+      operator = (await trx.selectFrom("settings").select("value").where("key", "=", OPERATOR_SETTING).executeTakeFirst())?.value ?? null;
+    }
+    const done: { target: bigint; by: bigint }[] = [];
+    return {
+      context: (changes: ReadonlyMap<string, { change: MemberChange }>): RedactionContext => ({
+        targetAt: (i) => targets.get(i),
+        operator: () => operator,
+        // A membership changed earlier in this batch counts as changed.
+        isAdminMember: (org) => {
+          const c = changes.get(org)?.change;
+          return c === undefined ? admins.has(org) : c.action === "set" && c.admin;
+        },
+      }),
+      sequenced(idx: bigint, e: PendingEntry) {
+        if (wanted.has(idx)) {
+          targets.set(idx, { type: e.type, leafHash: e.leafHash, author: e.author, hasPayload: e.payload !== null, redactedBy: null });
+        }
+        if (e.redacts != null) {
+          const t = targets.get(e.redacts.index)!;
+          t.hasPayload = false;
+          t.redactedBy = idx;
+          done.push({ target: e.redacts.index, by: idx });
+        }
+      },
+      async apply() {
+        if (done.length === 0) return;
+        // The old row versions stay in the table file as dead tuples until
+        // VACUUM reclaims them (ADR 0009 says what the operator runs).
+        await trx.deleteFrom("payloads").where("vault", "=", vault).where("idx", "in", done.map((d) => d.target)).execute();
+        for (const d of done) {
+          await trx.updateTable("entries").set({ redacted_by: d.by }).where("vault", "=", vault).where("idx", "=", d.target).execute();
+        }
+      },
+    };
   }
 
   const store: Store & AccessStore = {

@@ -156,4 +156,12 @@ CREATE TABLE anchors (
 CREATE INDEX anchors_by_checkpoint ON anchors (vault, checkpoint_size, id);
 `,
   },
+  // --- v6: redaction (issue 4, redaction; independent of v5) ---
+  {
+    version: 6,
+    name: "redaction",
+    sql: `
+ALTER TABLE entries ADD COLUMN redacted_by INTEGER;
+`,
+  },
 ];

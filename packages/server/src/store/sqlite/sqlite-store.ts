@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { SealTrailError } from "@sealtrail/core";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
-import { refusalOf, type EntryView, type KeyView } from "../rules.js";
+import { OPERATOR_SETTING, refusalOf, type EntryView, type KeyView, type RedactionContext } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -113,12 +113,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     revokeKey: db.prepare("UPDATE keys SET revoked_idx = ? WHERE vault = ? AND key_id = ?"),
     entryAt: db.prepare("SELECT type, leaf_hash FROM entries WHERE vault = ? AND idx = ?"),
     entries: db.prepare(
-      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, p.payload, p.salt
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, e.redacted_by, p.payload, p.salt
        FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
        WHERE e.vault = ? AND e.idx >= ? AND e.idx < ? ORDER BY e.idx`,
     ),
     findEntries: db.prepare(
-      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, p.payload, p.salt
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, e.redacted_by, p.payload, p.salt
        FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
        WHERE e.vault = @vault AND e.idx > @after
          AND (@type IS NULL OR e.type = @type)
@@ -160,6 +160,13 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     getSetting: db.prepare("SELECT value FROM settings WHERE key = ?"),
     putSetting: db.prepare("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)"),
     claimSetting: db.prepare("INSERT OR IGNORE INTO settings (key, value) VALUES (?, ?)"),
+    // --- Redaction (issue 4) ---
+    redactionTarget: db.prepare(
+      `SELECT e.type, e.leaf_hash, e.author, e.redacted_by, p.idx IS NOT NULL AS has_payload
+       FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx WHERE e.vault = ? AND e.idx = ?`,
+    ),
+    deletePayload: db.prepare("DELETE FROM payloads WHERE vault = ? AND idx = ?"),
+    markRedacted: db.prepare("UPDATE entries SET redacted_by = ? WHERE vault = ? AND idx = ?"),
     // --- Anchors (issue 4) ---
     putAnchor: db.prepare("INSERT INTO anchors (vault, checkpoint_size, type, record, created_at) VALUES (?, ?, ?, ?, ?)"),
     anchors: db.prepare(
@@ -193,6 +200,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     submittedBy: (r.submitted_by as string | null | undefined) ?? null,
     payload: (r.payload as string | null) ?? null,
     salt: r.salt === null || r.salt === undefined ? null : u8(r.salt),
+    redactedBy: r.redacted_by === null || r.redacted_by === undefined ? null : big(r.redacted_by),
   });
   const checkpointRow = (r: Row): CheckpointRow => ({
     size: big(r.size),
@@ -256,13 +264,14 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
         if (!keyRows.has(keyId)) keyRows.set(keyId, q.key.get(vault, keyId) as Row | undefined);
         return keyRows.get(keyId);
       };
+      const redactions = redactionContext(vault);
       for (const [pos, e] of entries.entries()) {
         const answered = skipped.get(pos);
         if (answered !== undefined) {
           outcomes.push(answered);
           continue;
         }
-        const refusal = refusalOf(vault, e, (k) => keyView(keyRow(k)), (i) => entryView(vault, i));
+        const refusal = refusalOf(vault, e, (k) => keyView(keyRow(k)), (i) => entryView(vault, i), redactions);
         if (refusal !== null) {
           outcomes.push(refusal);
           continue;
@@ -280,6 +289,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
         const mc = e.memberChange;
         if (mc?.action === "set") q.setMember.run(vault, mc.org, mc.read ? 1 : 0, JSON.stringify(mc.write), mc.admin ? 1 : 0, idx);
         else if (mc?.action === "remove") q.removeMember.run(vault, mc.org);
+        if (e.redacts != null) redact(vault, e.redacts.index, idx);
         leafHashes.push(e.leafHash);
         outcomes.push({ ok: true, index: idx });
       }
@@ -311,10 +321,64 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     return r === undefined ? undefined : { type: r.type as string, leafHash: u8(r.leaf_hash) };
   };
 
+  // --- Redaction (issue 4) -------------------------------------------------
+  // The rule's view of a target and of who may redact, read inside the
+  // sequencing transaction, so earlier entries of the same batch count.
+  const redactionContext = (vault: string): RedactionContext => ({
+    targetAt(index) {
+      const r = q.redactionTarget.get(vault, index) as Row | undefined;
+      if (r === undefined) return undefined;
+      return {
+        type: r.type as string,
+        leafHash: u8(r.leaf_hash),
+        author: r.author as string,
+        hasPayload: big(r.has_payload) === 1n,
+        redactedBy: r.redacted_by === null ? null : big(r.redacted_by),
+      };
+    },
+    operator: () => {
+      const r = q.getSetting.get(OPERATOR_SETTING) as Row | undefined;
+      return r === undefined ? null : (r.value as string);
+    },
+    isAdminMember: (org) => {
+      const r = q.member.get(vault, org) as Row | undefined;
+      return r !== undefined && big(r.is_admin) === 1n;
+    },
+  });
+  let redactedSinceCheckpoint = false;
+  // Destroy the target's payload and salt. secure_delete makes SQLite zero
+  // the freed cell and any freed overflow pages, so the bytes do not linger
+  // in free space of the file; it is on for this statement only because it
+  // would cost extra writes on every tile update (ADR 0009).
+  const redact = (vault: string, target: bigint, by: bigint): void => {
+    const before = db.pragma("secure_delete", { simple: true });
+    db.pragma("secure_delete = ON");
+    try {
+      q.deletePayload.run(vault, target);
+    } finally {
+      db.pragma(`secure_delete = ${Number(before) === 0 ? "OFF" : "ON"}`);
+    }
+    q.markRedacted.run(by, vault, target);
+    redactedSinceCheckpoint = true;
+  };
+  // Old page images holding the payload stay in the WAL file until it is
+  // checkpointed and truncated: do that once a redaction is committed. Best
+  // effort: with other connections reading, SQLite may leave the WAL as is,
+  // and it is truncated at a later redaction or when the last connection closes.
+  const flushRedactions = (): void => {
+    if (!redactedSinceCheckpoint) return;
+    redactedSinceCheckpoint = false;
+    db.pragma("wal_checkpoint(TRUNCATE)");
+  };
+
   const store: Store & AccessStore = {
     engine: "sqlite",
     async sequence(vault, entries, integrate) {
-      return sequenceTx.immediate(vault, entries, integrate);
+      try {
+        return sequenceTx.immediate(vault, entries, integrate);
+      } finally {
+        flushRedactions();
+      }
     },
     async putCheckpoint(vault, cp) {
       q.putCheckpoint.run(vault, cp.size, cp.root, cp.note, new Date().toISOString());
