@@ -11,6 +11,7 @@ import { openSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { isPostgresUrl, migratePostgres, openPostgresStore } from "./store/postgres/postgres-store.js";
 import type { AccessStore, Store } from "./store/types.js";
 import { createLedger, type Ledger, type LedgerOptions } from "./ledger/ledger.js";
+import { rfc3161Provider } from "./ledger/anchoring.js";
 
 /** A store and a ledger over it. */
 export interface Context {
@@ -78,6 +79,16 @@ export async function migrateDatabase(loc: DatabaseLocation): Promise<string[]> 
   return fresh ? SQLITE_MIGRATIONS.map((m) => `${m.version}-${m.name}`) : [`up to ${last.version}-${last.name}`];
 }
 
+/** Time-stamp authorities that anchor published checkpoints (formats §16), beside `anchors`. */
+export interface TsaOptions {
+  /** TSA URLs: each is an RFC 3161 anchor provider. */
+  readonly tsa?: readonly string[];
+  /** DER certificates of the CAs the TSAs chain to (tokens are checked before they are stored). */
+  readonly tsaRoots?: readonly Uint8Array[];
+  /** Time limit of a time-stamp request in ms (default 10000). */
+  readonly tsaTimeoutMs?: number;
+}
+
 /**
  * Open a store (a data directory, created if missing, or a PostgreSQL
  * database) and the ledger over it.
@@ -88,9 +99,14 @@ export async function migrateDatabase(loc: DatabaseLocation): Promise<string[]> 
  * const pg = await openContext({ data: "./data", db: "postgres://localhost/sealtrail" });
  * ```
  */
-export async function openContext(opts: DatabaseLocation & { migrate?: boolean } & Omit<LedgerOptions, "store">): Promise<Context> {
+export async function openContext(opts: DatabaseLocation & { migrate?: boolean } & Omit<LedgerOptions, "store"> & TsaOptions): Promise<Context> {
+  // Anchor providers: the TSAs, then any given (an EVM chain) in `anchors`.
+  const tsas = (opts.tsa ?? []).map((url) =>
+    rfc3161Provider({ url, roots: opts.tsaRoots ?? [], ...(opts.tsaTimeoutMs !== undefined ? { timeoutMs: opts.tsaTimeoutMs } : {}) }),
+  );
+  const anchors = [...tsas, ...(opts.anchors ?? [])];
   const store = await openStore(opts);
-  const ledger = createLedger({ ...opts, store });
+  const ledger = createLedger({ ...opts, store, ...(anchors.length > 0 ? { anchors } : {}) });
   return {
     store,
     ledger,

@@ -24,6 +24,9 @@ import { tileKey, type CheckpointRow, type LogReader, type SequenceOutcome, type
 import { acceptAnyPayload, checkSubmission, type CheckedSubmission, type PayloadValidator, type RecordSubmission } from "./submission.js";
 import { createVerifierPool, type VerifierPool } from "./verifier-pool.js";
 import { ExpandedTileCache, expandTile, nodeFromExpanded } from "./tile-cache.js";
+import { createPublisher, type Publisher, type RoundStatus, type WitnessStatus } from "./publisher.js";
+import type { WitnessEndpoint } from "./witness-client.js";
+import { createAnchorer, type AnchorProvider, type AnchorStatus, type Anchorer } from "./anchoring.js";
 
 /** Result of one appended record. */
 export interface AppendResult {
@@ -64,6 +67,45 @@ export interface LedgerOptions {
   readonly tileCacheSize?: number;
   /** Signature verification pool (default: one worker per core). */
   readonly verifier?: VerifierPool;
+  // --- Publication: witnesses and anchors (docs/formats.md §16) ---
+  /** Witnesses asked to cosign each checkpoint before it is published (none: the log signs alone, as before). */
+  readonly witnesses?: readonly WitnessEndpoint[];
+  /** How many witnesses must cosign a checkpoint for it to be published (default: all). */
+  readonly witnessThreshold?: number;
+  /** Time limit of each request to a witness in ms (default 5000). */
+  readonly witnessTimeoutMs?: number;
+  /**
+   * Most entries sequenced but not covered by a published checkpoint before
+   * appends are refused with `unavailable` (default 100000; in effect with
+   * witnesses, or when set).
+   */
+  readonly maxUnpublished?: number;
+  /** Anchor providers (RFC 3161 TSAs, an EVM chain): each anchors published checkpoints off the append path. */
+  readonly anchors?: readonly AnchorProvider[];
+  /** Anchor every Nth published checkpoint (default 1). */
+  readonly anchorEvery?: number;
+  /** fetch used to reach witnesses (tests). */
+  readonly fetch?: typeof fetch;
+  /** Where publication problems are reported (default console.error). */
+  readonly log?: (message: string) => void;
+}
+
+/** Publication of a vault: how far the published checkpoints are behind the tree, and why. */
+export interface PublicationStatus {
+  readonly vault: string;
+  readonly treeSize: string;
+  /** Size of the latest published checkpoint (0 before the first). */
+  readonly publishedSize: string;
+  /** Entries not yet covered by a published checkpoint. */
+  readonly unpublished: string;
+  /** Appends are refused beyond this backlog (null: no limit). */
+  readonly maxUnpublished: number | null;
+  /** Cosignatures a checkpoint needs (0 without witnesses). */
+  readonly threshold: number;
+  readonly witnesses: WitnessStatus[];
+  readonly lastRound: RoundStatus | null;
+  readonly anchorEvery: number;
+  readonly anchors: AnchorStatus[];
 }
 
 /** An inclusion proof with the checkpoint it is against. */
@@ -88,6 +130,10 @@ export interface Ledger {
   tlogProof(vault: string, index: bigint, size?: bigint): Promise<string>;
   consistencyProof(vault: string, from: bigint, to: bigint): Promise<Uint8Array[]>;
   verifierKey(vault: string): Promise<string>;
+  /** Publication status of a vault: backlog, each witness's last answer, anchoring. */
+  publication(vault: string): Promise<PublicationStatus>;
+  /** Run an anchoring round now (for one vault or all) and wait for it; the interval runs one too. */
+  anchorRound(vault?: string): Promise<void>;
   /** Start publishing checkpoints on the interval. */
   start(): void;
   /** Stop publishing and wait for queued appends to commit. */
@@ -125,6 +171,39 @@ export function createLedger(opts: LedgerOptions): Ledger {
   const tileCache = new ExpandedTileCache(opts.tileCacheSize ?? 4096);
   const publishing = new Map<string, Promise<CheckpointRow | null>>();
   let timer: NodeJS.Timeout | null = null;
+  const log = opts.log ?? ((m: string) => console.error(m));
+  // Publication (formats §16): witnesses before a checkpoint is stored, anchors after.
+  const publisher: Publisher | null =
+    opts.witnesses !== undefined && opts.witnesses.length > 0
+      ? createPublisher({
+          witnesses: opts.witnesses,
+          ...(opts.witnessThreshold !== undefined ? { threshold: opts.witnessThreshold } : {}),
+          ...(opts.witnessTimeoutMs !== undefined ? { timeoutMs: opts.witnessTimeoutMs } : {}),
+          ...(opts.fetch !== undefined ? { fetch: opts.fetch } : {}),
+          consistencyProof: (vault, from, to) => ledger.consistencyProof(vault, from, to),
+          log,
+        })
+      : null;
+  const anchorer: Anchorer | null =
+    opts.anchors !== undefined && opts.anchors.length > 0
+      ? createAnchorer({ store, providers: opts.anchors, ...(opts.anchorEvery !== undefined ? { every: opts.anchorEvery } : {}), log })
+      : null;
+  // The backlog limit is pushback for a log whose publication can stall (on its witnesses).
+  const maxUnpublished = opts.maxUnpublished ?? (publisher !== null ? 100_000 : null);
+  if (maxUnpublished !== null && (!Number.isInteger(maxUnpublished) || maxUnpublished < 1)) {
+    throw new SealTrailError("invalid", `maxUnpublished must be a positive integer, got ${maxUnpublished}`);
+  }
+  // Per vault: the tree size after the last batch and the latest published size, as this process saw them.
+  const sizes = new Map<string, { tree: bigint; published: bigint }>();
+  async function sizesOf(vault: string): Promise<{ tree: bigint; published: bigint }> {
+    let s = sizes.get(vault);
+    if (s === undefined) {
+      const [tree, cp] = await Promise.all([store.tree(vault), store.latestCheckpoint(vault)]);
+      s = sizes.get(vault) ?? { tree: tree.size, published: cp?.size ?? 0n };
+      sizes.set(vault, s);
+    }
+    return s;
+  }
 
   async function vaultSigner(vault: string): Promise<{ signer: NoteSigner; origin: string; vkey: string }> {
     let s = signers.get(vault);
@@ -179,11 +258,13 @@ export function createLedger(opts: LedgerOptions): Ledger {
         }
         q.queued -= n;
         try {
-          const { outcomes } = await store.sequence(
+          const { outcomes, tree } = await store.sequence(
             vault,
             batch.flatMap((w) => w.items.map((i) => i.pending)),
             integrate,
           );
+          const known = sizes.get(vault);
+          if (known !== undefined && tree.size > known.tree) known.tree = tree.size;
           let o = 0;
           for (const w of batch) {
             w.resolve(outcomes.slice(o, o + w.items.length));
@@ -247,6 +328,16 @@ export function createLedger(opts: LedgerOptions): Ledger {
       const q = queueOf(vault);
       if (q.queued + subs.length > maxQueue) {
         throw new SealTrailError("unavailable", "append queue is full, retry later", { detail: { retryAfter: 1 } });
+      }
+      if (maxUnpublished !== null) {
+        const s = await sizesOf(vault);
+        if (s.tree - s.published + BigInt(q.queued + subs.length) > BigInt(maxUnpublished)) {
+          throw new SealTrailError(
+            "unavailable",
+            `${s.tree - s.published} entries of vault ${vault} wait for a published checkpoint (at most ${maxUnpublished}): appends resume once one is published`,
+            { detail: { retryAfter: Math.max(1, Math.ceil(intervalMs / 1000)) } },
+          );
+        }
       }
       await vaultSigner(vault);
       const checked: CheckedSubmission[] = subs.map((s, i) => {
@@ -347,9 +438,23 @@ export function createLedger(opts: LedgerOptions): Ledger {
         const { signer, origin } = await vaultSigner(vault);
         const tree: TreeState = await store.tree(vault);
         const last = await store.latestCheckpoint(vault);
+        const known = await sizesOf(vault);
+        if (tree.size > known.tree) known.tree = tree.size;
+        if (last !== null && last.size > known.published) known.published = last.size;
         if (last !== null && last.size >= tree.size) return null;
-        const note = signCheckpoint({ origin, size: tree.size, root: tree.root }, signer);
+        let note = signCheckpoint({ origin, size: tree.size, root: tree.root }, signer);
+        if (publisher !== null) {
+          // C2SP tlog-witness: publish only what k witnesses cosigned; the
+          // note is final once stored (log signature, then the witnesses in
+          // configured order), so anchors can stamp its bytes.
+          const { lines, enough } = await publisher.collect(vault, note, tree.size, last?.size ?? 0n);
+          publisher.roundDone(vault, tree.size, lines.length, enough);
+          if (!enough) return null;
+          note += lines.join("");
+        }
         await store.putCheckpoint(vault, { size: tree.size, root: tree.root, note });
+        if (tree.size > known.published) known.published = tree.size;
+        anchorer?.published(vault, tree.size);
         return { size: tree.size, root: tree.root, note, publishedAt: new Date().toISOString() };
       })().finally(() => publishing.delete(vault));
       publishing.set(vault, p);
@@ -380,6 +485,29 @@ export function createLedger(opts: LedgerOptions): Ledger {
       return (await vaultSigner(vault)).vkey;
     },
 
+    async publication(vault) {
+      await vaultSigner(vault);
+      const [tree, cp] = await Promise.all([store.tree(vault), store.latestCheckpoint(vault)]);
+      const published = cp?.size ?? 0n;
+      const w = publisher?.status(vault) ?? { witnesses: [], lastRound: null };
+      return {
+        vault,
+        treeSize: tree.size.toString(),
+        publishedSize: published.toString(),
+        unpublished: (tree.size - published).toString(),
+        maxUnpublished,
+        threshold: publisher?.threshold ?? 0,
+        witnesses: w.witnesses,
+        lastRound: w.lastRound,
+        anchorEvery: anchorer?.every ?? 1,
+        anchors: anchorer === null ? [] : await anchorer.status(vault),
+      };
+    },
+
+    async anchorRound(vault) {
+      await anchorer?.round(vault);
+    },
+
     start() {
       if (timer !== null) return;
       timer = setInterval(() => {
@@ -391,6 +519,8 @@ export function createLedger(opts: LedgerOptions): Ledger {
               console.error(`checkpoint of vault ${v.name} failed:`, e);
             }
           }
+          // Retries of failed anchors, off the append path (not awaited by publication).
+          if (anchorer !== null) void anchorer.round();
         })();
       }, intervalMs);
     },
@@ -405,6 +535,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
         }
       }
       await Promise.all(publishing.values());
+      await anchorer?.close();
       if (ownsVerifier && verifier !== undefined) await verifier.close();
     },
   };
