@@ -14,3 +14,4 @@ export * from "./record/index.js";
 export * from "./client/index.js";
 export * from "./bundle/index.js";
 export * from "./anchor/index.js";
+export * from "./custody/index.js";
