@@ -194,6 +194,7 @@ describe("EVM anchors: blocks with many transactions, tampering, failures", () =
       const r = await evmAnchorRecordFor({ rpcUrl: node.url }, String(t.hash), note);
       expect(r.txHash).toBe(t.hash);
       expect(r.txIndex).toBe(Number(t.transactionIndex));
+      expect("0x" + toHex(decodeTransaction(fromHex(r.transaction.slice(2))).from)).toBe(String(t.from).toLowerCase());
       expect(refusal(() => verifyEvmAnchor(r, note, { chainId: 31337 })).message).toMatch(/evm anchor: calldata:/);
     }
   });
