@@ -65,6 +65,11 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     await ledger.append("default", [{ entry: reg.signed }]);
     await createCustodialKey(store, ledger, "carrier", "default");
     await ledger.append("default", [log.submission({ secret: SECRET })]);
+    // Redaction cases: a carrier record at a known index.
+    const toRedact = { container: "MSCU1234565", secret: SECRET };
+    const built = buildRecord({ vault: "default", type: "custody.handoff", author: "carrier", seed: carrierKey.seed, payload: toRedact });
+    const [r] = await ledger.append("default", [{ entry: built.signed, payload: toRedact, salt: toBase64(built.salt!) }]);
+    expect(r!.index).toBe(REDACT_INDEX);
     await ledger.publish("default");
 
     const mk = async (caller: Caller, org: string, scope: Partial<Parameters<typeof createApiKey>[2]>) => {
@@ -90,6 +95,8 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     await log.close();
   });
 
+  // Index of the carrier record that the redaction cases target.
+  const REDACT_INDEX = 6n;
   function carrierRecord(type = "custody.handoff") {
     const payload = { container: "MSCU1234565", n: Math.random() };
     const rec = buildRecord({ vault: "default", type, author: "carrier", seed: carrierKey.seed, payload });
@@ -166,6 +173,22 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
       url: "/v1/vaults/default/members/auditor",
       body: () => ({ read: true, write: [] }),
       expect: (c) => (unauth.includes(c) ? 401 : c === "operatorAdmin" ? 200 : readersOfDefault.includes(c) ? 403 : 404),
+    },
+    {
+      name: "redact the carrier's record (custodial)",
+      method: "POST",
+      url: `/v1/vaults/default/records/${REDACT_INDEX}/redact`,
+      body: () => ({ reason: "erasure request" }),
+      // Only a key that may write sealtrail.redaction: here the operator's (its author may too, with that permission).
+      expect: (c) => (unauth.includes(c) ? 401 : c === "operatorAdmin" ? 201 : readersOfDefault.includes(c) ? 403 : 404),
+    },
+    {
+      name: "redact a key record",
+      method: "POST",
+      url: "/v1/vaults/default/records/0/redact",
+      body: () => ({}),
+      // Permission first, then the rule: key, membership and redaction records are never redacted.
+      expect: (c) => (unauth.includes(c) ? 401 : c === "operatorAdmin" ? 409 : readersOfDefault.includes(c) ? 403 : 404),
     },
     { name: "list vaults", method: "GET", url: "/v1/vaults", expect: (c) => (unauth.includes(c) ? 401 : 200) },
     {

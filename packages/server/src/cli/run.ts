@@ -30,6 +30,7 @@ import { createWitnessApp } from "../witness/app.js";
 import { followedLog, readLogsFile } from "../witness/config.js";
 import { openWitnessService } from "../witness/service.js";
 import { readEvidence } from "../witness/state.js";
+import { registerRedactCommand } from "./redact.js";
 import { parseWitnessArg, type WitnessEndpoint } from "../ledger/witness-client.js";
 import { pemCertificates } from "../ledger/anchoring.js";
 
@@ -391,11 +392,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         else {
           io.out(`vault ${o.vault}: ${report.entries} entries, ${report.checkpoints} checkpoints checked\n`);
           for (const p of report.problems) io.out(`${p.kind}: ${p.message}\n`);
+          for (const r of report.redacted) {
+            io.out(`redacted: entry ${r.index}, by ${r.author} in entry ${r.by} at ${r.time}${r.reason !== null ? ` (${r.reason})` : ""}\n`);
+          }
           io.out(report.problems.length === 0 ? "OK: no discrepancy\n" : `${report.problems.length} discrepancies\n`);
         }
         if (report.problems.length > 0) code = 1;
       });
     });
+
+  registerRedactCommand(program, { out: io.out, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
 
   const collect = (v: string, acc: string[] = []) => [...acc, v];
 

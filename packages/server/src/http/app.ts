@@ -9,6 +9,7 @@ import { STATUS_OF, TITLE_OF } from "./status.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerAnchorRoutes } from "./anchor-routes.js";
+import { registerRedactionRoutes } from "./redaction-routes.js";
 import { registerAuth } from "./auth.js";
 import { registerOpenApi } from "./openapi.js";
 import { DEFAULT_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
@@ -64,6 +65,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerLogRoutes(app, opts.ledger, opts.store);
   await registerAdminRoutes(app, opts.ledger, opts.store);
   await registerAnchorRoutes(app, opts.ledger, opts.store);
+  await registerRedactionRoutes(app, opts.ledger, opts.store);
   return app;
 }
 

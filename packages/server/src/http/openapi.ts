@@ -21,7 +21,11 @@ export const ROUTE_DOCS: Record<string, Doc> = {
   "GET /v1/vaults/:vault/tile/*": { summary: "Hash tile or entry bundle (C2SP tlog-tiles)", tag: "log" },
   "POST /v1/vaults/:vault/records": { summary: "Append one signed record, or {records: [...]}", tag: "records" },
   "POST /v1/vaults/:vault/records/custodial": { summary: "Append a record signed by the server with the caller's custodial key", tag: "records" },
-  "GET /v1/vaults/:vault/records/:index": { summary: "A record: entry, payload and salt", tag: "records" },
+  "GET /v1/vaults/:vault/records/:index": { summary: "A record: entry, payload and salt (null, with who redacted it, once redacted)", tag: "records" },
+  "POST /v1/vaults/:vault/records/:index/redact": {
+    summary: "Erase a record's payload and salt: a sealtrail.redaction record signed with the caller's custodial key (author, operator or vault admin)",
+    tag: "records",
+  },
   "GET /v1/vaults/:vault/records": {
     summary: "Records matching a filter, oldest first, a page at a time",
     tag: "records",

@@ -1,0 +1,111 @@
+/**
+ * `sealtrail redact --vault V INDEX [--reason TEXT]`: erase a record's
+ * payload and salt with a signed `sealtrail.redaction` record (docs/formats.md
+ * §5b). Locally, on a data directory or database, the operator signs with its
+ * held key; with `--server URL` the server signs with the caller
+ * organisation's custodial key (POST /v1/vaults/{vault}/records/{index}/redact).
+ */
+import type { Command, Option } from "commander";
+import { ERROR_CODES, MAX_REDACTION_REASON, SealTrailError, toHex, type ErrorCode } from "@sealtrail/core";
+import type { Context, DatabaseLocation } from "../main.js";
+import { operatorKey } from "../ledger/bootstrap.js";
+import { redactCustodial } from "../ledger/custodial.js";
+
+/** What a redaction returns: the redaction record's index and leaf hash, and the index it erased. */
+export interface RedactResult {
+  readonly index: number;
+  readonly leafHash: string;
+  readonly redacts: number;
+}
+
+/** What the command borrows from the CLI (cli/run.ts). */
+export interface RedactCommandDeps {
+  readonly out: (s: string) => void;
+  readonly withContext: <T>(loc: DatabaseLocation, fn: (ctx: Context) => Promise<T>) => Promise<T>;
+  readonly dataOption: () => Option;
+  readonly dbOption: () => Option;
+  readonly serverOption: () => Option;
+  /** Parses the INDEX argument (a non-negative integer, else a usage error). */
+  readonly parseIndex: (v: string) => bigint;
+}
+
+/**
+ * Redact on a local data directory or database, as the operator.
+ *
+ * @example
+ * ```ts
+ * const r = await redactLocal(ctx, "default", 12n, "erasure request");
+ * ```
+ */
+export async function redactLocal(ctx: Context, vault: string, index: bigint, reason?: string): Promise<RedactResult> {
+  const { org } = await operatorKey(ctx.store);
+  const r = await redactCustodial(ctx.store, ctx.ledger, vault, org, index, reason !== undefined ? { reason } : {});
+  // A checkpoint covering the redaction before the command exits.
+  await ctx.ledger.publish(vault);
+  return { index: Number(r.index), leafHash: toHex(r.leafHash), redacts: Number(index) };
+}
+
+/**
+ * Redact on a remote server, signed with the caller organisation's custodial key.
+ *
+ * @example
+ * ```ts
+ * const r = await redactRemote("https://sealtrail.example.org", process.env.SEALTRAIL_API_KEY, "default", 12n);
+ * ```
+ */
+export async function redactRemote(server: string, apiKey: string | undefined, vault: string, index: bigint, reason?: string): Promise<RedactResult> {
+  if (apiKey === undefined || apiKey === "") throw new SealTrailError("unauthorized", "--server needs an API key in the SEALTRAIL_API_KEY environment variable");
+  const url = `${server.replace(/\/+$/, "")}/v1/vaults/${encodeURIComponent(vault)}/records/${index}/redact`;
+  const res = await fetch(url, {
+    method: "POST",
+    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+    body: JSON.stringify(reason !== undefined ? { reason } : {}),
+  });
+  const text = await res.text();
+  if (!res.ok) throw problemError(res.status, text);
+  return JSON.parse(text) as RedactResult;
+}
+
+/** A SealTrailError from the server's RFC 9457 problem document. */
+function problemError(status: number, body: string): SealTrailError {
+  let code: ErrorCode = status >= 500 ? "internal" : "invalid";
+  let detail = `HTTP ${status}`;
+  try {
+    const p = JSON.parse(body) as { code?: unknown; detail?: unknown };
+    if (typeof p.code === "string" && (ERROR_CODES as readonly string[]).includes(p.code)) code = p.code as ErrorCode;
+    if (typeof p.detail === "string") detail = p.detail;
+  } catch {
+    // not a problem document: keep the status
+  }
+  return new SealTrailError(code, detail, { detail: { status } });
+}
+
+/**
+ * Register `sealtrail redact`.
+ *
+ * @example
+ * ```ts
+ * registerRedactCommand(program, { out: io.out, withContext, dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
+ * ```
+ */
+export function registerRedactCommand(program: Command, deps: RedactCommandDeps): void {
+  program
+    .command("redact")
+    .description("erase a record's payload and salt with a signed redaction record; the entry and every proof stay valid")
+    .addOption(deps.dataOption())
+    .addOption(deps.dbOption())
+    .requiredOption("--vault <name>", "vault")
+    .option("--reason <text>", `why, in a few words (at most ${MAX_REDACTION_REASON} characters)`)
+    .addOption(deps.serverOption())
+    .argument("<index>", "log index of the record whose payload to erase", deps.parseIndex)
+    .action(async (index: bigint, o: DatabaseLocation & { server?: string; vault: string; reason?: string }) => {
+      if (o.reason !== undefined && (o.reason.length === 0 || o.reason.length > MAX_REDACTION_REASON)) {
+        throw new SealTrailError("invalid", `--reason: 1 to ${MAX_REDACTION_REASON} characters`);
+      }
+      const r =
+        o.server !== undefined && o.server !== ""
+          ? await redactRemote(o.server, process.env.SEALTRAIL_API_KEY, o.vault, index, o.reason)
+          : await deps.withContext(o, (ctx) => redactLocal(ctx, o.vault, index, o.reason));
+      deps.out(JSON.stringify(r) + "\n");
+    });
+}

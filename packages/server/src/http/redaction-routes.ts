@@ -1,0 +1,60 @@
+/**
+ * Custodial redaction (docs/formats.md §5b): the server signs a
+ * `sealtrail.redaction` record with the caller organisation's held key, for
+ * partners without software and for the operator. A client that signs on
+ * its side appends the same record through POST /v1/vaults/{vault}/records.
+ */
+import type { FastifyInstance } from "fastify";
+import { MAX_REDACTION_REASON, REDACTION_RECORD_TYPE, SealTrailError, toHex } from "@sealtrail/core";
+import type { Ledger } from "../ledger/ledger.js";
+import type { AccessStore, Store } from "../store/types.js";
+import { redactCustodial } from "../ledger/custodial.js";
+import { principal, requireVault } from "./auth.js";
+import { authorizeRecord, idempotencyOf } from "./log-routes.js";
+
+const UINT_PATTERN = /^(0|[1-9][0-9]{0,15})$/;
+
+/**
+ * Register `POST /v1/vaults/:vault/records/:index/redact`.
+ *
+ * @example
+ * ```ts
+ * await registerRedactionRoutes(app, ledger, store);
+ * ```
+ */
+export async function registerRedactionRoutes(app: FastifyInstance, ledger: Ledger, store: Store & AccessStore): Promise<void> {
+  app.post<{ Params: { vault: string; index: string }; Body: { reason?: string } | undefined }>(
+    "/v1/vaults/:vault/records/:index/redact",
+    {
+      schema: {
+        body: {
+          type: "object",
+          additionalProperties: false,
+          properties: { reason: { type: "string", minLength: 1, maxLength: MAX_REDACTION_REASON, description: "why, in a few words" } },
+        },
+      },
+    },
+    async (req, reply) => {
+      const vault = req.params.vault;
+      const access = await requireVault(store, req, vault, "any");
+      const p = principal(req);
+      // Refuse before looking for the record or a held key: a caller may not learn whether either exists.
+      if (!access.canWrite(REDACTION_RECORD_TYPE)) throw new SealTrailError("forbidden", `this API key may not write ${REDACTION_RECORD_TYPE} records in this vault`);
+      const raw = req.params.index;
+      if (!UINT_PATTERN.test(raw) || !Number.isSafeInteger(Number(raw))) throw new SealTrailError("malformed", "index: must be a non-negative decimal integer");
+      const idem = idempotencyOf(req, p, "redact");
+      const reason = req.body?.reason;
+      const r = await redactCustodial(store, ledger, vault, p.org, BigInt(raw), reason !== undefined ? { reason } : {}, {
+        authorize: (env) => authorizeRecord(p, access, env),
+        ...(idem !== undefined ? { idempotency: idem } : {}),
+        submittedBy: p.key.id,
+      }).catch((e: unknown) => {
+        // One record: the per-record results of a refused batch add nothing to the message.
+        if (e instanceof SealTrailError && e.detail?.results !== undefined) throw new SealTrailError(e.code, e.message, { cause: e });
+        throw e;
+      });
+      if (r.replayed === true) reply.header("idempotent-replayed", "true");
+      return reply.status(201).send({ index: Number(r.index), leafHash: toHex(r.leafHash), redacts: Number(raw) });
+    },
+  );
+}
