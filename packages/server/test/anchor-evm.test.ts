@@ -87,7 +87,9 @@ describe.each(HARDFORKS)("EVM anchor on a %s chain", (hardfork) => {
 
   it("anchors a checkpoint: the record verifies offline, the node confirms it live, and its hashes are the node's", async () => {
     const note = checkpointNote(42);
-    const record = await createEvmAnchor({ rpcUrl: node.url, privateKey: node.keys[0]!, chainId: node.chainId, pollMs: 20 }, note);
+    const sent: string[] = [];
+    const record = await createEvmAnchor({ rpcUrl: node.url, privateKey: node.keys[0]!, chainId: node.chainId, pollMs: 20, onSent: (h) => void sent.push(h) }, note);
+    expect(sent).toEqual([record.txHash]);
 
     // The node's own view of the block and transaction (a peer implementation).
     const block = await node.rpc<Json>("eth_getBlockByNumber", ["0x" + record.blockNumber.toString(16), false]);

@@ -50,6 +50,8 @@ export interface EvmAnchorOptions {
   readonly pollMs?: number;
   /** Give up waiting after this long, milliseconds (default 600,000). */
   readonly timeoutMs?: number;
+  /** Called once the node accepted the transaction, before waiting for it: store the hash, so that evmAnchorRecordFor can finish after a crash. */
+  readonly onSent?: (txHash: string) => void | Promise<void>;
 }
 
 type Json = Record<string, unknown>;
@@ -245,6 +247,7 @@ export async function createEvmAnchor(opts: EvmAnchorOptions, checkpointNote: st
   const txHash = "0x" + toHex(keccak256(raw));
   const sent = String(await rpc.call("eth_sendRawTransaction", ["0x" + toHex(raw)])).toLowerCase();
   if (sent !== txHash) throw new SealTrailError("invalid", `evm anchor: the node reports transaction ${sent}, we signed ${txHash}`);
+  await opts.onSent?.(txHash);
 
   // Wait for the receipt, then for the confirmations; read the receipt again
   // at the end, since a reorganisation may have moved the transaction.
