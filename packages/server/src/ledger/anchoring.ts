@@ -19,10 +19,10 @@ import type { LedgerStore, LogReader } from "../store/types.js";
  * A source of anchors. `anchor` returns the JSON record to store (stored as
  * JSON text under `type`); it throws a SealTrailError when it cannot.
  *
- * To plug in another kind, wrap it: the EVM anchor, for instance, is
- * `{ type: "evm", name: rpcUrl, anchor: (note) => createEvmAnchor(evmOpts, note) }`
- * (packages/server/src/anchors/evm-anchor.ts), passed in
- * `LedgerOptions.anchors` beside the RFC 3161 providers.
+ * Other kinds plug in through `LedgerOptions.anchors` (or openContext's
+ * `anchors`), beside the RFC 3161 providers that `--tsa` makes: the EVM
+ * anchor is `createEvmAnchorProvider(evmOpts)` from
+ * packages/server/src/anchors/evm-anchor.ts, which has this shape.
  */
 export interface AnchorProvider {
   /** Anchor type tag, stored with each record (`rfc3161`, `evm`). */
@@ -128,6 +128,8 @@ interface ProviderState {
   /** Published sizes after `anchored` (a set: the same size counted once however it was learned). */
   pending: Set<bigint>;
   running: Promise<void> | null;
+  /** Asked for while running: run once more after it (a checkpoint published meanwhile). */
+  again: boolean;
   last: AnchorStatus["last"];
 }
 
@@ -146,6 +148,7 @@ export function createAnchorer(opts: AnchorerOptions): Anchorer {
   if (!Number.isInteger(every) || every < 1) throw new SealTrailError("invalid", `anchor every N checkpoints: N must be a positive integer, got ${every}`);
   const log = opts.log ?? ((m: string) => console.error(m));
   const vaults = new Map<string, Promise<ProviderState[]>>();
+  const loaded = new Map<string, ProviderState[]>();
   const kicks = new Set<Promise<void>>();
   let closed = false;
 
@@ -162,9 +165,12 @@ export function createAnchorer(opts: AnchorerOptions): Anchorer {
           let anchored: bigint | null = null;
           for (const a of anchors) if (a.type === p.type && (anchored === null || a.checkpointSize > anchored)) anchored = a.checkpointSize;
           const pending = new Set(cps.filter((c) => anchored === null || c.size > anchored).map((c) => c.size));
-          return { anchored, pending, running: null, last: null };
+          return { anchored, pending, running: null, again: false, last: null } as ProviderState;
         });
-      })();
+      })().then((states) => {
+        loaded.set(vault, states);
+        return states;
+      });
       s.catch(() => vaults.delete(vault));
       vaults.set(vault, s);
     }
@@ -196,7 +202,16 @@ export function createAnchorer(opts: AnchorerOptions): Anchorer {
     // Providers run apart: a slow TSA holds up only its own anchors.
     await Promise.all(
       states.map((st, i) => {
-        st.running ??= roundFor(vault, i, st).finally(() => {
+        if (st.running !== null) {
+          st.again = true;
+          return st.running;
+        }
+        st.running = (async () => {
+          do {
+            st.again = false;
+            await roundFor(vault, i, st);
+          } while (st.again && !closed);
+        })().finally(() => {
           st.running = null;
         });
         return st.running;
@@ -208,9 +223,15 @@ export function createAnchorer(opts: AnchorerOptions): Anchorer {
     every,
     published(vault, size) {
       if (closed || providers.length === 0) return;
+      const count = (states: ProviderState[]) => {
+        for (const st of states) if (st.anchored === null || size > st.anchored) st.pending.add(size);
+      };
+      // Counted at once when the vault's state is loaded, so that a round asked for right after sees it.
+      const now = loaded.get(vault);
+      if (now !== undefined) count(now);
       const kick = stateOf(vault)
         .then((states) => {
-          for (const st of states) if (st.anchored === null || size > st.anchored) st.pending.add(size);
+          if (now === undefined) count(states);
           return roundOf(vault);
         })
         .catch((e: unknown) => log(`anchoring of vault ${vault} failed: ${(e as Error).message}`))
