@@ -30,6 +30,7 @@ import { createWitnessApp } from "../witness/app.js";
 import { followedLog, readLogsFile } from "../witness/config.js";
 import { openWitnessService } from "../witness/service.js";
 import { readEvidence } from "../witness/state.js";
+import { registerExportCommand, runBundleVerify } from "./bundle.js";
 import { registerRedactCommand } from "./redact.js";
 import { parseWitnessArg, type WitnessEndpoint } from "../ledger/witness-client.js";
 import { pemCertificates } from "../ledger/anchoring.js";
@@ -350,12 +351,20 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
 
   program
     .command("verify")
-    .description("verify a tlog-proof of an entry offline, with only the vault's verifier key")
-    .requiredOption("--vkey <key>", "verifier key text, or a file holding it")
-    .requiredOption("--proof <file>", "tlog-proof file")
-    .requiredOption("--entry <file>", "raw entry file")
+    .description("verify offline: an evidence bundle against a trust policy (verify BUNDLE --policy POLICY), or a tlog-proof of an entry with only the vault's verifier key")
+    .argument("[bundle]", "evidence bundle file (docs/formats.md §14)")
+    .option("--policy <file>", "verification policy of a bundle (docs/formats.md §15)")
+    .option("--vkey <key>", "verifier key text, or a file holding it")
+    .option("--proof <file>", "tlog-proof file")
+    .option("--entry <file>", "raw entry file")
     .option("--json", "print JSON")
-    .action(async (o: { vkey: string; proof: string; entry: string; json?: boolean }) => {
+    .action(async (bundle: string | undefined, o: { policy?: string; vkey?: string; proof?: string; entry?: string; json?: boolean }) => {
+      if (bundle !== undefined || o.policy !== undefined) {
+        if (bundle === undefined || o.policy === undefined) throw new UsageError("verify: a bundle needs --policy POLICY, and --policy a bundle file");
+        code = await runBundleVerify(bundle, o.policy, { json: o.json === true }, io);
+        return;
+      }
+      if (o.vkey === undefined || o.proof === undefined || o.entry === undefined) throw new UsageError("verify: give BUNDLE --policy POLICY, or --vkey, --proof and --entry");
       const vkey = readVerifierKey(o.vkey);
       const proofText = readFileSync(o.proof);
       const entry = readFileSync(o.entry);
@@ -402,6 +411,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
 
   registerRedactCommand(program, { out: io.out, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
+
+  registerExportCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, usage: (m) => new UsageError(m) });
 
   const collect = (v: string, acc: string[] = []) => [...acc, v];
 
