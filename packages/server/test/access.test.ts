@@ -137,6 +137,12 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     { name: "private records list", method: "GET", url: "/v1/vaults/private/records", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
     { name: "private checkpoint", method: "GET", url: "/v1/vaults/private/checkpoint", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
     { name: "private record", method: "GET", url: "/v1/vaults/private/records/0", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
+    // Publication (issue 4): anchors and witness status, for whoever may read the vault.
+    { name: "anchors", method: "GET", url: "/v1/vaults/default/anchors", expect: readRule(200, readersOfDefault) },
+    { name: "anchors of one checkpoint", method: "GET", url: "/v1/vaults/default/anchors?size=1", expect: readRule(200, readersOfDefault) },
+    { name: "publication status", method: "GET", url: "/v1/vaults/default/witnesses", expect: readRule(200, readersOfDefault) },
+    { name: "private anchors", method: "GET", url: "/v1/vaults/private/anchors", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
+    { name: "private publication status", method: "GET", url: "/v1/vaults/private/witnesses", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
     {
       name: "append carrier's record",
       method: "POST",
