@@ -14,4 +14,5 @@ export * from "./record/index.js";
 export * from "./client/index.js";
 export * from "./bundle/index.js";
 export * from "./anchor/index.js";
+export * from "./epcis/index.js";
 export * from "./custody/index.js";
