@@ -75,6 +75,8 @@ export interface EvmChainPolicy {
   readonly chainId: number;
   /** Decimal block number → block hash (hex, `0x` optional) known to be on the chain (from a trusted node or explorer). */
   readonly blocks?: Readonly<Record<string, string>>;
+  /** The same pins as a list (the shape of an evidence-bundle policy's `pinnedBlocks`); both may be given. */
+  readonly pinnedBlocks?: readonly { readonly number: number; readonly hash: string }[];
 }
 
 /** What {@link verifyEvmAnchor} proves. */
@@ -246,8 +248,12 @@ export function verifyEvmAnchor(record: unknown, noteBytes: Uint8Array | string,
   if (receipt.status !== 1) throw fail("invalid", "receipt status", "the transaction failed (status 0)");
 
   let confirmed = false;
-  const pinned = chainPolicy.blocks?.[String(r.blockNumber)];
-  if (pinned !== undefined) {
+  const pins = [
+    ...(chainPolicy.blocks !== undefined && Object.hasOwn(chainPolicy.blocks, String(r.blockNumber)) ? [chainPolicy.blocks[String(r.blockNumber)]!] : []),
+    ...(chainPolicy.pinnedBlocks ?? []).filter((b) => b.number === r.blockNumber).map((b) => b.hash),
+  ];
+  for (const pinned of pins) {
+    if (typeof pinned !== "string") throw fail("malformed", "block pin", `the policy's pin for block ${r.blockNumber} is not a hex string`);
     const p = pinned.toLowerCase();
     if ((p.startsWith("0x") ? p : "0x" + p) !== r.blockHash) {
       throw new SealTrailError("inconsistent", `evm anchor: block pin: the policy pins block ${r.blockNumber} of chain ${r.chainId} to ${pinned}, not ${r.blockHash}`, {

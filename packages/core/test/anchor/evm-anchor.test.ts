@@ -150,6 +150,12 @@ describe("verifyEvmAnchor", () => {
     const e = refusal(() => verifyEvmAnchor(r, NOTE, { chainId: 137, blocks: { "1234": "0x" + "00".repeat(32) } }));
     expect(e.code).toBe("inconsistent");
     expect(e.detail?.step).toBe("block pin");
+    // The list form of an evidence-bundle policy pins the same way.
+    expect(verifyEvmAnchor(r, NOTE, { chainId: 137, pinnedBlocks: [{ number: 1234, hash: r.blockHash }] }).confirmed).toBe(true);
+    expect(refusal(() => verifyEvmAnchor(r, NOTE, { chainId: 137, pinnedBlocks: [{ number: 1234, hash: "0x" + "00".repeat(32) }] })).code).toBe("inconsistent");
+    expect(refusal(() => verifyEvmAnchor(r, NOTE, { chainId: 137, blocks: JSON.parse('{"1234": 5}') as Record<string, string> })).code).toBe("malformed");
+    // An inherited property is not a pin.
+    expect(verifyEvmAnchor({ ...r, blockNumber: 1234 }, NOTE, { chainId: 137, blocks: Object.create({ "1234": "0x00" }) as Record<string, string> }).confirmed).toBe(false);
   });
 
   it("parses exactly the fields of formats §13", () => {

@@ -297,6 +297,8 @@ export async function confirmEvmAnchor(record: unknown, rpcUrl: string, opts: { 
 /** What the publisher calls to anchor a checkpoint (one per configured anchor). */
 export interface AnchorProvider {
   readonly type: string;
+  /** Shown in status and logs. */
+  readonly name?: string;
   anchor(note: string, size: bigint): Promise<object>;
 }
 
@@ -310,8 +312,16 @@ export interface AnchorProvider {
  * ```
  */
 export function createEvmAnchorProvider(opts: EvmAnchorOptions): AnchorProvider {
+  let host = "?";
+  try {
+    // Only the host: an RPC URL often carries an API key in its path or query.
+    host = new URL(opts.rpcUrl).host;
+  } catch {
+    throw new SealTrailError("invalid", "evm anchor: rpcUrl is not a URL");
+  }
   return {
     type: EVM_ANCHOR_TYPE,
+    name: `evm chain ${opts.chainId ?? "(the node's)"} via ${host}`,
     async anchor(note: string, size: bigint): Promise<EvmAnchorRecord> {
       const record = await createEvmAnchor(opts, note);
       if (BigInt(record.checkpointSize) !== size) throw new SealTrailError("invalid", `evm anchor: the note's size is ${record.checkpointSize}, not ${size}`);
