@@ -108,6 +108,15 @@ for (const engine of ENGINES) {
       const after = (await call("carrier", "GET", `/v1/vaults/${VAULT}/records/${b.index}`)).json();
       expect(after.redacted).toMatchObject({ by: (byOp.json() as { index: number }).index, author: "operator", reason: null });
 
+      // The audit over HTTP lists both redactions and finds nothing wrong.
+      await ctx.ledger.publish(VAULT);
+      const audit = (await call("operator", "GET", `/v1/vaults/${VAULT}/audit`)).json() as { problems: unknown[]; redacted: { index: number; by: number; author: string }[] };
+      expect(audit.problems).toEqual([]);
+      expect(audit.redacted).toEqual([
+        { index: a.index, by: r.index, author: "carrier", time: body.redacted.time, reason: "erasure request" },
+        expect.objectContaining({ index: b.index, author: "operator", reason: null }),
+      ]);
+
       // Proofs still verify for the redacted entry.
       await ctx.ledger.publish(VAULT);
       const proof = await call("terminal", "GET", `/v1/vaults/${VAULT}/proofs/inclusion?index=${a.index}`);
@@ -132,6 +141,23 @@ for (const engine of ENGINES) {
       expect((await call("carrier", "GET", `/v1/vaults/${VAULT}/records/${a.index}`)).json().payload).toEqual({ container: "MSCU1234565", driver: "Kees de Vries" });
       expect((await call("carrier", "POST", url, {})).statusCode).toBe(201);
       await expectProblem("carrier", url, {}, 409, /already redacted by record/);
+    });
+
+    it("a retried custodial redaction with the same Idempotency-Key gets the first answer", async () => {
+      const a = await carrierRecord("Sanne de Boer");
+      const send = () =>
+        app.inject({
+          method: "POST",
+          url: `/v1/vaults/${VAULT}/records/${a.index}/redact`,
+          headers: { authorization: `Bearer ${tokens.carrier}`, "idempotency-key": `redact-${a.index}` },
+          payload: { reason: "erasure request" },
+        });
+      const first = await send();
+      const again = await send();
+      expect(first.statusCode).toBe(201);
+      expect(again.statusCode).toBe(201);
+      expect(again.headers["idempotent-replayed"]).toBe("true");
+      expect(again.json()).toEqual(first.json());
     });
 
     it("a member appends a redaction it signed itself through POST records, if its key may write sealtrail.redaction", async () => {
