@@ -12,6 +12,7 @@
  *   node bench/run.js proofs --entries=200000 --proofs=5000
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
  *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
+ *   node bench/run.js custody --custody-events=10000   custody chain of one identifier
  *   node bench/run.js http                 server + load processes over loopback, SQLite and PostgreSQL
  *   node bench/run.js http --engines=sqlite --proof-engines=sqlite --batch-records=40000 --single-records=10000
  *       --keys=64 --open-rates=1000,250 --open-seconds=10 --entries=1000000 --http-proofs=20000
@@ -27,10 +28,11 @@ import { benchIngest } from "./ingest.js";
 import { benchLatency } from "./latency.js";
 import { benchProofs } from "./proofs.js";
 import { benchStages, stagesRows } from "./stages.js";
+import { benchCustody } from "./custody.js";
 import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
 import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
 
-const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http"];
+const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody"];
 
 const args = process.argv.slice(2);
 const flags = Object.fromEntries(
@@ -150,6 +152,18 @@ if (selected.includes("http")) {
   });
   results.http = r;
   rows.push(...httpRows(r, { fmtMs, fmtPct, fmtRate }));
+}
+
+if (selected.includes("custody")) {
+  const r = benchCustody({ events: num("custody-events") });
+  results.custody = r;
+  rows.push([
+    "custody",
+    `custody chain of 1 identifier, ${r.events.toLocaleString("en-US")} events among ${(r.events + r.others).toLocaleString("en-US")}`,
+    `${fmtMs(r.medianMs)} (median of 5)`,
+    `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`,
+    `goal < 200 ms: ${r.medianMs < 200 ? "met" : "not met"}; ${r.stats.sealChecks} seal checks, ${r.stats.handoffs} handoffs`,
+  ]);
 }
 
 console.log(`\nSealTrail bench: ${results.machine.cores} cores, Node ${results.machine.node}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

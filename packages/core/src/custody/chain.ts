@@ -134,6 +134,25 @@ export function identifiersOf(event: Record<string, unknown>): string[] {
   return out;
 }
 
+const EPC_LISTS = ["epcList", "childEPCs", "inputEPCList", "outputEPCList"];
+const QUANTITY_LISTS = ["quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"];
+
+// Whether an event is about `target` (already normalised); no arrays built,
+// as it runs for every event of the vault.
+function concerns(event: Record<string, unknown>, target: string, normalize: ((id: string) => string) | null): boolean {
+  const is = (v: unknown): boolean => typeof v === "string" && (normalize === null ? v === target : normalize(v) === target);
+  for (const k of EPC_LISTS) {
+    const l = event[k];
+    if (Array.isArray(l)) for (const x of l) if (is(x)) return true;
+  }
+  if (is(event.parentID)) return true;
+  for (const k of QUANTITY_LISTS) {
+    const l = event[k];
+    if (Array.isArray(l)) for (const q of l) if (q !== null && typeof q === "object" && is((q as Record<string, unknown>).epcClass)) return true;
+  }
+  return false;
+}
+
 function timeOf(e: CustodyEvent): number {
   const t = typeof e.event.eventTime === "string" ? Date.parse(e.event.eventTime) : NaN;
   return Number.isNaN(t) ? 0 : t;
@@ -150,13 +169,21 @@ function timeOf(e: CustodyEvent): number {
  * ```
  */
 export function custodyChain(identifier: string, events: readonly CustodyEvent[], opts: CustodyOptions = {}): CustodyChain {
-  const normalize = opts.normalize ?? ((x: string) => x);
-  const target = normalize(identifier);
+  const normalize = opts.normalize ?? null;
+  const target = normalize === null ? identifier : normalize(identifier);
   const maxGap = opts.maxGapMs ?? 72 * 3600_000;
   const tolerance = opts.captureToleranceMs ?? 3600_000;
-  const mine = events.filter((e) => identifiersOf(e.event).some((id) => normalize(id) === target));
+  // Each event's time parsed once: sorting compares it n log n times.
+  const times = new Map<CustodyEvent, number>();
+  const mine: CustodyEvent[] = [];
+  for (const e of events) {
+    if (!concerns(e.event, target, normalize)) continue;
+    mine.push(e);
+    times.set(e, timeOf(e));
+  }
+  const at = (e: CustodyEvent): number => times.get(e)!;
   // Time order, then log order: the chain as it happened.
-  const ordered = [...mine].sort((a, b) => timeOf(a) - timeOf(b) || a.index - b.index);
+  const ordered = [...mine].sort((a, b) => at(a) - at(b) || a.index - b.index);
   const exceptions: CustodyException[] = [];
   const raise = (kind: CustodyExceptionKind, message: string, evs: readonly CustodyEvent[]): void => {
     exceptions.push({ kind, message, eventIds: evs.map((e) => e.eventId), indices: evs.map((e) => e.index) });
@@ -166,10 +193,10 @@ export function custodyChain(identifier: string, events: readonly CustodyEvent[]
   const byIndex = [...mine].sort((a, b) => a.index - b.index);
   let latest: CustodyEvent | null = null;
   for (const e of byIndex) {
-    if (latest !== null && timeOf(e) < timeOf(latest) - tolerance) {
+    if (latest !== null && at(e) < at(latest) - tolerance) {
       raise("out_of_order", `event ${e.eventId} claims a time before event ${latest.eventId}, which was sealed earlier`, [latest, e]);
     }
-    if (latest === null || timeOf(e) > timeOf(latest)) latest = e;
+    if (latest === null || at(e) > at(latest)) latest = e;
   }
 
   const steps: CustodyStep[] = [];
@@ -196,8 +223,8 @@ export function custodyChain(identifier: string, events: readonly CustodyEvent[]
     if (terminal !== null) {
       raise("after_terminal", `event ${e.eventId} follows event ${terminal.eventId}, whose disposition ${cbvWord(terminal.event.disposition)} ends the chain`, [terminal, e]);
     }
-    if (previous !== null && timeOf(e) - timeOf(previous) > maxGap) {
-      raise("time_gap", `${((timeOf(e) - timeOf(previous)) / 3600_000).toFixed(1)} hours pass between event ${previous.eventId} and event ${e.eventId}`, [previous, e]);
+    if (previous !== null && at(e) - at(previous) > maxGap) {
+      raise("time_gap", `${((at(e) - at(previous)) / 3600_000).toFixed(1)} hours pass between event ${previous.eventId} and event ${e.eventId}`, [previous, e]);
     }
 
     let sec: SecurityData = { seals: [], inspection: null, handoff: null };
@@ -281,7 +308,7 @@ export function custodyChain(identifier: string, events: readonly CustodyEvent[]
   // A shipment still open: late once the gap limit has passed.
   if (opts.now !== undefined) {
     for (const o of open) {
-      if (opts.now.getTime() - timeOf(o.ship) > maxGap) {
+      if (opts.now.getTime() - at(o.ship) > maxGap) {
         raise("unacknowledged_handoff", `event ${o.ship.eventId} shipped to ${o.to ?? "an unnamed party"} has not been acknowledged`, [o.ship]);
       }
     }

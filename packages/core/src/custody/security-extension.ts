@@ -114,6 +114,18 @@ export function securityPrefixes(context: unknown): string[] {
   return out;
 }
 
+// Every event of a document shares its context: read its prefixes once.
+const prefixCache = new WeakMap<object, string[]>();
+function prefixesOf(context: unknown): string[] {
+  if (context === null || typeof context !== "object") return securityPrefixes(context);
+  let p = prefixCache.get(context);
+  if (p === undefined) {
+    p = securityPrefixes(context);
+    prefixCache.set(context, p);
+  }
+  return p;
+}
+
 /**
  * Read and check the security extension of one EPCIS event. `context` is the
  * document's `@context` (the event's own `@context`, if any, is read too).
@@ -128,7 +140,7 @@ export function securityPrefixes(context: unknown): string[] {
  * ```
  */
 export function readSecurityExtension(event: Record<string, unknown>, context?: unknown): SecurityData {
-  const prefixes = securityPrefixes([context ?? [], event["@context"] ?? []]);
+  const prefixes = event["@context"] === undefined ? prefixesOf(context) : securityPrefixes([context ?? [], event["@context"]]);
   const where = typeof event.eventID === "string" ? `event ${event.eventID}` : "event";
   const fail = (field: string, msg: string): never => {
     throw new SealTrailError("invalid", `${where}: ${field}: ${msg}`);
