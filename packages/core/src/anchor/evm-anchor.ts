@@ -229,10 +229,15 @@ export function verifyEvmAnchor(record: unknown, noteBytes: Uint8Array | string,
   const time = new Date(Number(header.timestamp) * 1000);
   if (r.blockTime !== time.toISOString()) throw fail("invalid", "header", `blockTime ${r.blockTime} is not the header's ${time.toISOString()}`);
 
+  // Both proofs first, signature recovery (the costly step) last.
   const key = trieIndexKey(r.txIndex);
   const txBytes = hex0x(r.transaction);
   const inTrie = step("transaction proof", () => verifyTrieProof(header.transactionsRoot, key, r.txProof.map(hex0x), "transactions trie"));
   if (!bytesEqual(inTrie, txBytes)) throw fail("bad_proof", "transaction proof", `the transactions trie holds another transaction at index ${r.txIndex}`);
+  const receiptBytes = hex0x(r.receipt);
+  const rInTrie = step("receipt proof", () => verifyTrieProof(header.receiptsRoot, key, r.receiptProof.map(hex0x), "receipts trie"));
+  if (!bytesEqual(rInTrie, receiptBytes)) throw fail("bad_proof", "receipt proof", `the receipts trie holds another receipt at index ${r.txIndex}`);
+
   if ("0x" + toHex(keccak256(txBytes)) !== r.txHash) throw fail("invalid", "transaction", "the transaction does not hash to txHash");
   const tx = step("transaction", () => decodeTransaction(txBytes));
   if (tx.chainId === undefined) throw fail("invalid", "chain id", "the transaction has no chain id (pre-EIP-155): it could be replayed on any chain");
@@ -240,9 +245,6 @@ export function verifyEvmAnchor(record: unknown, noteBytes: Uint8Array | string,
   if (tx.to === undefined) throw fail("invalid", "calldata", "the transaction creates a contract: an anchor is a call");
   if (!bytesEqual(tx.data, evmAnchorCalldata(hash))) throw fail("invalid", "calldata", "the calldata is not the anchor tag and this checkpoint's hash");
 
-  const receiptBytes = hex0x(r.receipt);
-  const rInTrie = step("receipt proof", () => verifyTrieProof(header.receiptsRoot, key, r.receiptProof.map(hex0x), "receipts trie"));
-  if (!bytesEqual(rInTrie, receiptBytes)) throw fail("bad_proof", "receipt proof", `the receipts trie holds another receipt at index ${r.txIndex}`);
   const receipt = step("receipt", () => decodeReceipt(receiptBytes));
   if (receipt.type !== tx.type) throw fail("invalid", "receipt", `receipt type ${receipt.type} is not the transaction's ${tx.type}`);
   if (receipt.status !== 1) throw fail("invalid", "receipt status", "the transaction failed (status 0)");

@@ -158,6 +158,24 @@ describe("verifyEvmAnchor", () => {
     expect(verifyEvmAnchor({ ...r, blockNumber: 1234 }, NOTE, { chainId: 137, blocks: Object.create({ "1234": "0x00" }) as Record<string, string> }).confirmed).toBe(false);
   });
 
+  it("refuses every single-byte change of the header, transaction, receipt and proof nodes with a SealTrailError", () => {
+    const r = block({ n: 20, at: 7 });
+    let checked = 0;
+    for (const field of ["header", "transaction", "receipt", "txProof", "receiptProof"] as const) {
+      const values = Array.isArray(r[field]) ? (r[field] as string[]) : [r[field] as string];
+      values.forEach((v, node) => {
+        for (let at = 2; at < v.length; at += 2) {
+          const b = parseInt(v.slice(at, at + 2), 16) ^ 0x01;
+          const changed = v.slice(0, at) + b.toString(16).padStart(2, "0") + v.slice(at + 2);
+          const x = Array.isArray(r[field]) ? { ...r, [field]: values.map((o, i) => (i === node ? changed : o)) } : { ...r, [field]: changed };
+          expect(refusal(() => verifyEvmAnchor(x, NOTE, POLICY))).toBeInstanceOf(SealTrailError);
+          checked++;
+        }
+      });
+    }
+    expect(checked).toBeGreaterThan(1000);
+  });
+
   it("parses exactly the fields of formats §13", () => {
     const r = block();
     expect(parseEvmAnchorRecord(r)).toBe(r);

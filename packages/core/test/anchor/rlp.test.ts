@@ -3,6 +3,9 @@ import fc from "fast-check";
 import { fromHex, toHex, utf8 } from "../../src/bytes.js";
 import { SealTrailError } from "../../src/errors.js";
 import { decodeRlp, encodeRlp, readRlpUint, rlpUint, type RlpItem } from "../../src/anchor/rlp.js";
+import { decodeBlockHeader } from "../../src/anchor/header.js";
+import { decodeReceipt } from "../../src/anchor/receipt.js";
+import { decodeTransaction } from "../../src/anchor/transaction.js";
 
 // Examples of ethereum.org's "Recursive-length prefix (RLP) serialization"
 // page (formerly the Ethereum wiki) and ethereum/tests RLPTests/rlptest.json.
@@ -64,6 +67,21 @@ describe("RLP", () => {
     expectMalformed("83646f6700"); // trailing byte
     expectMalformed("bf" + "ff".repeat(8)); // absurd length
     expectMalformed("c1".repeat(40) + "c0"); // nested deeper than the bound
+  });
+
+  it("answers any byte string with an item or a SealTrailError, never another error", () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 80 }), (b) => {
+        for (const f of [decodeRlp, decodeBlockHeader, decodeTransaction, decodeReceipt]) {
+          try {
+            f(b);
+          } catch (e) {
+            expect(e).toBeInstanceOf(SealTrailError);
+          }
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it("round-trips arbitrary items", () => {
