@@ -13,6 +13,7 @@ import { changeMembership, createCustodialKey } from "../src/ledger/custodial.js
 import { createOrganisation } from "../src/access/orgs.js";
 import { createApiKey } from "../src/access/api-keys.js";
 import { createApp } from "../src/http/app.js";
+import { POSTGRES_HINT } from "../src/cli/redact.js";
 import { cli } from "./helpers/cli.js";
 import { ENGINES, tempDir } from "./helpers/temp-log.js";
 import { freshDatabase } from "./helpers/postgres.js";
@@ -178,7 +179,8 @@ for (const engine of ENGINES) {
       const a = await carrierRecord("Lotte Smit");
       const where = engine === "postgres" ? ["--db", pgUrl!] : ["--data", dir];
       const run = await cli(["redact", ...where, "--vault", VAULT, String(a.index), "--reason", "retention period over"]);
-      expect(run.err).toBe("");
+      // On PostgreSQL the operator is told what to run so that the old row leaves the table file.
+      expect(run.err).toBe(engine === "postgres" ? POSTGRES_HINT : "");
       expect(run.code).toBe(0);
       const out = JSON.parse(run.out) as { index: number; leafHash: string; redacts: number };
       expect(out.redacts).toBe(a.index);

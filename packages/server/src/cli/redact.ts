@@ -11,6 +11,10 @@ import type { Context, DatabaseLocation } from "../main.js";
 import { operatorKey } from "../ledger/bootstrap.js";
 import { redactCustodial } from "../ledger/custodial.js";
 
+/** Printed after a redaction on PostgreSQL: what the operator runs so that the old row leaves the table file. */
+export const POSTGRES_HINT =
+  "note: PostgreSQL keeps the deleted payload row in the table file until it is rewritten: run `VACUUM FULL payloads;` at a quiet moment (it locks the table), then `CHECKPOINT;` (ADR 0009)\n";
+
 /** What a redaction returns: the redaction record's index and leaf hash, and the index it erased. */
 export interface RedactResult {
   readonly index: number;
@@ -21,6 +25,7 @@ export interface RedactResult {
 /** What the command borrows from the CLI (cli/run.ts). */
 export interface RedactCommandDeps {
   readonly out: (s: string) => void;
+  readonly err: (s: string) => void;
   readonly withContext: <T>(loc: DatabaseLocation, fn: (ctx: Context) => Promise<T>) => Promise<T>;
   readonly dataOption: () => Option;
   readonly dbOption: () => Option;
@@ -85,7 +90,7 @@ function problemError(status: number, body: string): SealTrailError {
  *
  * @example
  * ```ts
- * registerRedactCommand(program, { out: io.out, withContext, dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
+ * registerRedactCommand(program, { out: io.out, err: io.err, withContext, dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
  * ```
  */
 export function registerRedactCommand(program: Command, deps: RedactCommandDeps): void {
@@ -105,7 +110,12 @@ export function registerRedactCommand(program: Command, deps: RedactCommandDeps)
       const r =
         o.server !== undefined && o.server !== ""
           ? await redactRemote(o.server, process.env.SEALTRAIL_API_KEY, o.vault, index, o.reason)
-          : await deps.withContext(o, (ctx) => redactLocal(ctx, o.vault, index, o.reason));
+          : await deps.withContext(o, async (ctx) => {
+              const done = await redactLocal(ctx, o.vault, index, o.reason);
+              // MVCC keeps the deleted row in the table file until VACUUM FULL rewrites it (ADR 0009).
+              if (ctx.store.engine === "postgres") deps.err(POSTGRES_HINT);
+              return done;
+            });
       deps.out(JSON.stringify(r) + "\n");
     });
 }

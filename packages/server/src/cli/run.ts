@@ -410,7 +410,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       });
     });
 
-  registerRedactCommand(program, { out: io.out, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
+  registerRedactCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
 
   registerExportCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, usage: (m) => new UsageError(m) });
 
