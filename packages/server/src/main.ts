@@ -106,7 +106,14 @@ export async function openContext(opts: DatabaseLocation & { migrate?: boolean }
   );
   const anchors = [...tsas, ...(opts.anchors ?? [])];
   const store = await openStore(opts);
-  const ledger = createLedger({ ...opts, store, ...(anchors.length > 0 ? { anchors } : {}) });
+  let ledger: Ledger;
+  try {
+    ledger = createLedger({ ...opts, store, ...(anchors.length > 0 ? { anchors } : {}) });
+  } catch (e) {
+    // A bad option (a witness threshold above the number of witnesses...) leaves nothing open.
+    await store.close();
+    throw e;
+  }
   return {
     store,
     ledger,

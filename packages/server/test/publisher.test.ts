@@ -35,6 +35,7 @@ import { openWitnessService, type WitnessService } from "../src/witness/service.
 import { parseWitnessArg } from "../src/ledger/witness-client.js";
 import { ENGINES, tempDir } from "./helpers/temp-log.js";
 import { freshDatabase } from "./helpers/postgres.js";
+import { cli } from "./helpers/cli.js";
 
 /** A real witness service on a 127.0.0.1 port that can go down and come back on the same port. */
 interface TestWitness {
@@ -353,6 +354,32 @@ for (const engine of ENGINES) {
       expect((await status()).witnesses[0]!.last).toMatchObject({ outcome: "refused", status: 409 });
     });
 
+    it("a witness that never answers costs a round its time limit; appends are acknowledged meanwhile", async () => {
+      const w1 = await witness("witness.test/w1");
+      // Accepts connections and reads requests, answers nothing.
+      const silent = createServer(() => {});
+      await new Promise<void>((r) => silent.listen(0, "127.0.0.1", r));
+      const silentUrl = `http://127.0.0.1:${(silent.address() as AddressInfo).port}`;
+      try {
+        const c = await open({ witnesses: [...endpoints([w1]), { vkey: generateWitnessKey("witness.test/slow").verifierKey, url: silentUrl }], witnessTimeoutMs: 600 });
+        await c.ledger.append("default", records(2, "a"));
+        const t = Date.now();
+        const round = c.ledger.publish("default");
+        // While the round waits on the silent witness, appends go through.
+        const during = await c.ledger.append("default", records(3, "b"));
+        expect(during).toHaveLength(3);
+        expect(Date.now() - t).toBeLessThan(600);
+        expect(await round).toBeNull();
+        expect(Date.now() - t).toBeGreaterThanOrEqual(550);
+        const s = await status();
+        expect(s.witnesses[1]!.last).toMatchObject({ outcome: "unreachable", error: "no answer within 600 ms" });
+        expect(s.witnesses[0]!.last!.outcome).toBe("cosigned");
+      } finally {
+        silent.closeAllConnections();
+        await new Promise<void>((r) => silent.close(() => r()));
+      }
+    });
+
     it("without witnesses, publishes the log-signed checkpoint alone, as before", async () => {
       const c = await open();
       await c.ledger.append("default", records(2, "a"));
@@ -364,6 +391,24 @@ for (const engine of ENGINES) {
 }
 
 describe("witness configuration", () => {
+  it("sealtrail serve refuses bad publication flags before listening", async () => {
+    const t = tempDir();
+    try {
+      const { verifierKey } = generateWitnessKey("witness.test/w1");
+      let r = await cli(["serve", "--data", t.dir, "--tsa", "http://127.0.0.1:1/tsa"]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--tsa needs --tsa-root/);
+      r = await cli(["serve", "--data", t.dir, "--witness", "not-a-witness"]);
+      expect(r.code).toBe(2);
+      expect(r.err).toMatch(/--witness: witness "not-a-witness": expected <verifier key>=<http\(s\) URL>/);
+      r = await cli(["serve", "--data", t.dir, "--witness", `${verifierKey}=http://127.0.0.1:1`, "--witness-threshold", "2"]);
+      expect(r.code).toBe(1);
+      expect(r.err).toMatch(/witness threshold must be 0 to 1/);
+    } finally {
+      t.cleanup();
+    }
+  });
+
   it("parses --witness <vkey>=<url> and refuses anything else", () => {
     const { verifierKey } = generateWitnessKey("witness.test/w1");
     expect(parseWitnessArg(`${verifierKey}=https://w1.example/prefix`)).toEqual({ vkey: verifierKey, url: "https://w1.example/prefix" });
