@@ -322,7 +322,13 @@ class PreHash {
   private scalarList(name: string, child: string, v: Json | undefined, path: string, vocab?: Vocabulary): string {
     if (v === undefined || v === null) return "";
     if (!Array.isArray(v)) throw fail(path, "expected a list");
-    const items = v.map((x, i) => this.field(child, x, `${path}[${i}]`, vocab ? { name: child, vocab } : undefined)).filter((s) => s !== "");
+    const items = v
+      .map((x, i) => {
+        // EPC lists and persistent disposition lists hold URIs: strings only.
+        if (typeof x !== "string") throw fail(`${path}[${i}]`, "expected a string");
+        return this.field(child, x, `${path}[${i}]`, vocab ? { name: child, vocab } : undefined);
+      })
+      .filter((s) => s !== "");
     return items.length === 0 ? "" : name + sortJoin(items);
   }
 
