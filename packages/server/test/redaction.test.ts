@@ -279,6 +279,29 @@ for (const engine of ENGINES) {
       await rawSql("UPDATE entries SET redacted_by = $1 WHERE vault = $2 AND idx = $3", [Number(r.index), VAULT, Number(other.index)]);
     });
 
+    it("the audit replays who may redact from the log and the operator setting: a redaction by someone else is invalid", async () => {
+      const t = await append(carrierRecord().sub);
+      const r = await redactCustodial(ctx.store, ctx.ledger, VAULT, operator.org, t.index);
+      await ctx.ledger.publish(VAULT);
+      expect((await auditVault(ctx.store, VAULT)).problems.filter((p) => p.index === t.index || p.index === r.index)).toEqual([]);
+      // Were the operator another organisation, this redaction would not be one the rules accept.
+      await rawSql("UPDATE settings SET value = $1 WHERE key = $2", ["someone-else", OPERATOR_SETTING]);
+      try {
+        const report = await auditVault(ctx.store, VAULT);
+        expect(report.problems.filter((p) => p.index === r.index)).toEqual([
+          {
+            kind: "redaction_invalid",
+            index: r.index,
+            message: `entry ${r.index}: redaction of entry ${t.index} is by ${operator.org}, who is neither its author (carrier), the operator, nor an administrator of the vault at that point`,
+          },
+        ]);
+        expect(report.problems.filter((p) => p.index === t.index).map((p) => p.kind)).toEqual(["payload_missing"]);
+        expect(report.redacted.map((x) => x.index)).not.toContain(t.index);
+      } finally {
+        await rawSql("UPDATE settings SET value = $1 WHERE key = $2", [operator.org, OPERATOR_SETTING]);
+      }
+    });
+
     if (engine === "sqlite") {
       it("the payload's bytes are gone from the SQLite file and its WAL, small or spilling to overflow pages", async () => {
         const small = carrierRecord();
