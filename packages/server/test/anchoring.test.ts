@@ -238,6 +238,21 @@ for (const engine of ENGINES) {
       expect(status.anchors[0]).toMatchObject({ anchoredSize: third.size.toString(), pending: 0, last: { ok: true } });
     });
 
+    it("the running server's interval retries a failed anchor on its own", async () => {
+      const c = await open({ tsa: [sw.url], tsaRoots: roots, checkpointIntervalMs: 100 });
+      sw.mode = "down";
+      c.ledger.start();
+      const cp = await grow(c, "a");
+      await waitFor("a failed attempt", async () => (await c.ledger.publication("default")).anchors[0]!.last?.ok === false);
+      expect(await c.store.anchors("default")).toEqual([]);
+      sw.mode = "up";
+      const rows = await waitFor("the anchor", async () => {
+        const r = await c.store.anchors("default");
+        return r.length > 0 && r;
+      });
+      expect(rows.map((r) => r.checkpointSize)).toEqual([cp.size]);
+    });
+
     it("anchors every Nth published checkpoint, counting on across a restart", async () => {
       const opts = { tsa: [sw.url], tsaRoots: roots, anchorEvery: 3 };
       let c = await open(opts);

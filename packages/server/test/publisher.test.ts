@@ -380,6 +380,22 @@ for (const engine of ENGINES) {
       }
     });
 
+    it("the running server's interval publishes on its own once a missing witness is back", async () => {
+      const [w1, w2] = [await witness("witness.test/w1"), await witness("witness.test/w2", { up: false })];
+      const c = await open({ witnesses: endpoints([w1!, w2!]), witnessTimeoutMs: 500, checkpointIntervalMs: 100 });
+      const before = (await c.store.latestCheckpoint("default"))!.size;
+      c.ledger.start();
+      await c.ledger.append("default", records(3, "a"));
+      await new Promise((r) => setTimeout(r, 700));
+      expect((await c.store.latestCheckpoint("default"))!.size).toBe(before);
+      await w2!.up();
+      const until = Date.now() + 10_000;
+      while ((await c.store.latestCheckpoint("default"))!.size === before && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+      const cp = (await c.store.latestCheckpoint("default"))!;
+      expect(cp.size).toBe(before + 3n);
+      expect(checkWitnessPolicy(cp.note, logVkey, { witnesses: [w1!.vkey, w2!.vkey], threshold: 2 }).cosignatures).toHaveLength(2);
+    });
+
     it("without witnesses, publishes the log-signed checkpoint alone, as before", async () => {
       const c = await open();
       await c.ledger.append("default", records(2, "a"));

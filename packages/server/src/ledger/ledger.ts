@@ -512,16 +512,19 @@ export function createLedger(opts: LedgerOptions): Ledger {
       if (timer !== null) return;
       timer = setInterval(() => {
         void (async () => {
-          for (const v of await store.vaults()) {
-            try {
-              await ledger.publish(v.name);
-            } catch (e) {
-              console.error(`checkpoint of vault ${v.name} failed:`, e);
-            }
-          }
+          // Vaults in parallel: a round that waits on a slow witness holds up only its own vault.
+          await Promise.all(
+            (await store.vaults()).map(async (v) => {
+              try {
+                await ledger.publish(v.name);
+              } catch (e) {
+                console.error(`checkpoint of vault ${v.name} failed:`, e);
+              }
+            }),
+          );
           // Retries of failed anchors, off the append path (not awaited by publication).
           if (anchorer !== null) void anchorer.round();
-        })();
+        })().catch((e: unknown) => console.error("checkpoint round failed:", e));
       }, intervalMs);
     },
 
