@@ -10,6 +10,9 @@ import { registerLogRoutes } from "./log-routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerAnchorRoutes } from "./anchor-routes.js";
 import { registerRedactionRoutes } from "./redaction-routes.js";
+import { registerEpcisRoutes } from "./epcis-routes.js";
+import { createCaptureService, type CaptureService } from "../custody/capture.js";
+import { createEpcisValidator } from "../custody/epcis-validate.js";
 import { registerAuth } from "./auth.js";
 import { registerOpenApi } from "./openapi.js";
 import { DEFAULT_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
@@ -25,6 +28,8 @@ export interface AppOptions {
   readonly logger?: boolean;
   /** Requests per second and burst per API key (default 200/s, burst 400); false for none. */
   readonly rateLimit?: RateLimit | false;
+  /** EPCIS capture (default: one of this app's own, over `ledger` and `store`). */
+  readonly capture?: CaptureService;
 }
 
 /** Version of the HTTP API, as /openapi.json states it. */
@@ -66,6 +71,10 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerAdminRoutes(app, opts.ledger, opts.store);
   await registerAnchorRoutes(app, opts.ledger, opts.store);
   await registerRedactionRoutes(app, opts.ledger, opts.store);
+  const capture = opts.capture ?? createCaptureService({ ledger: opts.ledger, store: opts.store, validator: createEpcisValidator() });
+  await registerEpcisRoutes(app, opts.ledger, opts.store, capture);
+  // Captures still running finish before the app closes.
+  app.addHook("onClose", async () => capture.idle());
   return app;
 }
 

@@ -40,7 +40,7 @@ export async function createCustodialKey(store: Store, ledger: Ledger, org: stri
 }
 
 /** The active key the server holds for `org` in `vault`, if any. */
-async function heldKeyIn(store: Store, org: string, vault: string): Promise<Uint8Array | null> {
+export async function heldKeyIn(store: Store, org: string, vault: string): Promise<Uint8Array | null> {
   for (const k of await store.heldKeys(org)) {
     const reg = await store.key(vault, k.keyId);
     if (reg !== null && reg.org === org && reg.revokedIndex === null) return k.seed;
