@@ -201,6 +201,33 @@ describe("EVM anchors: blocks with many transactions, tampering, failures", () =
     }
   });
 
+  it("leaves out a trailing state-sync entry from the zero address, as Polygon PoS (Bor) lists one outside both tries", async () => {
+    // The node's block JSON, with one Bor-style system transaction appended (zero sender, no valid signature).
+    const withExtra = (from: string): typeof fetch => async (input, init) => {
+      const res = await fetch(input, init);
+      if (typeof init?.body !== "string" || !init.body.includes('"eth_getBlockByHash"')) return res;
+      const body = (await res.json()) as { result: { transactions: Json[] } };
+      body.result.transactions.push({
+        hash: "0x" + "ab".repeat(32),
+        from,
+        to: "0x" + "00".repeat(19) + "01",
+        type: "0x0",
+        nonce: "0x0",
+        gas: "0x0",
+        gasPrice: "0x0",
+        value: "0x0",
+        input: "0x",
+        v: "0x0",
+        r: "0x0",
+        s: "0x0",
+      });
+      return new Response(JSON.stringify(body), { headers: { "content-type": "application/json" } });
+    };
+    expect(await evmAnchorRecordFor({ rpcUrl: node.url, fetch: withExtra("0x" + "00".repeat(20)) }, record.txHash, note)).toEqual(record);
+    // The same entry from any other sender is a transaction the block must hold: refused.
+    await rejection(evmAnchorRecordFor({ rpcUrl: node.url, fetch: withExtra("0x" + "00".repeat(19) + "02") }, record.txHash, note));
+  });
+
   it("the record rebuilt from the transaction hash alone is the same record", async () => {
     expect(await evmAnchorRecordFor({ rpcUrl: node.url }, record.txHash, note)).toEqual(record);
   });

@@ -89,12 +89,14 @@ async function rawTransaction(rpc: EvmRpc, t: Json): Promise<Uint8Array> {
   return asked;
 }
 
-
 /** Receipts of every transaction of a block, in order: eth_getBlockReceipts when the node has it, else one by one. */
 async function blockReceipts(rpc: EvmRpc, block: Json, txs: Json[]): Promise<Json[]> {
   try {
     const all = await rpc.call<Json[] | null>("eth_getBlockReceipts", [block.hash]);
-    if (Array.isArray(all) && all.length === txs.length) return all;
+    // Bor may list a state-sync receipt after the block's own: keep those of `txs`, in order.
+    if (Array.isArray(all) && all.length >= txs.length && txs.every((t, i) => String(all[i]?.transactionHash).toLowerCase() === String(t.hash).toLowerCase())) {
+      return all.slice(0, txs.length);
+    }
   } catch (e) {
     if (!(e instanceof EvmRpcError)) throw e;
   }
@@ -122,14 +124,24 @@ async function collectBlockEvidence(rpc: EvmRpc, blockHash: string, txHash: stri
   }
   const h = decodeBlockHeader(header);
   let txs = block.transactions as Json[];
-  const rawTxs: Uint8Array[] = [];
-  for (const t of txs) rawTxs.push(await rawTransaction(rpc, t));
-  let txTrie = buildTrie(rawTxs.map((raw, i) => [trieIndexKey(i), raw] as const));
   // Polygon PoS (Bor) lists its state-sync transaction last, from the zero
-  // address, although it is in neither trie: drop such trailing entries when
-  // the full list does not match the header.
+  // address, although it is in neither trie (and has no raw encoding of its
+  // own): such trailing entries are dropped when the full list does not
+  // rebuild the header's root.
+  const system = (t: Json) => /^0x0{40}$/.test(String(t.from));
   let n = txs.length;
-  while (!bytesEqual(txTrie.root, h.transactionsRoot) && n > 0 && /^0x0{40}$/.test(String(txs[n - 1]!.from))) {
+  const rawTxs: Uint8Array[] = [];
+  for (const [i, t] of txs.entries()) {
+    try {
+      rawTxs.push(await rawTransaction(rpc, t));
+    } catch (e) {
+      if (!txs.slice(i).every(system)) throw e;
+      n = i;
+      break;
+    }
+  }
+  let txTrie = buildTrie(rawTxs.slice(0, n).map((raw, i) => [trieIndexKey(i), raw] as const));
+  while (!bytesEqual(txTrie.root, h.transactionsRoot) && n > 0 && system(txs[n - 1]!)) {
     n--;
     txTrie = buildTrie(rawTxs.slice(0, n).map((raw, i) => [trieIndexKey(i), raw] as const));
   }
