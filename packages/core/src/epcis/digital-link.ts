@@ -93,7 +93,7 @@ function serialOf(urn: string, s: string | undefined, max: number, charset = CSE
 }
 
 function digitsOf(urn: string, s: string | undefined, max: number, what: string): string {
-  if (s === undefined || !new RegExp(`^[0-9]{1,${max}}$`).test(s)) throw bad(urn, `${what} must be 1 to ${max} digits`);
+  if (s === undefined || s.length < 1 || s.length > max || !/^[0-9]+$/.test(s)) throw bad(urn, `${what} must be 1 to ${max} digits`);
   return s;
 }
 

@@ -174,7 +174,11 @@ function canonicalValue(text: string, path: string): string {
 }
 
 class Namespaces {
-  private readonly map = new Map<string, string>(DEFAULT_NAMESPACES);
+  private readonly map: Map<string, string>;
+
+  constructor(from?: Namespaces) {
+    this.map = new Map(from === undefined ? DEFAULT_NAMESPACES : from.map);
+  }
 
   // JSON-LD 1.1 §4.1: a context is an IRI, an object of term definitions, or
   // an array of both. Only prefix definitions (a term without ':' mapped to an
@@ -271,17 +275,46 @@ const SENSOR_REPORT: readonly FieldRule[] = [
 const QUANTITY_ELEMENT: readonly FieldRule[] = [{ name: "epcClass" }, { name: "quantity" }, { name: "uom" }];
 const LOCATION: readonly FieldRule[] = [{ name: "id" }];
 
-class PreHash {
-  private readonly ns = new Namespaces();
-  private readonly ignore: Set<string>;
+const RULE_NAMES = new WeakMap<readonly FieldRule[], readonly string[]>();
+function ruleNames(rules: readonly FieldRule[]): readonly string[] {
+  let names = RULE_NAMES.get(rules);
+  if (names === undefined) RULE_NAMES.set(rules, (names = rules.map((r) => r.name)));
+  return names;
+}
 
-  constructor(context: EventHashContext) {
-    this.ns.add(context.context);
-    this.ignore = new Set(context.ignoreFields ?? []);
+// The namespaces and ignore list of a context, worked out once per context
+// object: a document's events share one (a capture of 100,000 events parses
+// its @context once).
+interface Prepared {
+  readonly ns: Namespaces;
+  readonly ignore: ReadonlySet<string>;
+}
+const PREPARED = new WeakMap<EventHashContext, Prepared>();
+function prepare(context: EventHashContext): Prepared {
+  let p = PREPARED.get(context);
+  if (p === undefined) {
+    const ns = new Namespaces();
+    ns.add(context.context);
+    p = { ns, ignore: new Set(context.ignoreFields ?? []) };
+    PREPARED.set(context, p);
   }
+  return p;
+}
 
-  useEventContext(event: JsonObject): void {
-    if (event["@context"] !== undefined) this.ns.add(event["@context"]);
+class PreHash {
+  private readonly ns: Namespaces;
+  private readonly ignore: ReadonlySet<string>;
+
+  constructor(context: EventHashContext, event: JsonObject) {
+    const p = prepare(context);
+    this.ignore = p.ignore;
+    if (event["@context"] === undefined) {
+      this.ns = p.ns;
+    } else {
+      // An event's own @context adds to the document's, for this event only.
+      this.ns = new Namespaces(p.ns);
+      this.ns.add(event["@context"]);
+    }
   }
 
   private ignored(name: string, expanded: string): boolean {
@@ -340,7 +373,7 @@ class PreHash {
     if (!isObject(v)) throw fail(path, "expected an object");
     let out = "";
     for (const rule of rules) out += this.field(rule.name, v[rule.name], `${path}.${rule.name}`, rule);
-    out += this.extensions(v, rules.map((r) => r.name), path);
+    out += this.extensions(v, ruleNames(rules), path);
     return out === "" ? "" : name + out;
   }
 
@@ -504,9 +537,8 @@ class PreHash {
     // its own place; its output (and so every published hash) sorts them
     // here, which is what CBV 2.0 hash IDs in the wild carry.
     const rest: string[] = [];
-    const handled = new Set(ORDERED_MEMBERS);
     for (const [k, v] of Object.entries(event)) {
-      if (handled.has(k) || EXCLUDED_MEMBERS.has(k)) continue;
+      if (ORDERED_MEMBERS.has(k) || EXCLUDED_MEMBERS.has(k)) continue;
       if (k === "bizTransactionList") rest.push(this.typedList(k, "bizTransaction", cbvTerm("BTT"), v, k));
       else if (k === "sourceList") rest.push(this.typedList(k, "source", cbvTerm("SDT"), v, k));
       else if (k === "destinationList") rest.push(this.typedList(k, "destination", cbvTerm("SDT"), v, k));
@@ -520,11 +552,11 @@ class PreHash {
   }
 }
 
-const ORDERED_MEMBERS = [
+const ORDERED_MEMBERS: ReadonlySet<string> = new Set([
   "eventTime", "eventTimeZoneOffset", "certificationInfo", "epcList", "parentID", "inputEPCList", "childEPCs",
   "quantityList", "childQuantityList", "inputQuantityList", "outputEPCList", "outputQuantityList", "action",
   "transformationID", "bizStep", "disposition", "persistentDisposition", "readPoint", "bizLocation", "sensorElementList",
-];
+]);
 
 /**
  * The CBV 2.0 pre-hash string of an EPCIS 2.0 event in JSON(-LD) form
@@ -546,9 +578,7 @@ const ORDERED_MEMBERS = [
  */
 export function eventPreHashString(event: object, context: EventHashContext = {}): string {
   if (!isObject(event)) throw new SealTrailError("malformed", "EPCIS event: expected a JSON object");
-  const builder = new PreHash(context);
-  builder.useEventContext(event);
-  return builder.event(event);
+  return new PreHash(context, event).event(event);
 }
 
 /**
