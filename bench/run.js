@@ -10,6 +10,7 @@
  *   node bench/run.js ingest --records=20000 --concurrency=4 --request=1000
  *   node bench/run.js ingest --db=postgres://localhost/bench   ingest into PostgreSQL
  *   node bench/run.js proofs --entries=200000 --proofs=5000
+ *   node bench/run.js bundle --bundle-records=100000   evidence bundle verification beside the ceiling
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
  *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
  *   node bench/run.js custody --custody-events=10000   custody chain of one identifier
@@ -27,12 +28,13 @@ import { benchHttp, httpRows } from "./http.js";
 import { benchIngest } from "./ingest.js";
 import { benchLatency } from "./latency.js";
 import { benchProofs } from "./proofs.js";
+import { benchBundle } from "./bundle.js";
 import { benchStages, stagesRows } from "./stages.js";
 import { benchCustody } from "./custody.js";
 import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
 import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
 
-const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody"];
+const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody", "bundle"];
 
 const args = process.argv.slice(2);
 const flags = Object.fromEntries(
@@ -164,6 +166,28 @@ if (selected.includes("custody")) {
     `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`,
     `goal < 200 ms: ${r.medianMs < 200 ? "met" : "not met"}; ${r.stats.sealChecks} seal checks, ${r.stats.handoffs} handoffs`,
   ]);
+}
+
+if (selected.includes("bundle")) {
+  const r = await benchBundle({ records: num("bundle-records") });
+  results.bundle = r;
+  rows.push([
+    "bundle",
+    `verify an evidence bundle of ${r.records.toLocaleString("en-US")} signed records (${(r.bytes / 1e6).toFixed(0)} MB JSON), ${r.ceiling.cores} cores`,
+    `${fmtRate(r.rate)} rec/s`,
+    `${fmtRate(r.ceiling.all)} verify/s, ${r.ceiling.cores} cores (before ${fmtRate(r.ceiling.before)}, after ${fmtRate(r.ceiling.after)})`,
+    `${fmtPct(r.rate / r.ceiling.all)} (goal 90%); JSON.parse ${fmtMs(r.parseMs)}`,
+  ]);
+  if (r.cpu !== null) {
+    const per = r.cpu.mainUs + r.cpu.otherUs;
+    rows.push([
+      "bundle",
+      `CPU per record: main thread ${r.cpu.mainUs.toFixed(0)} us + workers ${r.cpu.otherUs.toFixed(0)} us`,
+      `${per.toFixed(0)} us/rec`,
+      `${r.ceiling.cpuUsPerVerify.toFixed(0)} us per bare verify`,
+      `${fmtPct(r.ceiling.cpuUsPerVerify / per)}; idle-machine bound ${fmtRate((r.ceiling.cores * 1e6) / per)} rec/s`,
+    ]);
+  }
 }
 
 console.log(`\nSealTrail bench: ${results.machine.cores} cores, Node ${results.machine.node}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

@@ -42,9 +42,15 @@ export interface SignatureTask {
 /** Checks a batch of signatures, one boolean per task, in order (a worker pool, for instance). */
 export type BatchSignatureVerifier = (tasks: readonly SignatureTask[]) => Promise<readonly boolean[]> | readonly boolean[];
 
-/** What an anchor check proves: the anchored note existed no later than `time`. */
+/**
+ * What an anchor check proves: the anchored note existed no later than
+ * `time`. `confirmed: false` says the anchor is internally sound but nothing
+ * the policy trusts vouches for it yet (an EVM block the policy does not
+ * pin): the verifier then warns and does not use its time.
+ */
 export interface AnchorCheck {
   readonly time: Date;
+  readonly confirmed?: boolean;
   readonly [k: string]: unknown;
 }
 
@@ -74,51 +80,87 @@ export interface VerifyBundleOptions {
 
 const HASH = 32;
 const ENV_PREFIX = '{"env":';
+const SIG_PREFIX = ',"sig":"';
 const CONTEXT_BYTES = utf8(RECORD_SIGNING_CONTEXT);
 const PAYLOAD_CONTEXT_BYTES = utf8(PAYLOAD_COMMITMENT_CONTEXT);
 const decoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-const encoder = new TextEncoder();
+const encoder = new TextEncoder() as unknown as { encodeInto(s: string, into: Uint8Array): { read: number; written: number } };
+// TextEncoder.encodeInto (every browser, Node >= 12) writes without allocating.
+const encodeInto = (s: string, into: Uint8Array) => encoder.encodeInto(s, into);
 const KEY_ID = /^[0-9a-f]{32}$/;
 const HEX64 = /^[0-9a-f]{64}$/;
 const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 
 // Base64 (RFC 4648 §4) decoding into a caller's buffer at an offset, so that
-// an entry lands right after its 0x00 leaf prefix with no copy. Strict: the
-// canonical encoding only, as core's fromBase64.
-const B64 = new Int16Array(128).fill(-1);
+// an entry lands right where its hashes need it, with no copy. Strict: the
+// canonical encoding only (padding bits zero), as core's fromBase64. The
+// full quartets run in a tight loop: this is on the path of every record.
+const B64 = new Uint8Array(256).fill(255);
 for (let i = 0; i < 64; i++) B64["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
 
 function base64Length(s: string): number {
   if (s.length % 4 !== 0) return -1;
-  const pad = s.endsWith("==") ? 2 : s.endsWith("=") ? 1 : 0;
+  const pad = s.length === 0 ? 0 : s.charCodeAt(s.length - 1) !== 61 ? 0 : s.charCodeAt(s.length - 2) === 61 ? 2 : 1;
   return (s.length / 4) * 3 - pad;
 }
 
 function decodeBase64Into(s: string, out: Uint8Array, offset: number): boolean {
   const n = base64Length(s);
-  if (n < 0) return false;
+  if (n < 0 || offset + n > out.length) return false;
+  if (n === 0) return true;
+  const quads = s.length / 4 - 1;
   let o = offset;
-  const end = offset + n;
-  for (let i = 0; i < s.length; i += 4) {
+  let bad = 0;
+  for (let q = 0, i = 0; q < quads; q++, i += 4) {
+    // A character outside the alphabet maps to 255; one above U+00FF sets a high bit.
     const c0 = s.charCodeAt(i);
     const c1 = s.charCodeAt(i + 1);
     const c2 = s.charCodeAt(i + 2);
     const c3 = s.charCodeAt(i + 3);
-    const a = c0 < 128 ? B64[c0]! : -1;
-    const b = c1 < 128 ? B64[c1]! : -1;
-    const last = i + 4 === s.length;
-    const c = c2 === 61 && last && end - o === 1 ? 0 : c2 < 128 ? B64[c2]! : -1;
-    const d = c3 === 61 && last && end - o <= 2 ? 0 : c3 < 128 ? B64[c3]! : -1;
-    if ((a | b | c | d) < 0) return false;
-    const v = (a << 18) | (b << 12) | (c << 6) | d;
-    out[o++] = v >> 16;
-    if (o < end) out[o++] = (v >> 8) & 255;
-    else if ((v & 0xffff) !== 0) return false;
-    if (o < end) out[o++] = v & 255;
-    else if (last && (v & 0xff) !== 0) return false;
+    const a = B64[c0 & 255]!;
+    const b = B64[c1 & 255]!;
+    const c = B64[c2 & 255]!;
+    const d = B64[c3 & 255]!;
+    bad |= a | b | c | d | ((c0 | c1 | c2 | c3) & 0xff00);
+    out[o] = (a << 2) | (b >> 4);
+    out[o + 1] = ((b & 15) << 4) | (c >> 2);
+    out[o + 2] = ((c & 3) << 6) | d;
+    o += 3;
+  }
+  if ((bad & 0xffc0) !== 0) return false;
+  // The last quartet, with its padding.
+  const i = s.length - 4;
+  const rest = offset + n - o;
+  const a = s.charCodeAt(i) < 256 ? B64[s.charCodeAt(i)]! : 255;
+  const b = s.charCodeAt(i + 1) < 256 ? B64[s.charCodeAt(i + 1)]! : 255;
+  const c = rest === 1 ? 0 : s.charCodeAt(i + 2) < 256 ? B64[s.charCodeAt(i + 2)]! : 255;
+  const d = rest < 3 ? 0 : s.charCodeAt(i + 3) < 256 ? B64[s.charCodeAt(i + 3)]! : 255;
+  if ((a | b | c | d) > 63) return false;
+  const v = (a << 18) | (b << 12) | (c << 6) | d;
+  out[o] = v >> 16;
+  if (rest === 1) return (v & 0xffff) === 0;
+  out[o + 1] = (v >> 8) & 255;
+  if (rest === 2) return (v & 0xff) === 0;
+  out[o + 2] = v & 255;
+  return true;
+}
+
+// Lower-case hex text of 32 bytes equal to `digest`, without building a string.
+function hexEquals(digest: Uint8Array, hex: string): boolean {
+  if (hex.length !== 64) return false;
+  for (let i = 0; i < 32; i++) {
+    const hi = hex.charCodeAt(2 * i);
+    const lo = hex.charCodeAt(2 * i + 1);
+    const h = hi >= 97 ? hi - 87 : hi - 48;
+    const l = lo >= 97 ? lo - 87 : lo - 48;
+    if (((h << 4) | l) !== digest[i]) return false;
   }
   return true;
 }
+
+// A scratch buffer for payload commitments: the hash is taken at once, so
+// one buffer serves every record (no garbage per record).
+let scratch = new Uint8Array(4096);
 
 /** Parsed and checked fields of one bundled record. */
 interface Rec {
@@ -307,8 +349,6 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
 
   // -- Judge each record.
   const all = [...keyRecs, ...recs];
-  const byIndex = new Map<number, Rec>();
-  for (const r of all) if (r.env !== null && !byIndex.has(r.index)) byIndex.set(r.index, r);
   let leafIndex: Map<string, number> | null = null;
   const redactions = new Map<number, Rec>();
   for (const r of all) {
@@ -365,7 +405,7 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
   for (const r of all) {
     const env = r.env;
     let bound: number | null = null;
-    if (env !== null) {
+    if (env !== null && bySize.length > 0) {
       const p = firstAbove(r.index);
       const claimed = Date.parse(env.time as string);
       if (suffixMin[p]! !== Infinity) bound = suffixMin[p]!;
@@ -605,6 +645,10 @@ async function checkAnchors(
       try {
         const r = await check(a, utf8(cp.note), policy);
         if (!(r.time instanceof Date) || Number.isNaN(r.time.getTime())) throw new Error("the anchor verifier returned no time");
+        if (r.confirmed === false) {
+          warnings.push(`anchor ${i} (${a.type}) over checkpoint ${cp.size} is sound but not confirmed by the policy (pin its block, or confirm it live): its time is not used`);
+          return;
+        }
         out.push({ cp: at, time: r.time });
         cp.anchors.push({ type: a.type, time: r.time.toISOString() });
       } catch (e) {
@@ -637,12 +681,17 @@ function parseRecord(
   seen.add(index);
   if (typeof raw.entry !== "string") return bad("entry must be base64");
   const n = base64Length(raw.entry);
-  if (n < 0 || n > 65535) return bad("entry must be base64 of at most 65,535 bytes");
-  // 0x00 || entry: the RFC 6962 §2.1 leaf input, decoded in place.
-  const leafInput = new Uint8Array(n + 1);
-  if (!decodeBase64Into(raw.entry, leafInput, 1)) return bad("entry is not base64");
-  const entry = leafInput.subarray(1);
-  r.leaf = sha256(leafInput);
+  if (n < ENV_PREFIX.length || n > 65535) return bad("entry must be base64 of at most 65,535 bytes");
+  // One buffer per record, laid out so that no byte is copied twice:
+  // [CONTEXT slack][0x00][entry][signature]. First 0x00 || entry is the
+  // RFC 6962 §2.1 leaf input; once it is hashed, the signing context is
+  // written over the slack, the 0x00 and `{"env":`, which leaves
+  // RECORD_SIGNING_CONTEXT || envelope (docs/formats.md §2) in place.
+  const slack = CONTEXT_BYTES.length - 1 - ENV_PREFIX.length;
+  const buf = new Uint8Array(slack + 1 + n + 64);
+  if (!decodeBase64Into(raw.entry, buf, slack + 1)) return bad("entry is not base64");
+  const entry = buf.subarray(slack + 1, slack + 1 + n);
+  r.leaf = sha256(buf.subarray(slack, slack + 1 + n));
   const pos = positionOf(index);
   r.positioned = pos >= 0 && bytesEqual(manifestLeaves.subarray(pos * HASH, (pos + 1) * HASH), r.leaf);
 
@@ -654,20 +703,31 @@ function parseRecord(
   } catch {
     return bad("entry is not UTF-8 JSON");
   }
-  if (!isObj(parsed) || !isObj(parsed.env) || typeof parsed.sig !== "string" || Object.keys(parsed).length !== 2) return bad('entry must be {"env": ..., "sig": ...}');
+  if (!isObj(parsed) || !isObj(parsed.env) || typeof parsed.sig !== "string") return bad('entry must be {"env": ..., "sig": ...}');
+  let fields = 0;
+  for (const _k in parsed) fields++;
+  if (fields !== 2) return bad('entry must be {"env": ..., "sig": ...}');
   const env = parsed.env;
   const sig = parsed.sig;
-  // The signed message is the envelope's own bytes inside the entry (docs/formats.md §2):
-  // {"env":<envelope>,"sig":"<signature>"}.
-  const tail = `,"sig":"${sig}"}`;
-  if (!text.startsWith(ENV_PREFIX) || !text.endsWith(tail)) return bad("entry is not laid out as {\"env\":...,\"sig\":\"...\"}");
-  const envBytes = entry.subarray(ENV_PREFIX.length, entry.length - tail.length);
-  const message = new Uint8Array(CONTEXT_BYTES.length + envBytes.length);
-  message.set(CONTEXT_BYTES, 0);
-  message.set(envBytes, CONTEXT_BYTES.length);
-  const signature = new Uint8Array(64);
-  if (base64Length(sig) !== 64 || !decodeBase64Into(sig, signature, 0)) return bad("sig must be base64 of 64 bytes");
+  // The signed message is the envelope's own bytes inside the entry:
+  // {"env":<envelope>,"sig":"<signature>"}, the signature being base64.
+  const sigAt = text.length - sig.length - 2;
+  if (
+    !text.startsWith(ENV_PREFIX) ||
+    !text.startsWith(SIG_PREFIX, sigAt - SIG_PREFIX.length) ||
+    !text.startsWith(sig, sigAt) ||
+    !text.endsWith('"}') ||
+    sig.length !== 88
+  ) {
+    return bad('entry is not laid out as {"env":...,"sig":"<64-byte signature>"}');
+  }
+  // The text is ASCII from the signature on, so its bytes sit at the same offsets.
+  const envEnd = slack + 1 + n - (sig.length + 2 + SIG_PREFIX.length);
   if (checkCanonical && canonicalize(parsed) !== text) return bad("entry is not in RFC 8785 canonical form");
+  buf.set(CONTEXT_BYTES, 0);
+  const message = buf.subarray(0, envEnd);
+  const signature = buf.subarray(slack + 1 + n, slack + 1 + n + 64);
+  if (!decodeBase64Into(sig, signature, 0)) return bad("sig must be base64 of 64 bytes");
   // The fields the verifier reads, checked as docs/formats.md §2 defines them.
   if (env.v !== 1 || env.vault !== vault) return bad(`envelope must be version 1 of vault "${vault}"`);
   if (typeof env.type !== "string" || typeof env.author !== "string" || typeof env.keyId !== "string" || !KEY_ID.test(env.keyId)) return bad("envelope type, author or keyId malformed");
@@ -701,12 +761,13 @@ function parseRecord(
   } else if (typeof raw.payload !== "string" || typeof raw.salt !== "string" || base64Length(raw.salt) !== 32) {
     return bad("payload must be text and salt base64 of 32 bytes, both or neither");
   } else {
-    const p = encoder.encode(raw.payload);
-    const buf = new Uint8Array(PAYLOAD_CONTEXT_BYTES.length + 32 + p.length);
-    buf.set(PAYLOAD_CONTEXT_BYTES, 0);
-    if (!decodeBase64Into(raw.salt, buf, PAYLOAD_CONTEXT_BYTES.length)) return bad("salt is not base64");
-    buf.set(p, PAYLOAD_CONTEXT_BYTES.length + 32);
-    r.payload = toHex(sha256(buf)) === env.payload ? "ok" : "changed";
+    // PAYLOAD_COMMITMENT_CONTEXT || salt || payload text, in the scratch buffer.
+    const head = PAYLOAD_CONTEXT_BYTES.length + 32;
+    if (scratch.length < head + 3 * raw.payload.length) scratch = new Uint8Array(2 * (head + 3 * raw.payload.length));
+    scratch.set(PAYLOAD_CONTEXT_BYTES, 0);
+    if (!decodeBase64Into(raw.salt, scratch, PAYLOAD_CONTEXT_BYTES.length)) return bad("salt is not base64");
+    const { written } = encodeInto(raw.payload, scratch.subarray(head));
+    r.payload = hexEquals(sha256(scratch.subarray(0, head + written)), env.payload) ? "ok" : "changed";
   }
   return r;
 }
