@@ -59,6 +59,24 @@ export const ROUTE_DOCS: Record<string, Doc> = {
     summary: "Publication status: unpublished backlog, each witness's last answer, anchoring",
     tag: "log",
   },
+  "POST /v1/vaults/:vault/epcis/capture": {
+    summary: "EPCIS 2.0 capture of a document (application/ld+json): 202 with the capture job's Location; GS1-Capture-Error-Behaviour rollback (default) or proceed",
+    tag: "epcis",
+  },
+  "GET /v1/vaults/:vault/epcis/capture/:id": { summary: "A capture job: running, success, counts and per-event errors", tag: "epcis" },
+  "POST /v1/vaults/:vault/epcis/events": { summary: "Capture one EPCIS event (with its own @context), signed with the caller's custodial key", tag: "epcis" },
+  "GET /v1/vaults/:vault/epcis/events": {
+    summary:
+      "EPCIS query: eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_action, EQ_bizStep, EQ_disposition, EQ_readPoint, EQ_bizLocation, MATCH_epc, MATCH_anyEPC, MATCH_parentID, EQ_eventID, EXISTS_errorDeclaration, EQ_source_<type>, EQ_destination_<type>, EQ_bizTransaction_<type>, perPage, nextPageToken (several values: repeat the parameter or separate with |)",
+    tag: "epcis",
+  },
+  "GET /v1/vaults/:vault/epcis/events/:id": { summary: "One event by its eventID, with a pointer to its record and log index", tag: "epcis" },
+  "GET /v1/vaults/:vault/epcis/epcs/:epc/events": { summary: "Events about an EPC (URN or GS1 Digital Link), with the query parameters of /events", tag: "epcis" },
+  "GET /v1/vaults/:vault/custody/:id": {
+    summary: "Chain of custody of an identifier: events in time order, holder, location and seals after each, and named exceptions",
+    tag: "custody",
+    query: { maxGapHours: { type: "string", description: "longest allowed time between consecutive events, in hours (default 72)" } },
+  },
   "GET /v1/vaults": { summary: "Vaults the caller can see", tag: "vaults" },
   "POST /v1/vaults": { summary: "Create a vault (operator admin)", tag: "vaults" },
   "GET /v1/vaults/:vault/audit": { summary: "Re-read and recompute the whole vault and name every discrepancy (vault admin)", tag: "vaults" },
