@@ -228,8 +228,35 @@ describe("EVM anchors: blocks with many transactions, tampering, failures", () =
     await rejection(evmAnchorRecordFor({ rpcUrl: node.url, fetch: withExtra("0x" + "00".repeat(19) + "02") }, record.txHash, note));
   });
 
-  it("the record rebuilt from the transaction hash alone is the same record", async () => {
+  it("the record rebuilt from the transaction hash alone is the same record, with or without eth_getBlockReceipts", async () => {
     expect(await evmAnchorRecordFor({ rpcUrl: node.url }, record.txHash, note)).toEqual(record);
+    // A node without eth_getBlockReceipts (older clients): the receipts are fetched one by one.
+    const methods: string[] = [];
+    const noBlockReceipts: typeof fetch = async (input, init) => {
+      const body = typeof init?.body === "string" ? (JSON.parse(init.body) as { method: string; id: number }) : undefined;
+      if (body) methods.push(body.method);
+      if (body?.method === "eth_getBlockReceipts") return new Response(JSON.stringify({ jsonrpc: "2.0", id: body.id, error: { code: -32601, message: "method not found" } }));
+      return fetch(input, init);
+    };
+    expect(await evmAnchorRecordFor({ rpcUrl: node.url, fetch: noBlockReceipts }, record.txHash, note)).toEqual(record);
+    expect(methods.filter((m) => m === "eth_getTransactionReceipt").length).toBeGreaterThanOrEqual(25);
+  });
+
+  it("gives up after its timeout when the transaction is not mined, having reported its hash", async () => {
+    await node.rpc("evm_setAutomine", [false]);
+    try {
+      const sent: string[] = [];
+      const e = await rejection(createEvmAnchor({ rpcUrl: node.url, privateKey: node.keys[1]!, pollMs: 20, timeoutMs: 300, onSent: (h) => void sent.push(h) }, checkpointNote(9)));
+      expect(e.code).toBe("unavailable");
+      expect(e.message).toMatch(/not confirmed in time/);
+      expect(sent).toHaveLength(1);
+      // Mined later: the record can be finished from the hash alone.
+      await node.rpc("evm_mine");
+      const late = await evmAnchorRecordFor({ rpcUrl: node.url }, sent[0]!, checkpointNote(9));
+      expect(verifyEvmAnchor(late, checkpointNote(9), { chainId: 31337 }).txHash).toBe(sent[0]);
+    } finally {
+      await node.rpc("evm_setAutomine", [true]);
+    }
   });
 
   it("refuses a changed note, header, proof, transaction or receipt, naming the step", async () => {
