@@ -8,7 +8,14 @@
  */
 import { SealTrailError } from "../errors.js";
 
-/** The canonical GS1 Digital Link domain (GS1 Digital Link URI Syntax 1.2 §4.11). */
+/**
+ * The canonical GS1 Digital Link domain (GS1 Digital Link URI Syntax 1.2 §4.11).
+ *
+ * @example
+ * ```ts
+ * epcUrnToDigitalLink(urn).startsWith(GS1_DIGITAL_LINK_DOMAIN) // true
+ * ```
+ */
 export const GS1_DIGITAL_LINK_DOMAIN = "https://id.gs1.org";
 
 /**

@@ -15,7 +15,14 @@ import { toHex, utf8 } from "../bytes.js";
 import { normaliseGs1Identifier } from "./digital-link.js";
 import { normaliseTimestamp } from "./timestamp.js";
 
-/** The five EPCIS 2.0 event types (EPCIS 2.0 §7.4). */
+/**
+ * The five EPCIS 2.0 event types (EPCIS 2.0 §7.4).
+ *
+ * @example
+ * ```ts
+ * EPCIS_EVENT_TYPES.includes(event.type) // false for anything else
+ * ```
+ */
 export const EPCIS_EVENT_TYPES: readonly string[] = [
   "ObjectEvent",
   "AggregationEvent",
@@ -24,10 +31,26 @@ export const EPCIS_EVENT_TYPES: readonly string[] = [
   "AssociationEvent",
 ];
 
-/** The CBV version that the `ver` parameter of the hash ID names (CBV 2.0 §8.9). */
+/**
+ * The CBV version that the `ver` parameter of the hash ID names (CBV 2.0 §8.9).
+ *
+ * @example
+ * ```ts
+ * id.endsWith(`?ver=${EVENT_HASH_VERSION}`) // true for every eventHashId result
+ * ```
+ */
 export const EVENT_HASH_VERSION = "CBV2.0";
 
-/** What the hash needs from the document around an event. */
+/**
+ * What the hash needs from the document around an event. Treat it as
+ * immutable once used: its namespaces are worked out once per object.
+ *
+ * @example
+ * ```ts
+ * const ctx: EventHashContext = { context: doc["@context"] };
+ * doc.epcisBody.eventList.map((e) => eventHashId(e, ctx));
+ * ```
+ */
 export interface EventHashContext {
   /**
    * The JSON-LD `@context` of the enclosing EPCIS document: its prefix
