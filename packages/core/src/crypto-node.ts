@@ -16,6 +16,7 @@ const PKCS8_PREFIX = Buffer.from("302e020100300506032b657004220420", "hex");
 const MAX_CACHED_KEYS = 4096;
 const publicKeys = new Map<string, KeyObject>();
 const privateKeys = new Map<string, KeyObject>();
+const derivedPublicKeys = new Map<string, Uint8Array>();
 
 function cached(map: Map<string, KeyObject>, raw: Uint8Array, make: () => KeyObject): KeyObject {
   const id = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength).toString("base64");
@@ -82,8 +83,17 @@ export const nodeCryptoBackend: CryptoBackend = {
     return toU8(h.digest());
   },
   ed25519PublicKey: (seed) => {
-    const spki = createPublicKey(privateKeyObject(seed)).export({ format: "der", type: "spki" });
-    return new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+    // Deriving and exporting costs more than a signature: custodial signers
+    // ask for the same few keys on every record.
+    const id = Buffer.from(seed.buffer, seed.byteOffset, seed.byteLength).toString("base64");
+    let pub = derivedPublicKeys.get(id);
+    if (pub === undefined) {
+      const spki = createPublicKey(privateKeyObject(seed)).export({ format: "der", type: "spki" });
+      pub = new Uint8Array(spki.subarray(SPKI_PREFIX.length));
+      if (derivedPublicKeys.size >= MAX_CACHED_KEYS) derivedPublicKeys.clear();
+      derivedPublicKeys.set(id, pub);
+    }
+    return pub.slice();
   },
   ed25519Sign: (seed, message) => toU8(sign(null, message, privateKeyObject(seed))),
   ed25519Verify: (publicKey, message, signature) => {

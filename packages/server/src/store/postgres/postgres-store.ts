@@ -633,16 +633,11 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       if (f.typePrefix !== undefined) q = q.where(sql<string>`left(e.type, ${f.typePrefix.length})`, "=", f.typePrefix);
       if (f.author !== undefined) q = q.where("e.author", "=", f.author);
       if (f.subject !== undefined) {
+        // The subject index drives the search: its rows for one subject come in index order.
         const subject = f.subject;
-        q = q.where(({ exists, selectFrom }) =>
-          exists(
-            selectFrom("entry_subjects as s")
-              .select("s.idx")
-              .whereRef("s.vault", "=", "e.vault")
-              .whereRef("s.idx", "=", "e.idx")
-              .where("s.subject", "=", subject),
-          ),
-        );
+        q = q
+          .innerJoin("entry_subjects as s", (j) => j.onRef("s.vault", "=", "e.vault").onRef("s.idx", "=", "e.idx"))
+          .where("s.subject", "=", subject);
       }
       const rows = await q.orderBy("e.idx").limit(f.limit).execute();
       return rows.map(entryRowOf);

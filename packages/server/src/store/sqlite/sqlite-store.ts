@@ -124,8 +124,20 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
          AND (@type IS NULL OR e.type = @type)
          AND (@prefix IS NULL OR substr(e.type, 1, length(@prefix)) = @prefix)
          AND (@author IS NULL OR e.author = @author)
-         AND (@subject IS NULL OR EXISTS (SELECT 1 FROM entry_subjects s WHERE s.vault = e.vault AND s.subject = @subject AND s.idx = e.idx))
        ORDER BY e.idx LIMIT @limit`,
+    ),
+    // With a subject, the subject index drives the search: its rows for one
+    // subject are already in index order, so no other entry is read.
+    findEntriesBySubject: db.prepare(
+      `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, e.redacted_by, p.payload, p.salt
+       FROM entry_subjects s
+       JOIN entries e ON e.vault = s.vault AND e.idx = s.idx
+       LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
+       WHERE s.vault = @vault AND s.subject = @subject AND s.idx > @after
+         AND (@type IS NULL OR e.type = @type)
+         AND (@prefix IS NULL OR substr(e.type, 1, length(@prefix)) = @prefix)
+         AND (@author IS NULL OR e.author = @author)
+       ORDER BY s.idx LIMIT @limit`,
     ),
     supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
     idemGet: db.prepare("SELECT hash, outcomes FROM idempotency WHERE vault = ? AND scope = ? AND idem_key = ?"),
@@ -411,15 +423,15 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
       return (q.entries.all(vault, from, to) as Row[]).map(entryRow);
     },
     async findEntries(vault, f) {
-      const rows = q.findEntries.all({
+      const params = {
         vault,
         after: f.after ?? -1n,
         type: f.type ?? null,
         prefix: f.typePrefix ?? null,
         author: f.author ?? null,
-        subject: f.subject ?? null,
         limit: f.limit,
-      }) as Row[];
+      };
+      const rows = (f.subject === undefined ? q.findEntries.all(params) : q.findEntriesBySubject.all({ ...params, subject: f.subject })) as Row[];
       return rows.map(entryRow);
     },
     async supersedersOf(vault, index) {
