@@ -48,6 +48,7 @@ describe("epcUrnToDigitalLink per scheme (EPC TDS examples)", () => {
     ["urn:epc:id:gdti:0614141.12345.400", "https://id.gs1.org/253/0614141123452400"],
     ["urn:epc:id:cpi:0614141.123ABC.123456789", "https://id.gs1.org/8010/0614141123ABC/8011/123456789"],
     ["urn:epc:id:cpi:0614141.5PQ7%2FZ43.12345", "https://id.gs1.org/8010/06141415PQ7%2FZ43/8011/12345"],
+    ["urn:epc:id:cpi:0614141.5PQ7%23Z43.12345", "https://id.gs1.org/8010/06141415PQ7%23Z43/8011/12345"], // '#' stays encoded
     ["urn:epc:id:sgcn:4012345.67890.04711", "https://id.gs1.org/255/401234567890104711"],
     ["urn:epc:id:ginc:0614141.xyz47%2F11", "https://id.gs1.org/401/0614141xyz47%2F11"],
     ["urn:epc:id:gsin:0614141.123456789", "https://id.gs1.org/402/06141411234567890"],
@@ -124,6 +125,8 @@ describe("canonicalDigitalLink (CBV 2.0 §8.9 constrained canonical form)", () =
     ["http://id.example.com/8003/040123450007718765", "https://id.gs1.org/8003/040123450007718765"],
     ["https://id.gs1.org/414/4012345000245/254/1", "https://id.gs1.org/414/4012345000245/254/1"],
     ["https://id.gs1.org/00/040123451111111127/", "https://id.gs1.org/00/040123451111111127"],
+    ["https://id.gs1.org/01/04012345999990/21/a%2fb%41", "https://id.gs1.org/01/04012345999990/21/a%2FbA"], // one encoding
+    ["https://id.gs1.org/8010/0614141123ABC/8011/123456789", "https://id.gs1.org/8010/0614141123ABC/8011/123456789"],
   ])("%s", (uri, want) => {
     expect(canonicalDigitalLink(uri)).toBe(want);
   });

@@ -201,6 +201,58 @@ describe("eventHashId", () => {
   });
 });
 
+describe("eventHashId: JSON-LD and the remaining members", () => {
+  const base = { type: "ObjectEvent", eventTime: "2020-01-01T00:00:00Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE" };
+  const head = "eventType=ObjectEventeventTime=2020-01-01T00:00:00.000ZeventTimeZoneOffset=+00:00action=OBSERVE";
+
+  it("sorts ilmd among the typed lists and extensions (after destinationList, before sourceList)", () => {
+    const e = {
+      ...base,
+      "example:x": "1",
+      sourceList: [{ type: "owning_party", source: "urn:epc:id:pgln:4012345.00000" }],
+      ilmd: { "cbvmda:lotNumber": "L1", "example:grade": "A" },
+      destinationList: [{ type: "owning_party", destination: "urn:epc:id:pgln:4023333.00000" }],
+    };
+    expect(pre(e)).toBe(
+      head +
+        "destinationListtype=https://ref.gs1.org/cbv/SDT-owning_partydestination=https://id.gs1.org/417/4023333000000" +
+        "ilmd{https://ns.example.com/epcis/}grade=A{urn:epcglobal:cbv:mda:}lotNumber=L1" +
+        "sourceListtype=https://ref.gs1.org/cbv/SDT-owning_partysource=https://id.gs1.org/417/4012345000009" +
+        "{https://ns.example.com/epcis/}x=1",
+    );
+  });
+
+  it("reads prefixes from the event's own @context and from {@id} term definitions", () => {
+    const e = { ...base, "@context": [{ mine: { "@id": "urn:example:mine:" } }], "mine:a": "v", "example:b": "w" };
+    expect(pre(e)).toBe(`${head}{https://ns.example.com/epcis/}b=w{urn:example:mine:}a=v`);
+    // The event's context does not leak into the next event of the document.
+    expect(() => pre({ ...base, "mine:a": "v" })).toThrow(/prefix "mine"/);
+  });
+
+  it("expands GS1 compact IRIs in values, keeps other prefixes, writes an empty or null extension as its name", () => {
+    const e = {
+      ...base,
+      "example:n": null,
+      "example:s": " ",
+      sensorElementList: [{ sensorReport: [{ type: "gs1:Temperature", component: "cbv:Comp-x", value: 1 }, { type: "example:Odour", component: "x" }] }],
+    };
+    expect(pre(e)).toBe(
+      head +
+        "sensorElementListsensorElement" +
+        "sensorReporttype=example:Odourcomponent=https://ref.gs1.org/cbv/Comp-x" +
+        "sensorReporttype=https://gs1.org/voc/Temperaturevalue=1component=https://ref.gs1.org/cbv/Comp-x" +
+        "{https://ns.example.com/epcis/}n{https://ns.example.com/epcis/}s",
+    );
+    expect(() => pre({ ...base, bizStep: null })).toThrow(/bizStep: expected a string/);
+  });
+
+  it("writes a ...List extension once, its elements without List", () => {
+    const e = { ...base, "example:itemList": ["b", "a"], "example:tag": ["b", "a"] };
+    const ns = "{https://ns.example.com/epcis/}";
+    expect(pre(e)).toBe(`${head}${ns}itemList${ns}item=a${ns}item=b${ns}tag=a${ns}tag=b`);
+  });
+});
+
 describe("eventHashId: malformed input names the field", () => {
   it.each([
     [{ type: "Event" }, "type"],
