@@ -91,11 +91,11 @@ function splitPrefixed(urn: string, part0: string | undefined, part1: string | u
   return [part0, part1];
 }
 
-function serialOf(urn: string, s: string | undefined, max: number, charset = CSET82): string {
-  if (s === undefined || s === "") throw bad(urn, "missing serial");
+function serialOf(urn: string, s: string | undefined, max: number, charset = CSET82, what = "serial"): string {
+  if (s === undefined || s === "") throw bad(urn, `missing ${what}`);
   const raw = decodeValue(s, charset);
-  if (raw === undefined) throw bad(urn, "the serial has a character outside the GS1 character set");
-  if (raw.length > max) throw bad(urn, `the serial is longer than ${max} characters`);
+  if (raw === undefined) throw bad(urn, `the ${what} has a character outside the GS1 character set`);
+  if (raw.length > max) throw bad(urn, `the ${what} is longer than ${max} characters`);
   return raw;
 }
 
@@ -171,7 +171,7 @@ function convertEpcUrn(urn: string): string | undefined {
     if (scheme !== "lgtin") return undefined;
     if (parts.length < 3) throw bad(urn, "expected CompanyPrefix.IndicatorItemRef.Lot");
     const [p, r] = splitPrefixed(urn, parts[0], parts[1], 13, "indicator and item reference");
-    const lot = serialOf(urn, parts.slice(2).join("."), 20);
+    const lot = serialOf(urn, parts.slice(2).join("."), 20, CSET82, "lot");
     return dl("01", gtin14(p, r), "10", encodeDlValue(lot));
   }
   return convertPattern(urn, scheme, parts);
@@ -193,7 +193,7 @@ function convertPureIdentity(urn: string, scheme: string, parts: string[]): stri
     }
     case "sgln": {
       const [p, r] = splitPrefixed(urn, parts[0], parts[1], 12, "location reference");
-      const ext = serialOf(urn, rest(2), 20);
+      const ext = serialOf(urn, rest(2), 20, CSET82, "GLN extension");
       // Extension "0" means "no extension" (TDS §6.3.3): the GLN alone.
       return ext === "0" ? dl("414", withCheck(p + r)) : dl("414", withCheck(p + r), "254", encodeDlValue(ext));
     }
@@ -204,7 +204,7 @@ function convertPureIdentity(urn: string, scheme: string, parts: string[]): stri
     }
     case "giai": {
       if (parts.length < 2 || !/^[0-9]{6,12}$/.test(parts[0]!)) throw bad(urn, "expected CompanyPrefix.IndividualAssetReference");
-      const ref = serialOf(urn, rest(1), 30 - parts[0]!.length);
+      const ref = serialOf(urn, rest(1), 30 - parts[0]!.length, CSET82, "asset reference");
       return dl("8004", parts[0]! + encodeDlValue(ref));
     }
     case "gsrn":
@@ -225,12 +225,12 @@ function convertPureIdentity(urn: string, scheme: string, parts: string[]): stri
       // CPI: GCP + component/part reference (set 39, AI 8010), serial digits (AI 8011).
       if (parts.length < 3 || !/^[0-9]{6,12}$/.test(parts[0]!)) throw bad(urn, "expected CompanyPrefix.ComponentPartReference.Serial");
       const serial = digitsOf(urn, parts[parts.length - 1], 12, "the serial");
-      const ref = serialOf(urn, parts.slice(1, -1).join("."), 30 - parts[0]!.length, CSET39);
+      const ref = serialOf(urn, parts.slice(1, -1).join("."), 30 - parts[0]!.length, CSET39, "component/part reference");
       return dl("8010", encodeDlValue(parts[0]! + ref), "8011", serial);
     }
     case "ginc": {
       if (parts.length < 2 || !/^[0-9]{6,12}$/.test(parts[0]!)) throw bad(urn, "expected CompanyPrefix.ConsignmentReference");
-      return dl("401", parts[0]! + encodeDlValue(serialOf(urn, rest(1), 30 - parts[0]!.length)));
+      return dl("401", parts[0]! + encodeDlValue(serialOf(urn, rest(1), 30 - parts[0]!.length, CSET82, "consignment reference")));
     }
     case "gsin": {
       if (parts.length !== 2) throw bad(urn, "expected CompanyPrefix.ShipperReference");
@@ -249,7 +249,7 @@ function convertPureIdentity(urn: string, scheme: string, parts: string[]): stri
     }
     case "upui": {
       const [p, r] = splitPrefixed(urn, parts[0], parts[1], 13, "indicator and item reference");
-      return dl("01", gtin14(p, r), "235", encodeDlValue(serialOf(urn, rest(2), 28)));
+      return dl("01", gtin14(p, r), "235", encodeDlValue(serialOf(urn, rest(2), 28, CSET82, "third party controlled serial")));
     }
     case "pgln": {
       if (parts.length !== 2) throw bad(urn, "expected CompanyPrefix.PartyReference");
@@ -286,7 +286,7 @@ function convertPattern(urn: string, scheme: string, parts: string[]): string | 
     }
     case "cpi": {
       if (parts.length < 3 || !/^[0-9]{6,12}$/.test(parts[0]!)) return undefined;
-      const ref = serialOf(urn, parts.slice(1, -1).join("."), 30 - parts[0]!.length, CSET39);
+      const ref = serialOf(urn, parts.slice(1, -1).join("."), 30 - parts[0]!.length, CSET39, "component/part reference");
       return dl("8010", encodeDlValue(parts[0]! + ref));
     }
     case "itip": {
@@ -384,7 +384,8 @@ export function canonicalDigitalLink(uri: string): string | undefined {
   if (key === "01") keyValue = keyValue.padStart(14, "0");
   const allowed = QUALIFIERS[key] ?? [];
   for (const ai of order.slice(1)) {
-    if (ai !== "22" && !allowed.includes(ai)) return undefined;
+    // AI 22 (consumer product variant) only qualifies a GTIN or an ITIP.
+    if (ai === "22" ? key !== "01" && key !== "8006" : !allowed.includes(ai)) return undefined;
     if (!QUALIFIER_SHAPE[ai]!.test(values.get(ai)!)) return undefined;
   }
   const out = [key, encodeDlValue(keyValue)];

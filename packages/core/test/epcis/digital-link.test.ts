@@ -137,6 +137,7 @@ describe("canonicalDigitalLink (CBV 2.0 §8.9 constrained canonical form)", () =
     "https://blog.example.com/2023/01/20230115/post",
     "https://id.gs1.org/01/123", // not a GTIN length
     "https://id.gs1.org/414/4012345000245/21/1", // a serial does not qualify a GLN
+    "https://id.gs1.org/414/4012345000245/22/1", // nor a consumer product variant
     "urn:epc:id:sgtin:0614141.107346.2017",
   ])("leaves %s alone", (uri) => {
     expect(canonicalDigitalLink(uri)).toBeUndefined();
