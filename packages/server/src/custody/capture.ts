@@ -103,8 +103,8 @@ const MAX_SUBJECTS = 64;
  * const p = prepareEvent(event, hashContext, "2026-05-01T10:00:00.000Z");
  * ```
  */
-export function prepareEvent(event: Record<string, JsonValue>, hashContext: EventHashContext, recordTime: string): PreparedEvent {
-  const hash = eventHashId(event, hashContext);
+export function prepareEvent(event: Record<string, JsonValue>, hashContext: EventHashContext, recordTime: string, knownHash?: string): PreparedEvent {
+  const hash = knownHash ?? eventHashId(event, hashContext);
   const eventID = typeof event.eventID === "string" ? event.eventID : hash;
   const withContext =
     event["@context"] === undefined && hashContext.context !== undefined ? { "@context": hashContext.context as JsonValue, ...event } : { ...event };
@@ -173,7 +173,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       const built = buildRecord({ vault, type: CUSTODY_EVENT_TYPE, author: org, seed, mode: "custodial", payload: p.event, subjects: p.subjects });
       return { entry: built.signed, payload: p.event, salt: toBase64(built.salt!) };
     });
-    return ledger.append(vault, subs, submittedBy !== undefined ? { submittedBy } : {});
+    return ledger.append(vault, subs, { signedHere: true, ...(submittedBy !== undefined ? { submittedBy } : {}) });
   };
 
   const remember = (job: CaptureJob): void => {
@@ -197,6 +197,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       const hashContext = epcisDocumentHashContext(doc.header);
       // First pass: check every event, keep only their hashes.
       const seen = new Map<string, number>();
+      const hashes: (string | undefined)[] = new Array<string | undefined>(doc.events.length);
       const bad = new Set<number>();
       for (let i = 0; i < doc.events.length; i++) {
         const problems: string[] = [];
@@ -207,6 +208,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
           problems.push(...validator.event(ev, `event ${i}`));
           if (problems.length === 0) {
             const hash = eventHashId(ev as object, hashContext);
+            hashes[i] = hash;
             const earlier = seen.get(hash);
             if (earlier !== undefined) problems.push(`event ${i}: the same event as event ${earlier} of this document (event hash ${hash})`);
             else {
@@ -228,20 +230,34 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       const seed = await keyOf(job.vault, job.org);
       const recordTime = new Date().toISOString();
       let batch: PreparedEvent[] = [];
+      // One chunk is stored while the next is prepared; chunks commit in order.
+      let inFlight: Promise<void> = Promise.resolve();
       const flush = async (): Promise<void> => {
         if (batch.length === 0) return;
-        const results = await append(job.vault, job.org, seed, batch, submittedBy);
-        job.firstIndex ??= results[0]!.index.toString();
-        job.lastIndex = results[results.length - 1]!.index.toString();
-        job.capturedCount += results.length;
+        const mine = batch;
         batch = [];
+        const previous = inFlight;
+        const appended = append(job.vault, job.org, seed, mine, submittedBy);
+        // Failures surface where the chunk is awaited, not as unhandled rejections meanwhile.
+        appended.catch(() => {});
+        inFlight = (async () => {
+          await previous;
+          const results = await appended;
+          job.firstIndex ??= results[0]!.index.toString();
+          job.lastIndex = results[results.length - 1]!.index.toString();
+          job.capturedCount += results.length;
+        })();
+        inFlight.catch(() => {});
+        // Keep at most two chunks in the ledger's queue.
+        await previous;
       };
       for (let i = 0; i < doc.events.length; i++) {
         if (bad.has(i)) continue;
-        batch.push(prepareEvent(parseEvent(body, doc.events[i]!, i) as Record<string, JsonValue>, hashContext, recordTime));
+        batch.push(prepareEvent(parseEvent(body, doc.events[i]!, i) as Record<string, JsonValue>, hashContext, recordTime, hashes[i]));
         if (batch.length >= chunk) await flush();
       }
       await flush();
+      await inFlight;
     } catch (e) {
       job.documentErrors.push(e instanceof SealTrailError ? e.message : `capture failed: ${(e as Error).message}`);
     } finally {
