@@ -5,7 +5,15 @@ import { describe, expect, it } from "vitest";
 import { SealTrailError } from "../../src/errors.js";
 import { sha256 } from "../../src/crypto.js";
 import { toHex, utf8 } from "../../src/bytes.js";
-import { compareCodePoints, eventHashId, eventPreHashString, formatHashNumber } from "../../src/epcis/event-hash.js";
+import {
+  compareCodePoints,
+  epcisDocumentEventHashIds,
+  epcisDocumentEvents,
+  epcisDocumentHashContext,
+  eventHashId,
+  eventPreHashString,
+  formatHashNumber,
+} from "../../src/epcis/event-hash.js";
 
 const CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", { example: "https://ns.example.com/epcis/" }];
 
@@ -286,5 +294,31 @@ describe("eventHashId: malformed input names the field", () => {
     for (let i = 0; i < 200; i++) deep = { "example:n": deep };
     const err = thrown(() => id({ ...shipping(), "example:deep": deep }));
     expect(err.code).toBe("malformed");
+  });
+});
+
+describe("EPCIS documents", () => {
+  const doc = (body: object, extra: object = {}): object => ({ "@context": CONTEXT, type: "EPCISDocument", ...extra, epcisBody: body });
+
+  it("finds the events of an event list, a query result and a single-event body, in order", () => {
+    const a = shipping();
+    const b = { ...shipping(), disposition: "in_progress" };
+    expect(epcisDocumentEventHashIds(doc({ eventList: [a, b] }))).toEqual([id(a), id(b)]);
+    expect(epcisDocumentEventHashIds(doc({ queryResults: { queryName: "SimpleEventQuery", resultsBody: { eventList: [b] } } }))).toEqual([id(b)]);
+    expect(epcisDocumentEventHashIds(doc({ event: a }))).toEqual([id(a)]);
+  });
+
+  it("reads ignoreFields, compact or namespaced", () => {
+    expect(epcisDocumentHashContext(doc({ eventList: [] }, { "x:ignoreFields": ["example:sealNumber"] })).ignoreFields).toEqual(["example:sealNumber"]);
+    const ids = epcisDocumentEventHashIds(doc({ eventList: [shipping()] }, { ignoreFields: "example:sealNumber" }));
+    const { ["example:sealNumber"]: _dropped, ...without } = shipping();
+    expect(ids).toEqual([id(without)]);
+  });
+
+  it("refuses documents without events and malformed members, naming them", () => {
+    expect(thrown(() => epcisDocumentEvents({ type: "EPCISDocument" })).message).toContain("epcisBody");
+    expect(thrown(() => epcisDocumentEvents(doc({ eventList: {} }))).message).toContain("eventList");
+    expect(thrown(() => epcisDocumentEvents(doc({ eventList: [shipping(), 3] }))).message).toContain("event 1");
+    expect(thrown(() => epcisDocumentHashContext(doc({ eventList: [] }, { ignoreFields: [1] }))).message).toContain("ignoreFields");
   });
 });
