@@ -34,6 +34,7 @@ import { registerExportCommand, runBundleVerify } from "./bundle.js";
 import { registerRedactCommand } from "./redact.js";
 import { parseWitnessArg, type WitnessEndpoint } from "../ledger/witness-client.js";
 import { pemCertificates } from "../ledger/anchoring.js";
+import { createEvmAnchorProvider, readEvmKey } from "../anchors/evm-anchor.js";
 
 /** Raised for wrong command-line use: exit code 2. */
 class UsageError extends Error {}
@@ -172,6 +173,10 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .option("--tsa <url>", "an RFC 3161 time-stamp authority that anchors published checkpoints (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--tsa-root <file>", "PEM certificate(s) of a CA the TSAs chain to (repeatable; needed with --tsa)", (v: string, acc: string[] = []) => [...acc, v])
     .addOption(new Option("--anchor-every <n>", "anchor every Nth published checkpoint").default(1n).argParser(uint("--anchor-every")))
+    .option("--evm-rpc <url>", "JSON-RPC URL of an EVM chain (Polygon or any other) that anchors published checkpoints")
+    .option("--evm-key <file>", "file holding the hex secp256k1 key of the account that pays for anchors (needed with --evm-rpc)")
+    .addOption(new Option("--evm-chain-id <n>", "chain id the node must serve").argParser(uint("--evm-chain-id")))
+    .addOption(new Option("--evm-confirmations <n>", "blocks to wait for, the including one counted (the chain's finality depth)").default(1n).argParser(uint("--evm-confirmations")))
     .action(async (o: {
       data: string;
       db?: string;
@@ -186,7 +191,23 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       tsa?: string[];
       tsaRoot?: string[];
       anchorEvery: bigint;
+      evmRpc?: string;
+      evmKey?: string;
+      evmChainId?: bigint;
+      evmConfirmations: bigint;
     }) => {
+      if ((o.evmRpc === undefined) !== (o.evmKey === undefined)) throw new UsageError("--evm-rpc and --evm-key go together");
+      const evm =
+        o.evmRpc === undefined
+          ? []
+          : [
+              createEvmAnchorProvider({
+                rpcUrl: o.evmRpc,
+                privateKey: readEvmKey(readFileSync(o.evmKey!, "utf8")),
+                confirmations: Number(o.evmConfirmations),
+                ...(o.evmChainId !== undefined ? { chainId: Number(o.evmChainId) } : {}),
+              }),
+            ];
       if ((o.tsa ?? []).length > 0 && (o.tsaRoot ?? []).length === 0) throw new UsageError("--tsa needs --tsa-root FILE: the CA certificate its tokens are checked against");
       const tsaRoots = (o.tsaRoot ?? []).flatMap((f) => pemCertificates(readFileSync(f, "utf8"), `--tsa-root ${f}`));
       const ctx = await openContext({
@@ -200,6 +221,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         tsa: o.tsa ?? [],
         tsaRoots,
         anchorEvery: Number(o.anchorEvery),
+        ...(evm.length > 0 ? { anchors: evm } : {}),
       });
       const r = await initializeWithAccess(ctx.store, ctx.ledger, {});
       if (r.created) io.err(`initialised ${describeLocation(o)}: operator ${r.operator}, vault ${r.vault}\n`);
