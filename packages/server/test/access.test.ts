@@ -89,11 +89,38 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     const revoked = await mk("revoked", "carrier", { write: ["custody.*"] });
     await store.revokeApiKey(revoked.split("_")[1]!, new Date().toISOString());
     tokens.set("garbage", "stk_0123456789abcdef_" + "A".repeat(43));
+    // EPCIS cases: one event captured by the carrier, with the marker in an extension field.
+    const res = await call("carrierWriter", "POST", "/v1/vaults/default/epcis/events", epcisEvent(SECRET));
+    expect(res.statusCode, res.body).toBe(201);
+    capturedEventId = (res.json() as { eventID: string }).eventID;
+    const job = await call("carrierWriter", "POST", "/v1/vaults/default/epcis/capture", epcisDocument());
+    expect(job.statusCode, job.body).toBe(202);
+    carrierJob = job.headers.location as string;
   });
   afterAll(async () => {
     await app.close();
     await log.close();
   });
+
+  // EPCIS: a container event, a document of one, the carrier's captured event and capture job.
+  const EPC = "urn:epc:id:sscc:0614141.1234567890";
+  let capturedEventId = "";
+  let carrierJob = "";
+  const epcisEvent = (note: string) => ({
+    "@context": ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", { example: "https://ns.example.com/epcis/" }],
+    type: "ObjectEvent",
+    action: "OBSERVE",
+    epcList: [EPC],
+    eventTime: new Date(Date.UTC(2026, 0, 1) + Math.floor(Math.random() * 1e9)).toISOString(),
+    eventTimeZoneOffset: "+00:00",
+    bizStep: "inspecting",
+    "example:note": note,
+  });
+  const epcisDocument = () => {
+    const { "@context": context, ...event } = epcisEvent("doc");
+    return { "@context": context, type: "EPCISDocument", schemaVersion: "2.0", creationDate: "2026-01-01T00:00:00.000Z", epcisBody: { eventList: [event] } };
+  };
+  const writersOfDefault: Caller[] = ["operatorAdmin", "carrierWriter", "carrierAdmin"];
 
   // Index of the carrier record that the redaction cases target.
   const REDACT_INDEX = 6n;
@@ -196,6 +223,42 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
       // Permission first, then the rule: key, membership and redaction records are never redacted.
       expect: (c) => (unauth.includes(c) ? 401 : c === "operatorAdmin" ? 409 : readersOfDefault.includes(c) ? 403 : 404),
     },
+    // EPCIS capture and query (issue 5): writers of custody.* capture, readers query.
+    {
+      name: "EPCIS capture of a document",
+      method: "POST",
+      url: "/v1/vaults/default/epcis/capture",
+      body: epcisDocument,
+      expect: (c) => (unauth.includes(c) ? 401 : writersOfDefault.includes(c) ? 202 : readersOfDefault.includes(c) ? 403 : 404),
+    },
+    {
+      name: "EPCIS capture of one event",
+      method: "POST",
+      url: "/v1/vaults/default/epcis/events",
+      body: () => epcisEvent("single"),
+      expect: (c) => (unauth.includes(c) ? 401 : writersOfDefault.includes(c) ? 201 : readersOfDefault.includes(c) ? 403 : 404),
+    },
+    {
+      name: "the carrier's capture job",
+      method: "GET",
+      get url() {
+        return carrierJob;
+      },
+      // A job is its organisation's: other members see no such job.
+      expect: (c) => (unauth.includes(c) ? 401 : ["carrierWriter", "carrierAdmin", "carrierReader"].includes(c) ? 200 : 404),
+    },
+    { name: "EPCIS query", method: "GET", url: `/v1/vaults/default/epcis/events?MATCH_epc=${encodeURIComponent(EPC)}`, expect: readRule(200, readersOfDefault) },
+    {
+      name: "EPCIS event by ID",
+      method: "GET",
+      get url() {
+        return `/v1/vaults/default/epcis/events/${encodeURIComponent(capturedEventId)}`;
+      },
+      expect: readRule(200, readersOfDefault),
+    },
+    { name: "EPCIS events of an EPC", method: "GET", url: `/v1/vaults/default/epcis/epcs/${encodeURIComponent(EPC)}/events`, expect: readRule(200, readersOfDefault) },
+    { name: "chain of custody", method: "GET", url: `/v1/vaults/default/custody/${encodeURIComponent(EPC)}`, expect: readRule(200, readersOfDefault) },
+    { name: "private EPCIS query", method: "GET", url: "/v1/vaults/private/epcis/events", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
     { name: "list vaults", method: "GET", url: "/v1/vaults", expect: (c) => (unauth.includes(c) ? 401 : 200) },
     {
       name: "audit a vault",
