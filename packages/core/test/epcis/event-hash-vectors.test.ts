@@ -13,8 +13,8 @@ import {
   eventPreHashString,
 } from "../../src/epcis/index.js";
 
-const DIR = fileURLToPath(new URL("../../testdata/epcis-hash/", import.meta.url));
-const EXAMPLES = DIR + "examples/";
+const DIR = fileURLToPath(new URL("../../../../testdata/epcis-hash/", import.meta.url));
+const EXAMPLES = fileURLToPath(new URL("../../../../testdata/epcis-examples/", import.meta.url));
 const load = (path: string): object => JSON.parse(readFileSync(path, "utf8")) as object;
 
 const vectorFiles = readdirSync(DIR).filter((f) => f.endsWith(".jsonld")).sort();
