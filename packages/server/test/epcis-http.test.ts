@@ -169,6 +169,12 @@ for (const engine of ENGINES) {
       expect(again.statusCode).toBe(409);
       const got = await call("auditor", "GET", `/v1/vaults/${VAULT}/epcis/events/${encodeURIComponent(eventID)}`);
       expect((got.json() as Record<string, { index: string }>)["stlog:record"]!.index).toBe(index);
+      // An error declaration hashes as the event it corrects, and is captured all the same.
+      const declared = { ...ev, eventID, errorDeclaration: { declarationTime: at(301), reason: "incorrect_data" } };
+      const fix = await call("carrier", "POST", `/v1/vaults/${VAULT}/epcis/events`, JSON.stringify(declared));
+      expect(fix.statusCode, fix.body).toBe(201);
+      const errs = await call("auditor", "GET", `/v1/vaults/${VAULT}/epcis/events?EXISTS_errorDeclaration=&MATCH_epc=${encodeURIComponent(UNIT)}`);
+      expect((errs.json() as { epcisBody: { queryResults: { resultsBody: { eventList: unknown[] } } } }).epcisBody.queryResults.resultsBody.eventList).toHaveLength(1);
     });
 
     it("queries events with the standard parameters, pages through them, and lists an EPC's events", async () => {

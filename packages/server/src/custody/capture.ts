@@ -209,8 +209,13 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
           if (problems.length === 0) {
             const hash = eventHashId(ev as object, hashContext);
             hashes[i] = hash;
+            // An error declaration hashes as the event it corrects (CBV 2.0 leaves
+            // errorDeclaration out of the hash): it is a new event, not a copy.
+            const declares = (ev as Record<string, unknown>).errorDeclaration !== undefined;
             const earlier = seen.get(hash);
-            if (earlier !== undefined) problems.push(`event ${i}: the same event as event ${earlier} of this document (event hash ${hash})`);
+            if (declares) {
+              // Not a duplicate of the event it corrects.
+            } else if (earlier !== undefined) problems.push(`event ${i}: the same event as event ${earlier} of this document (event hash ${hash})`);
             else {
               seen.set(hash, i);
               const stored = await duplicateIn(job.vault, hash);
@@ -294,7 +299,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       const problems = validator.standaloneEvent(event);
       if (problems.length > 0) throw new SealTrailError("invalid", problems.join("; "), { detail: { problems } });
       const prepared = prepareEvent(event, { context: event["@context"] }, new Date().toISOString());
-      const stored = await duplicateIn(vault, prepared.hash);
+      const stored = event.errorDeclaration === undefined ? await duplicateIn(vault, prepared.hash) : null;
       if (stored !== null) throw new SealTrailError("conflict", `event already captured as record ${stored} (event hash ${prepared.hash})`);
       const [r] = await append(vault, org, await keyOf(vault, org), [prepared], submittedBy);
       return { eventID: prepared.eventID, index: r!.index };

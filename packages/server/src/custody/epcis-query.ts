@@ -4,10 +4,7 @@
  * predicate over events, with the identifiers that can narrow the search
  * through the subject index first.
  */
-import { SealTrailError } from "@sealtrail/core";
-
-/** Event types of EPCIS 2.0. */
-export const EPCIS_EVENT_TYPES = ["ObjectEvent", "AggregationEvent", "TransactionEvent", "TransformationEvent", "AssociationEvent"] as const;
+import { EPCIS_EVENT_TYPES, SealTrailError } from "@sealtrail/core";
 
 /** Default and largest page sizes. */
 export const DEFAULT_PER_PAGE = 30;
@@ -147,7 +144,7 @@ export function parseEpcisQuery(params: Params, normalize: (id: string) => strin
     } else if (name === "eventType") {
       const types = values(raw);
       for (const t of types) {
-        if (!(EPCIS_EVENT_TYPES as readonly string[]).includes(t)) throw new SealTrailError("malformed", `eventType: "${t}" is not an EPCIS 2.0 event type`);
+        if (!EPCIS_EVENT_TYPES.includes(t)) throw new SealTrailError("malformed", `eventType: "${t}" is not an EPCIS 2.0 event type`);
       }
       checks.push((e) => types.includes(e.type as string));
     } else if (name === "GE_eventTime" || name === "LT_eventTime" || name === "GE_recordTime" || name === "LT_recordTime") {

@@ -8,7 +8,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject, type ValidateFunction } from "ajv";
 import addFormatsImport from "ajv-formats";
-import { EPCIS_EVENT_TYPES } from "./epcis-query.js";
+import { EPCIS_EVENT_TYPES } from "@sealtrail/core";
 
 // Works from src/custody (tests) and dist/custody (built): both sit two levels below the package root.
 const SCHEMA_URL = new URL("../../assets/epcis/epcis-json-schema-2.0.1.json", import.meta.url);
@@ -61,7 +61,7 @@ export function createEpcisValidator(): EpcisValidator {
   const typeProblem = (event: unknown, where: string): string[] => {
     const t = event !== null && typeof event === "object" ? (event as Record<string, unknown>).type : undefined;
     if (typeof t !== "string") return [`${where}: /type: must be an event type`];
-    if (!(EPCIS_EVENT_TYPES as readonly string[]).includes(t)) return [`${where}: /type: "${t}" is not an EPCIS 2.0 event type (${EPCIS_EVENT_TYPES.join(", ")})`];
+    if (!EPCIS_EVENT_TYPES.includes(t)) return [`${where}: /type: "${t}" is not an EPCIS 2.0 event type (${EPCIS_EVENT_TYPES.join(", ")})`];
     return [];
   };
   return {
