@@ -97,6 +97,14 @@ const TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 // full quartets run in a tight loop: this is on the path of every record.
 const B64 = new Uint8Array(256).fill(255);
 for (let i = 0; i < 64; i++) B64["ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".charCodeAt(i)] = i;
+// Two characters at once: PAIR[(c0 << 7) | c1] is their 12 bits, or 0xffff
+// when either is not in the alphabet (both must be ASCII to index it).
+const PAIR = new Uint16Array(1 << 14).fill(0xffff);
+for (let c0 = 0; c0 < 128; c0++) {
+  for (let c1 = 0; c1 < 128; c1++) {
+    if (B64[c0]! < 64 && B64[c1]! < 64) PAIR[(c0 << 7) | c1] = (B64[c0]! << 6) | B64[c1]!;
+  }
+}
 
 function base64Length(s: string): number {
   if (s.length % 4 !== 0) return -1;
@@ -112,22 +120,22 @@ function decodeBase64Into(s: string, out: Uint8Array, offset: number): boolean {
   let o = offset;
   let bad = 0;
   for (let q = 0, i = 0; q < quads; q++, i += 4) {
-    // A character outside the alphabet maps to 255; one above U+00FF sets a high bit.
     const c0 = s.charCodeAt(i);
     const c1 = s.charCodeAt(i + 1);
     const c2 = s.charCodeAt(i + 2);
     const c3 = s.charCodeAt(i + 3);
-    const a = B64[c0 & 255]!;
-    const b = B64[c1 & 255]!;
-    const c = B64[c2 & 255]!;
-    const d = B64[c3 & 255]!;
-    bad |= a | b | c | d | ((c0 | c1 | c2 | c3) & 0xff00);
-    out[o] = (a << 2) | (b >> 4);
-    out[o + 1] = ((b & 15) << 4) | (c >> 2);
-    out[o + 2] = ((c & 3) << 6) | d;
+    // A character above U+007F sets a bit of 0xff80 and fails the whole string.
+    bad |= c0 | c1 | c2 | c3;
+    const hi = PAIR[((c0 << 7) | c1) & 0x3fff]!;
+    const lo = PAIR[((c2 << 7) | c3) & 0x3fff]!;
+    bad |= (hi | lo) & 0xf000;
+    const v = (hi << 12) | lo;
+    out[o] = v >> 16;
+    out[o + 1] = (v >> 8) & 255;
+    out[o + 2] = v & 255;
     o += 3;
   }
-  if ((bad & 0xffc0) !== 0) return false;
+  if ((bad & 0xff80) !== 0) return false;
   // The last quartet, with its padding.
   const i = s.length - 4;
   const rest = offset + n - o;
@@ -156,6 +164,22 @@ function hexEquals(digest: Uint8Array, hex: string): boolean {
     if (((h << 4) | l) !== digest[i]) return false;
   }
   return true;
+}
+
+// Record buffers are carved from shared slabs: one allocation per megabyte
+// instead of one (off-heap, tracked by the collector) per record.
+const SLAB = 1 << 20;
+let slab = new Uint8Array(0);
+let slabUsed = 0;
+function carve(len: number): Uint8Array {
+  if (len > SLAB) return new Uint8Array(len);
+  if (slabUsed + len > slab.length) {
+    slab = new Uint8Array(SLAB);
+    slabUsed = 0;
+  }
+  const out = slab.subarray(slabUsed, slabUsed + len);
+  slabUsed += len;
+  return out;
 }
 
 // A scratch buffer for payload commitments: the hash is taken at once, so
@@ -338,6 +362,9 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
       Promise.resolve(tasks.length === 0 ? [] : verify(tasks)).then((res) => {
         owners.forEach((r, k) => {
           r.sigOk = res[k] === true;
+          // Let the slab go once its batch is checked.
+          r.message = null;
+          r.signature = null;
         });
         done += n;
         options.onProgress?.(done, total);
@@ -659,6 +686,12 @@ async function checkAnchors(
   return out;
 }
 
+function malformedRecord(r: Rec, m: string): Rec {
+  r.env = null;
+  r.failures.push(fail("record_malformed", `entry ${r.index}: ${m}`, { index: r.index }));
+  return r;
+}
+
 // The hot path: one record, no re-canonicalisation (docs/adr/0007).
 function parseRecord(
   raw: unknown,
@@ -671,25 +704,21 @@ function parseRecord(
 ): Rec {
   const index = isObj(raw) && typeof raw.index === "number" && Number.isSafeInteger(raw.index) && raw.index >= 0 ? raw.index : -1;
   const r: Rec = { index, section, leaf: null, env: null, message: null, signature: null, positioned: false, sigOk: null, payload: "none", failures: [] };
-  const bad = (m: string): Rec => {
-    r.env = null;
-    r.failures.push(fail("record_malformed", `entry ${index}: ${m}`, { index }));
-    return r;
-  };
-  if (index < 0 || !isObj(raw)) return bad("a bundled record needs an index and an entry");
-  if (seen.has(index)) return bad("a second record with this index");
+  if (index < 0 || !isObj(raw)) return malformedRecord(r, "a bundled record needs an index and an entry");
+  if (seen.has(index)) return malformedRecord(r, "a second record with this index");
   seen.add(index);
-  if (typeof raw.entry !== "string") return bad("entry must be base64");
+  if (typeof raw.entry !== "string") return malformedRecord(r, "entry must be base64");
   const n = base64Length(raw.entry);
-  if (n < ENV_PREFIX.length || n > 65535) return bad("entry must be base64 of at most 65,535 bytes");
+  if (n < ENV_PREFIX.length || n > 65535) return malformedRecord(r, "entry must be base64 of at most 65,535 bytes");
   // One buffer per record, laid out so that no byte is copied twice:
   // [CONTEXT slack][0x00][entry][signature]. First 0x00 || entry is the
   // RFC 6962 §2.1 leaf input; once it is hashed, the signing context is
   // written over the slack, the 0x00 and `{"env":`, which leaves
   // RECORD_SIGNING_CONTEXT || envelope (docs/formats.md §2) in place.
   const slack = CONTEXT_BYTES.length - 1 - ENV_PREFIX.length;
-  const buf = new Uint8Array(slack + 1 + n + 64);
-  if (!decodeBase64Into(raw.entry, buf, slack + 1)) return bad("entry is not base64");
+  const buf = carve(slack + 1 + n + 64);
+  buf[slack] = 0x00;
+  if (!decodeBase64Into(raw.entry, buf, slack + 1)) return malformedRecord(r, "entry is not base64");
   const entry = buf.subarray(slack + 1, slack + 1 + n);
   r.leaf = sha256(buf.subarray(slack, slack + 1 + n));
   const pos = positionOf(index);
@@ -701,12 +730,12 @@ function parseRecord(
     text = decoder.decode(entry);
     parsed = JSON.parse(text);
   } catch {
-    return bad("entry is not UTF-8 JSON");
+    return malformedRecord(r, "entry is not UTF-8 JSON");
   }
-  if (!isObj(parsed) || !isObj(parsed.env) || typeof parsed.sig !== "string") return bad('entry must be {"env": ..., "sig": ...}');
+  if (!isObj(parsed) || !isObj(parsed.env) || typeof parsed.sig !== "string") return malformedRecord(r, 'entry must be {"env": ..., "sig": ...}');
   let fields = 0;
   for (const _k in parsed) fields++;
-  if (fields !== 2) return bad('entry must be {"env": ..., "sig": ...}');
+  if (fields !== 2) return malformedRecord(r, 'entry must be {"env": ..., "sig": ...}');
   const env = parsed.env;
   const sig = parsed.sig;
   // The signed message is the envelope's own bytes inside the entry:
@@ -719,30 +748,30 @@ function parseRecord(
     !text.endsWith('"}') ||
     sig.length !== 88
   ) {
-    return bad('entry is not laid out as {"env":...,"sig":"<64-byte signature>"}');
+    return malformedRecord(r, 'entry is not laid out as {"env":...,"sig":"<64-byte signature>"}');
   }
   // The text is ASCII from the signature on, so its bytes sit at the same offsets.
   const envEnd = slack + 1 + n - (sig.length + 2 + SIG_PREFIX.length);
-  if (checkCanonical && canonicalize(parsed) !== text) return bad("entry is not in RFC 8785 canonical form");
+  if (checkCanonical && canonicalize(parsed) !== text) return malformedRecord(r, "entry is not in RFC 8785 canonical form");
   buf.set(CONTEXT_BYTES, 0);
   const message = buf.subarray(0, envEnd);
   const signature = buf.subarray(slack + 1 + n, slack + 1 + n + 64);
-  if (!decodeBase64Into(sig, signature, 0)) return bad("sig must be base64 of 64 bytes");
+  if (!decodeBase64Into(sig, signature, 0)) return malformedRecord(r, "sig must be base64 of 64 bytes");
   // The fields the verifier reads, checked as docs/formats.md §2 defines them.
-  if (env.v !== 1 || env.vault !== vault) return bad(`envelope must be version 1 of vault "${vault}"`);
-  if (typeof env.type !== "string" || typeof env.author !== "string" || typeof env.keyId !== "string" || !KEY_ID.test(env.keyId)) return bad("envelope type, author or keyId malformed");
-  if (env.mode !== "author" && env.mode !== "custodial") return bad("envelope mode malformed");
-  if (typeof env.time !== "string" || !TIME.test(env.time) || Number.isNaN(Date.parse(env.time))) return bad("envelope time malformed");
-  if ((env.type === KEY_RECORD_TYPE) !== (section === "keys")) return bad(section === "keys" ? "bundle.keys holds only sealtrail.key records" : "a sealtrail.key record outside bundle.keys");
+  if (env.v !== 1 || env.vault !== vault) return malformedRecord(r, `envelope must be version 1 of vault "${vault}"`);
+  if (typeof env.type !== "string" || typeof env.author !== "string" || typeof env.keyId !== "string" || !KEY_ID.test(env.keyId)) return malformedRecord(r, "envelope type, author or keyId malformed");
+  if (env.mode !== "author" && env.mode !== "custodial") return malformedRecord(r, "envelope mode malformed");
+  if (typeof env.time !== "string" || !TIME.test(env.time) || Number.isNaN(Date.parse(env.time))) return malformedRecord(r, "envelope time malformed");
+  if ((env.type === KEY_RECORD_TYPE) !== (section === "keys")) return malformedRecord(r, section === "keys" ? "bundle.keys holds only sealtrail.key records" : "a sealtrail.key record outside bundle.keys");
   if (env.type === REDACTION_RECORD_TYPE) {
     const red = env.redacts;
     if (!isObj(red) || typeof red.index !== "number" || !Number.isSafeInteger(red.index) || typeof red.leafHash !== "string" || !HEX64.test(red.leafHash)) {
-      return bad("redacts must be {index, leafHash}");
+      return malformedRecord(r, "redacts must be {index, leafHash}");
     }
   }
   if (env.type === KEY_RECORD_TYPE) {
     const k = env.key;
-    if (!isObj(k) || (k.action !== "register" && k.action !== "revoke") || typeof k.keyId !== "string" || typeof k.publicKey !== "string") return bad("key must be {action, keyId, publicKey}");
+    if (!isObj(k) || (k.action !== "register" && k.action !== "revoke") || typeof k.keyId !== "string" || typeof k.publicKey !== "string") return malformedRecord(r, "key must be {action, keyId, publicKey}");
   }
   r.env = env;
   r.message = message;
@@ -753,19 +782,19 @@ function parseRecord(
   const hasPayload = raw.payload !== undefined;
   const hasSalt = raw.salt !== undefined;
   if (env.payload === undefined) {
-    if (hasPayload || hasSalt) return bad("payload or salt given for an envelope without a payload commitment");
+    if (hasPayload || hasSalt) return malformedRecord(r, "payload or salt given for an envelope without a payload commitment");
   } else if (typeof env.payload !== "string" || !HEX64.test(env.payload)) {
-    return bad("envelope payload commitment malformed");
+    return malformedRecord(r, "envelope payload commitment malformed");
   } else if (!hasPayload && !hasSalt) {
     r.payload = "absent";
   } else if (typeof raw.payload !== "string" || typeof raw.salt !== "string" || base64Length(raw.salt) !== 32) {
-    return bad("payload must be text and salt base64 of 32 bytes, both or neither");
+    return malformedRecord(r, "payload must be text and salt base64 of 32 bytes, both or neither");
   } else {
     // PAYLOAD_COMMITMENT_CONTEXT || salt || payload text, in the scratch buffer.
     const head = PAYLOAD_CONTEXT_BYTES.length + 32;
     if (scratch.length < head + 3 * raw.payload.length) scratch = new Uint8Array(2 * (head + 3 * raw.payload.length));
     scratch.set(PAYLOAD_CONTEXT_BYTES, 0);
-    if (!decodeBase64Into(raw.salt, scratch, PAYLOAD_CONTEXT_BYTES.length)) return bad("salt is not base64");
+    if (!decodeBase64Into(raw.salt, scratch, PAYLOAD_CONTEXT_BYTES.length)) return malformedRecord(r, "salt is not base64");
     const { written } = encodeInto(raw.payload, scratch.subarray(head));
     r.payload = hexEquals(sha256(scratch.subarray(0, head + written)), env.payload) ? "ok" : "changed";
   }

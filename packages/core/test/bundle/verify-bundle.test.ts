@@ -249,6 +249,12 @@ describe("verifyBundle", () => {
     expect(plain.warnings).toHaveLength(2);
     expect(plain.records.every((x) => x.signedNoLaterThan === null)).toBe(true);
 
+    // An anchor its verifier calls unconfirmed gives no time, only a warning.
+    const unconfirmed = await verifyBundle(b, { vkey: l.vkey }, { anchorVerifiers: { test: async (x) => ({ time: new Date(String(x.time)), confirmed: false }) } });
+    expect(unconfirmed.failures).toEqual([]);
+    expect(unconfirmed.warnings.every((w) => w.includes("not confirmed"))).toBe(true);
+    expect(unconfirmed.records.every((x) => x.signedNoLaterThan === null)).toBe(true);
+
     // A refused anchor, and one naming no bundled checkpoint.
     const bad = copy<{ anchors: Record<string, unknown>[] }>(b);
     bad.anchors[0]!.forged = true;
@@ -297,6 +303,14 @@ describe("verifyBundle", () => {
     b.records.push({ index: 99, entry: "!!!" }, { nope: 1 });
     const r = await verifyBundle(b, policy);
     expect(codes(r)).toContain("record_malformed");
+    // Base64 that is not the one canonical encoding: a character outside the
+    // alphabet, a non-ASCII one, non-zero padding bits.
+    for (const mangle of [(e: string) => "*" + e.slice(1), (e: string) => "\u00e9" + e.slice(1), (e: string) => e.slice(0, -2) + "B="]) {
+      const m = copy<{ records: { index: number; entry: string }[] }>(bundle);
+      const target = m.records.find((x) => fromBase64(x.entry).length % 3 === 2) ?? m.records[0]!;
+      target.entry = mangle(target.entry);
+      expect(recordCodes(await verifyBundle(m, policy), target.index)).toContain("record_malformed");
+    }
     const wrongOrigin = copy<{ origin: string }>(bundle);
     wrongOrigin.origin = "elsewhere";
     expect(codes(await verifyBundle(wrongOrigin, policy))).toContain("origin_mismatch");
