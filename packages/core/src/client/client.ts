@@ -4,6 +4,7 @@
  * platform's fetch (browsers, Node 18+) or one passed in.
  */
 import { fromBase64 } from "../bytes.js";
+import type { CustodyChain } from "../custody/chain.js";
 import { ERROR_CODES, SealTrailError, type ErrorCode } from "../errors.js";
 import { buildKeyRecord, buildRecord, type BuiltRecord } from "../record/build.js";
 import { ed25519PublicKey } from "../crypto.js";
@@ -82,6 +83,8 @@ export interface SealTrailClient {
   /** A C2SP tlog-proof of a record, against the latest or a given checkpoint size. */
   inclusionProof(vault: string, index: number, size?: number): Promise<string>;
   consistencyProof(vault: string, from: number, to: number): Promise<Uint8Array[]>;
+  /** The chain of custody of an identifier (EPC URN or GS1 Digital Link), with its exceptions. */
+  custody(vault: string, identifier: string, opts?: { maxGapHours?: number }): Promise<CustodyChain & { readonly vault: string }>;
 }
 
 /**
@@ -162,6 +165,8 @@ export function createClient(opts: ClientOptions): SealTrailClient {
         .filter((l) => l !== "")
         .map((l) => fromBase64(l, "consistency proof"));
     },
+    custody: (vault, identifier, o = {}) =>
+      json("GET", `${v(vault)}/custody/${encodeURIComponent(identifier)}${o.maxGapHours !== undefined ? `?maxGapHours=${o.maxGapHours}` : ""}`),
   };
   return client;
 }

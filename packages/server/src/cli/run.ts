@@ -32,6 +32,7 @@ import { openWitnessService } from "../witness/service.js";
 import { readEvidence } from "../witness/state.js";
 import { registerExportCommand, runBundleVerify } from "./bundle.js";
 import { registerRedactCommand } from "./redact.js";
+import { registerCustodyCommand } from "./custody.js";
 import { parseWitnessArg, type WitnessEndpoint } from "../ledger/witness-client.js";
 import { pemCertificates } from "../ledger/anchoring.js";
 import { createEvmAnchorProvider, readEvmKey } from "../anchors/evm-anchor.js";
@@ -433,6 +434,18 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     });
 
   registerRedactCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
+
+  registerCustodyCommand(program, {
+    out: io.out,
+    err: io.err,
+    withContext: (loc, fn) => withContext(loc, fn),
+    dataOption,
+    dbOption,
+    serverOption,
+    setExitCode: (c) => {
+      code = c;
+    },
+  });
 
   registerExportCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, usage: (m) => new UsageError(m) });
 

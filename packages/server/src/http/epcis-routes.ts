@@ -5,13 +5,12 @@
  * custody of an identifier at /v1/vaults/{vault}/custody/{id}.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { SealTrailError, custodyChain, parseJson, toHex, type CustodyEvent, type JsonValue } from "@sealtrail/core";
+import { SealTrailError, parseJson, toHex, type JsonValue } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, AdminStore, EntryRow, LogReader } from "../store/types.js";
-import { SETTING_OPERATOR } from "../ledger/bootstrap.js";
 import { CUSTODY_EVENT_TYPE, eventSubject, identifierKey, type CaptureErrorBehaviour, type CaptureService } from "../custody/capture.js";
 import { parseEpcisQuery } from "../custody/epcis-query.js";
-import { writeRights } from "../custody/membership.js";
+import { custodyOf } from "../custody/custody-of.js";
 import { principal, requireVault } from "./auth.js";
 
 /** Versions this binding speaks (EPCIS 2.0 §12.3 version headers). */
@@ -65,7 +64,7 @@ function queryDocument(events: Record<string, JsonValue>[]): Record<string, Json
 }
 
 /** Custody events of a vault carrying an identifier, in index order. */
-async function eventsWithSubject(reader: LogReader, vault: string, subject: string, after?: bigint, limit = MAX_SCAN): Promise<EntryRow[]> {
+function eventsWithSubject(reader: LogReader, vault: string, subject: string, after?: bigint, limit = MAX_SCAN): Promise<EntryRow[]> {
   return reader.findEntries(vault, { type: CUSTODY_EVENT_TYPE, subject, limit, ...(after !== undefined ? { after } : {}) });
 }
 
@@ -207,37 +206,4 @@ export async function registerEpcisRoutes(
     }
     return custodyOf(reader, store, vault, req.params.id, maxGapMs === undefined ? {} : { maxGapMs });
   });
-}
-
-/**
- * The chain of custody of an identifier in a vault, judged against the
- * vault's membership history.
- *
- * @example
- * ```ts
- * const chain = await custodyOf(reader, store, "default", "urn:epc:id:sscc:0614141.1234567890");
- * ```
- */
-export async function custodyOf(reader: LogReader, admin: AdminStore, vault: string, identifier: string, opts: { maxGapMs?: number; now?: Date } = {}) {
-  const key = identifierKey(identifier);
-  const events: CustodyEvent[] = [];
-  let after: bigint | undefined;
-  for (;;) {
-    const rows = await eventsWithSubject(reader, vault, key, after, 5000);
-    for (const r of rows) {
-      if (r.payload === null) continue;
-      const ev = parseJson(r.payload) as Record<string, unknown>;
-      events.push({ event: ev, eventId: typeof ev.eventID === "string" ? ev.eventID : `record ${r.index}`, index: Number(r.index), author: r.author, context: ev["@context"] });
-    }
-    if (rows.length < 5000) break;
-    after = rows[rows.length - 1]!.index;
-  }
-  const canWrite = await writeRights(reader, vault, await admin.getSetting(SETTING_OPERATOR));
-  const chain = custodyChain(identifier, events, {
-    normalize: identifierKey,
-    isMember: (org, index) => canWrite(org, index, CUSTODY_EVENT_TYPE),
-    ...(opts.maxGapMs !== undefined ? { maxGapMs: opts.maxGapMs } : {}),
-    now: opts.now ?? new Date(),
-  });
-  return { vault, ...chain };
 }
