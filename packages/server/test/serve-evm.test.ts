@@ -70,10 +70,11 @@ describe("sealtrail serve --evm-rpc", () => {
       size = Number(note.split("\n")[1]);
     }
     expect(size).toBeGreaterThan(index);
-    let evm: { checkpointSize: number; type: string; record: Record<string, unknown> } | undefined;
+    type Anchor = { checkpointSize: number; type: string; record: Record<string, unknown> };
+    let evm: Anchor | undefined;
     for (let i = 0; i < 150 && evm === undefined; i++) {
       await new Promise((r) => setTimeout(r, 200));
-      const body = (await (await fetch(`${url}/v1/vaults/default/anchors?size=${size}`, { headers: auth })).json()) as { anchors: NonNullable<typeof evm>[] };
+      const body = (await (await fetch(`${url}/v1/vaults/default/anchors?size=${size}`, { headers: auth })).json()) as { anchors: Anchor[] };
       evm = body.anchors.find((a) => a.type === "evm");
     }
     expect(evm, "no EVM anchor of the latest checkpoint").toBeDefined();
