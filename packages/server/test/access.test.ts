@@ -259,6 +259,13 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     { name: "EPCIS events of an EPC", method: "GET", url: `/v1/vaults/default/epcis/epcs/${encodeURIComponent(EPC)}/events`, expect: readRule(200, readersOfDefault) },
     { name: "chain of custody", method: "GET", url: `/v1/vaults/default/custody/${encodeURIComponent(EPC)}`, expect: readRule(200, readersOfDefault) },
     { name: "private EPCIS query", method: "GET", url: "/v1/vaults/private/epcis/events", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
+    {
+      name: "open a custody incident",
+      method: "POST",
+      url: `/v1/vaults/default/custody/${encodeURIComponent(EPC)}/incident`,
+      // Only a key that may write sms.incident opens one (the events captured here, days apart, leave time gaps to report).
+      expect: (c) => (unauth.includes(c) ? 401 : c === "operatorAdmin" ? 201 : readersOfDefault.includes(c) ? 403 : 404),
+    },
     { name: "list vaults", method: "GET", url: "/v1/vaults", expect: (c) => (unauth.includes(c) ? 401 : 200) },
     {
       name: "audit a vault",

@@ -114,6 +114,30 @@ describe("sealtrail custody", () => {
     }
   });
 
+  it("opens an incident for the exceptions, locally and through a server, naming the records behind them", async () => {
+    const local = await cli(["custody", "--data", log.dir, "--open-incident", UNIT]);
+    expect(local.code).toBe(1);
+    const index = /incident opened: record (\d+)/.exec(local.err)?.[1];
+    expect(index, local.err).toBeDefined();
+    const [row] = await log.ctx.store.entries("default", BigInt(index!), BigInt(index!) + 1n);
+    const incident = JSON.parse(row!.payload!) as { title: string; severity: string; identifier: string; exceptions: { kind: string; records: string[] }[] };
+    expect(row!.type).toBe("sms.incident");
+    expect(incident).toMatchObject({ identifier: UNIT, severity: "high" });
+    expect(incident.exceptions.map((x) => x.kind)).toEqual(["seal_check_failed"]);
+    // Found again by the container's identifier.
+    const bySubject = await log.ctx.store.findEntries("default", { type: "sms.incident", subject: epcUrnToDigitalLink(UNIT), limit: 10 });
+    expect(bySubject.map((r) => r.index.toString())).toEqual([index]);
+    // Through the server: the carrier's key may not write sms.incident.
+    process.env.SEALTRAIL_API_KEY = token;
+    try {
+      const remote = await cli(["custody", "--server", url, "--open-incident", UNIT]);
+      expect(remote.code).toBe(1);
+      expect(remote.err).toMatch(/sms\.incident/);
+    } finally {
+      delete process.env.SEALTRAIL_API_KEY;
+    }
+  });
+
   it("writes a PDF report that a real PDF reader opens, with every event and exception and the records behind them", async () => {
     const file = join(log.dir, "custody.pdf");
     const r = await cli(["custody", "--data", log.dir, "--pdf", file, UNIT]);

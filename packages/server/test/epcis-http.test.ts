@@ -71,6 +71,7 @@ for (const engine of ENGINES) {
       tokens.carrier = await key("carrier", ["custody.*"]);
       tokens.terminal = await key("terminal", ["custody.*"]);
       tokens.auditor = await key("auditor", []);
+      tokens.operator = (await createApiKey(store, "operator", { name: "op", vaults: "*", read: true, write: ["*"], admin: true, expiresAt: null })).token;
     });
     afterAll(async () => cleanup());
 
@@ -253,6 +254,12 @@ for (const engine of ENGINES) {
       expect(chain.steps[0]!.seals).toEqual(["H100"]);
       expect(chain.exceptions.map((x) => x.kind)).toEqual(["seal_check_failed"]);
       expect(chain.stats).toMatchObject({ sealChecks: 1, sealCheckFailures: 1 });
+      // The exceptions open an incident that names the records behind them.
+      const inc = await call("operator", "POST", `/v1/vaults/${VAULT}/custody/${encodeURIComponent(C)}/incident`);
+      expect(inc.statusCode, inc.body).toBe(201);
+      const incident = await call("auditor", "GET", `/v1/vaults/${VAULT}/records/${(inc.json() as { index: string }).index}`);
+      expect((incident.json() as { entry: { env: { type: string } }; payload: { exceptions: { kind: string }[] } }).payload.exceptions.map((x) => x.kind)).toEqual(["seal_check_failed"]);
+      expect((await call("carrier", "POST", `/v1/vaults/${VAULT}/custody/${encodeURIComponent(C)}/incident`)).statusCode).toBe(403);
       // The same chain found by the container's GS1 Digital Link.
       const dl = await call("auditor", "GET", `/v1/vaults/${VAULT}/custody/${encodeURIComponent(epcUrnToDigitalLink(C))}`);
       expect((dl.json() as { steps: unknown[] }).steps).toHaveLength(3);

@@ -10,6 +10,8 @@ import { SealTrailError, createClient } from "@sealtrail/core";
 import type { Context, DatabaseLocation } from "../main.js";
 import { custodyOf, type VaultCustodyChain } from "../custody/custody-of.js";
 import { custodyKpis, custodyReportPdf, custodyReportText } from "../report/custody-report.js";
+import { openCustodyIncident } from "../custody/incident.js";
+import { operatorKey } from "../ledger/bootstrap.js";
 
 /** What the command borrows from the CLI (cli/run.ts). */
 export interface CustodyCommandDeps {
@@ -42,8 +44,9 @@ export function registerCustodyCommand(program: Command, deps: CustodyCommandDep
     .option("--max-gap-hours <h>", "longest allowed time between consecutive events (default 72)")
     .option("--json", "print the chain as JSON")
     .option("--pdf <file>", "also write the custody report as a PDF")
+    .option("--open-incident", "open an sms.incident record for the chain's exceptions (locally signed by the operator; with --server by your organisation's custodial key)")
     .argument("<id>", "EPC URN (urn:epc:id:sscc:...) or GS1 Digital Link of the container, SSCC, SGTIN or trailer")
-    .action(async (id: string, o: DatabaseLocation & { server?: string; vault: string; maxGapHours?: string; json?: boolean; pdf?: string }) => {
+    .action(async (id: string, o: DatabaseLocation & { server?: string; vault: string; maxGapHours?: string; json?: boolean; pdf?: string; openIncident?: boolean }) => {
       let maxGapHours: number | undefined;
       if (o.maxGapHours !== undefined) {
         maxGapHours = Number(o.maxGapHours);
@@ -60,8 +63,29 @@ export function registerCustodyCommand(program: Command, deps: CustodyCommandDep
       }
       if (o.json === true) deps.out(JSON.stringify({ ...chain, kpis: custodyKpis(chain) }, null, 2) + "\n");
       else deps.out(custodyReportText(chain) + "\n");
+      if (o.openIncident === true && chain.exceptions.length > 0) {
+        const index =
+          o.server !== undefined && o.server !== ""
+            ? await remoteIncident(o.server, o.vault, id)
+            : await deps.withContext(o, async (ctx) => {
+                const r = await openCustodyIncident(ctx.store, ctx.ledger, chain, (await operatorKey(ctx.store)).org);
+                await ctx.ledger.publish(o.vault);
+                return r.index.toString();
+              });
+        deps.err(`incident opened: record ${index}\n`);
+      }
       if (chain.exceptions.length > 0) deps.setExitCode(1);
     });
+}
+
+async function remoteIncident(server: string, vault: string, id: string): Promise<string> {
+  const res = await fetch(`${server.replace(/\/+$/, "")}/v1/vaults/${encodeURIComponent(vault)}/custody/${encodeURIComponent(id)}/incident`, {
+    method: "POST",
+    headers: { authorization: `Bearer ${process.env.SEALTRAIL_API_KEY ?? ""}` },
+  });
+  const body = (await res.json()) as { index?: string; detail?: string; code?: string };
+  if (!res.ok) throw new SealTrailError(res.status === 403 ? "forbidden" : res.status === 404 ? "not_found" : "invalid", body.detail ?? `HTTP ${res.status}`);
+  return body.index!;
 }
 
 async function remoteChain(server: string, vault: string, id: string, maxGapHours?: number): Promise<VaultCustodyChain> {

@@ -7,10 +7,11 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
 import { SealTrailError, parseJson, toHex, type JsonValue } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
-import type { AccessStore, AdminStore, EntryRow, LogReader } from "../store/types.js";
+import type { AccessStore, EntryRow, LogReader, Store } from "../store/types.js";
 import { CUSTODY_EVENT_TYPE, eventSubject, identifierKey, type CaptureErrorBehaviour, type CaptureService } from "../custody/capture.js";
 import { parseEpcisQuery } from "../custody/epcis-query.js";
 import { custodyOf } from "../custody/custody-of.js";
+import { INCIDENT_TYPE, openCustodyIncident } from "../custody/incident.js";
 import { principal, requireVault } from "./auth.js";
 
 /** Versions this binding speaks (EPCIS 2.0 §12.3 version headers). */
@@ -79,7 +80,7 @@ function eventsWithSubject(reader: LogReader, vault: string, subject: string, af
 export async function registerEpcisRoutes(
   app: FastifyInstance,
   ledger: Ledger,
-  store: AccessStore & AdminStore,
+  store: Store & AccessStore,
   capture: CaptureService,
 ): Promise<void> {
   const reader = ledger.reader;
@@ -205,5 +206,15 @@ export async function registerEpcisRoutes(
       maxGapMs = h * 3600_000;
     }
     return custodyOf(reader, store, vault, req.params.id, maxGapMs === undefined ? {} : { maxGapMs });
+  });
+
+  app.post<{ Params: { vault: string; id: string } }>("/v1/vaults/:vault/custody/:id/incident", async (req, reply) => {
+    const vault = req.params.vault;
+    const access = await requireVault(store, req, vault, "any");
+    if (!access.read || !access.canWrite(INCIDENT_TYPE)) throw new SealTrailError("forbidden", `opening an incident needs read access and permission to write ${INCIDENT_TYPE}`);
+    const p = principal(req);
+    const chain = await custodyOf(reader, store, vault, req.params.id);
+    const r = await openCustodyIncident(store, ledger, chain, p.org, { submittedBy: p.key.id });
+    return reply.status(201).send({ index: r.index.toString(), leafHash: toHex(r.leafHash), exceptions: chain.exceptions.length });
   });
 }

@@ -77,6 +77,10 @@ export const ROUTE_DOCS: Record<string, Doc> = {
     tag: "custody",
     query: { maxGapHours: { type: "string", description: "longest allowed time between consecutive events, in hours (default 72)" } },
   },
+  "POST /v1/vaults/:vault/custody/:id/incident": {
+    summary: "Open an sms.incident for the exceptions of an identifier's chain of custody, signed with the caller's custodial key",
+    tag: "custody",
+  },
   "GET /v1/vaults": { summary: "Vaults the caller can see", tag: "vaults" },
   "POST /v1/vaults": { summary: "Create a vault (operator admin)", tag: "vaults" },
   "GET /v1/vaults/:vault/audit": { summary: "Re-read and recompute the whole vault and name every discrepancy (vault admin)", tag: "vaults" },
