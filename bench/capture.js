@@ -63,14 +63,28 @@ export async function benchCapture(opts = {}) {
     const before = await ed25519Ceiling(tasks, 2000, { single: false });
     // The schema is compiled once, when the server starts: not timed.
     const capture = createCaptureService({ ledger: ctx.ledger, store: ctx.store, validator: createEpcisValidator() });
+    // Memory above what the process held with the document already in hand:
+    // a capture may not hold the document a second time (parsed whole).
+    globalThis.gc?.();
+    const base = process.memoryUsage();
+    let peakHeap = 0;
+    let peakRss = 0;
+    // With --expose-gc (npm run bench passes it) each sample collects first, so the peak is live memory, not garbage.
+    const sampler = setInterval(() => {
+      globalThis.gc?.();
+      const m = process.memoryUsage();
+      peakHeap = Math.max(peakHeap, m.heapUsed - base.heapUsed);
+      peakRss = Math.max(peakRss, m.rss - base.rss);
+    }, 250);
     const t0 = performance.now();
     const job = capture.start(VAULT, "carrier", body, "rollback");
     await capture.idle();
     const ms = performance.now() - t0;
+    clearInterval(sampler);
     if (!job.success || job.capturedCount !== n) throw new Error(`capture: job failed: ${JSON.stringify({ ...job, errors: job.errors.slice(0, 3) })}`);
     const after = await ed25519Ceiling(tasks, 2000, { single: false });
     const ceiling = (before.all + after.all) / 2;
-    return { events: n, ms, rate: (n * 1000) / ms, ceiling, ceilingBefore: before.all, ceilingAfter: after.all, cores: before.cores };
+    return { events: n, ms, rate: (n * 1000) / ms, ceiling, ceilingBefore: before.all, ceilingAfter: after.all, cores: before.cores, documentBytes: body.length, peakHeap, peakRss };
   } finally {
     await ctx.close();
     cleanup(dir);

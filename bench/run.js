@@ -202,6 +202,8 @@ if (selected.includes("capture")) {
     `${fmtRate(r.ceiling)} verify/s, ${r.cores} cores (${fmtRate(r.ceilingBefore)} / ${fmtRate(r.ceilingAfter)})`,
     `${fmtPct(r.rate / r.ceiling)}; goal >= 5,000 events/s: ${r.rate >= 5000 ? "met" : "not met"}`,
   ]);
+  const mb = (x) => `${(x / 1e6).toFixed(1)} MB`;
+  rows.push(["capture", `live memory while capturing a ${mb(r.documentBytes)} document (peak above the start${globalThis.gc === undefined ? '; with garbage: run node --expose-gc' : ''})`, `heap ${mb(r.peakHeap)}, RSS ${mb(r.peakRss)}`, `${mb(r.documentBytes)} document`, `heap ${(r.peakHeap / r.documentBytes).toFixed(2)} x the document`]);
 }
 
 console.log(`\nSealTrail bench: ${results.machine.cores} cores, Node ${results.machine.node}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);

@@ -151,6 +151,22 @@ for (const engine of ENGINES) {
       expect(v.headers["content-type"]).toMatch(/problem\+json/);
     });
 
+    it("refuses a document over the size limit with 413, storing nothing", async () => {
+      const small = await createApp({ ledger: ctx.ledger, store: ctx.store, rateLimit: false, capture, maxCaptureBytes: 4096 });
+      try {
+        const before = (await ctx.store.tree(VAULT)).size;
+        const huge = doc(Array.from({ length: 40 }, (_, i) => ({ ...base(600 + i), bizStep: "inspecting" })));
+        expect(huge.length).toBeGreaterThan(4096);
+        const res = await small.inject({ method: "POST", url: `/v1/vaults/${VAULT}/epcis/capture`, headers: { authorization: `Bearer ${tokens.carrier}`, "content-type": "application/ld+json" }, payload: huge });
+        expect(res.statusCode).toBe(413);
+        expect(res.headers["content-type"]).toMatch(/problem\+json/);
+        await capture.idle();
+        expect((await ctx.store.tree(VAULT)).size).toBe(before);
+      } finally {
+        await small.close();
+      }
+    });
+
     it("refuses writers without custody.* rights, and hides jobs of other organisations", async () => {
       const res = await call("auditor", "POST", `/v1/vaults/${VAULT}/epcis/capture`, doc([base(200)]));
       expect(res.statusCode).toBe(403);

@@ -30,6 +30,8 @@ export interface AppOptions {
   readonly rateLimit?: RateLimit | false;
   /** EPCIS capture (default: one of this app's own, over `ledger` and `store`). */
   readonly capture?: CaptureService;
+  /** Largest EPCIS document a capture accepts, in bytes (default 512 MiB). */
+  readonly maxCaptureBytes?: number;
 }
 
 /** Version of the HTTP API, as /openapi.json states it. */
@@ -72,7 +74,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerAnchorRoutes(app, opts.ledger, opts.store);
   await registerRedactionRoutes(app, opts.ledger, opts.store);
   const capture = opts.capture ?? createCaptureService({ ledger: opts.ledger, store: opts.store, validator: createEpcisValidator() });
-  await registerEpcisRoutes(app, opts.ledger, opts.store, capture);
+  await registerEpcisRoutes(app, opts.ledger, opts.store, capture, opts.maxCaptureBytes !== undefined ? { maxCaptureBytes: opts.maxCaptureBytes } : {});
   // Captures still running finish before the app closes.
   app.addHook("onClose", async () => capture.idle());
   return app;

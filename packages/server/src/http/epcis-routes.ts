@@ -82,6 +82,7 @@ export async function registerEpcisRoutes(
   ledger: Ledger,
   store: Store & AccessStore,
   capture: CaptureService,
+  opts: { maxCaptureBytes?: number } = {},
 ): Promise<void> {
   const reader = ledger.reader;
   const base = "/v1/vaults/:vault/epcis";
@@ -89,7 +90,7 @@ export async function registerEpcisRoutes(
   await app.register(async (scope) => {
     // Captures arrive as raw bytes: a document is scanned, not parsed whole.
     scope.removeContentTypeParser(["application/json"]);
-    scope.addContentTypeParser(["application/json", "application/ld+json"], { parseAs: "buffer", bodyLimit: MAX_CAPTURE_BYTES }, (_req, body, done) => {
+    scope.addContentTypeParser(["application/json", "application/ld+json"], { parseAs: "buffer", bodyLimit: opts.maxCaptureBytes ?? MAX_CAPTURE_BYTES }, (_req, body, done) => {
       done(null, body);
     });
     scope.addHook("onRequest", async (req, reply) => {
