@@ -200,7 +200,7 @@ interface Rec {
   sigOk: boolean | null;
   /** Payload and salt: "ok", "changed", "absent" (redacted?), or "none" (no commitment). */
   payload: "ok" | "changed" | "absent" | "none";
-  failures: BundleFailure[];
+  failures: readonly BundleFailure[];
 }
 
 interface Cp {
@@ -380,21 +380,21 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
   const redactions = new Map<number, Rec>();
   for (const r of all) {
     if (r.env === null) continue;
-    if (r.sigOk === false) r.failures.push(fail("envelope_changed", `entry ${r.index}: the author signature does not verify`, { index: r.index }));
+    if (r.sigOk === false) addFailure(r, fail("envelope_changed", `entry ${r.index}: the author signature does not verify`, { index: r.index }));
     if (!r.positioned) {
       leafIndex ??= new Map(indices.map((ix, p) => [toHex(manifestLeaves.subarray(p * HASH, (p + 1) * HASH)), ix]));
       const at = leafIndex.get(toHex(r.leaf!));
       if (r.sigOk === false) {
         // Already named: a changed envelope changes the leaf too.
       } else if (at !== undefined) {
-        r.failures.push(fail("entry_reordered", `entry given at index ${r.index} is the log's entry ${at}`, { index: r.index }));
+        addFailure(r, fail("entry_reordered", `entry given at index ${r.index} is the log's entry ${at}`, { index: r.index }));
       } else {
-        r.failures.push(fail("entry_inserted", `entry ${r.index} is not in the log: its leaf hash is not the manifest's at that index, nor anywhere`, { index: r.index }));
+        addFailure(r, fail("entry_inserted", `entry ${r.index} is not in the log: its leaf hash is not the manifest's at that index, nor anywhere`, { index: r.index }));
       }
     } else if (!inclusionOk) {
-      r.failures.push(fail("inclusion_unproven", `entry ${r.index}: the bundle's inclusion proof does not hold`, { index: r.index }));
+      addFailure(r, fail("inclusion_unproven", `entry ${r.index}: the bundle's inclusion proof does not hold`, { index: r.index }));
     }
-    if (r.payload === "changed") r.failures.push(fail("payload_changed", `entry ${r.index}: payload and salt do not match the envelope's commitment`, { index: r.index }));
+    if (r.payload === "changed") addFailure(r, fail("payload_changed", `entry ${r.index}: payload and salt do not match the envelope's commitment`, { index: r.index }));
     const env = r.env;
     if (env.type === REDACTION_RECORD_TYPE && r.failures.length === 0 && isObj(env.redacts)) {
       const target = env.redacts.index as number;
@@ -406,7 +406,7 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
     const red = redactions.get(r.index);
     const redactsLeaf = red === undefined ? null : ((red.env!.redacts as Record<string, unknown>).leafHash as string);
     if (red === undefined || redactsLeaf !== toHex(r.leaf!)) {
-      r.failures.push(fail("payload_missing", `entry ${r.index}: payload and salt are missing and no valid redaction record in the bundle names this entry`, { index: r.index }));
+      addFailure(r, fail("payload_missing", `entry ${r.index}: payload and salt are missing and no valid redaction record in the bundle names this entry`, { index: r.index }));
     }
   }
 
@@ -437,11 +437,11 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
       const claimed = Date.parse(env.time as string);
       if (suffixMin[p]! !== Infinity) bound = suffixMin[p]!;
       if (bound !== null && claimed > bound) {
-        r.failures.push(fail("claimed_after_anchor", `entry ${r.index} claims ${String(env.time)}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
+        addFailure(r, fail("claimed_after_anchor", `entry ${r.index} claims ${String(env.time)}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
       }
       const before = prefixMax[p]!;
       if (before !== -Infinity && claimed < before - policy.maxSealDelayMs) {
-        r.failures.push(
+        addFailure(r, 
           fail(
             "backdated",
             `entry ${r.index} claims ${String(env.time)}, but a checkpoint anchored at ${new Date(before).toISOString()} did not hold it yet (more than ${policy.maxSealDelayMs / 1000} s later)`,
@@ -686,9 +686,17 @@ async function checkAnchors(
   return out;
 }
 
+// Most records have no failure: they share one empty list until their first.
+const NO_FAILURES: readonly BundleFailure[] = Object.freeze([]);
+
+function addFailure(r: Rec, f: BundleFailure): void {
+  if (r.failures === NO_FAILURES) r.failures = [f];
+  else (r.failures as BundleFailure[]).push(f);
+}
+
 function malformedRecord(r: Rec, m: string): Rec {
   r.env = null;
-  r.failures.push(fail("record_malformed", `entry ${r.index}: ${m}`, { index: r.index }));
+  addFailure(r, fail("record_malformed", `entry ${r.index}: ${m}`, { index: r.index }));
   return r;
 }
 
@@ -703,7 +711,7 @@ function parseRecord(
   checkCanonical: boolean,
 ): Rec {
   const index = isObj(raw) && typeof raw.index === "number" && Number.isSafeInteger(raw.index) && raw.index >= 0 ? raw.index : -1;
-  const r: Rec = { index, section, leaf: null, env: null, message: null, signature: null, positioned: false, sigOk: null, payload: "none", failures: [] };
+  const r: Rec = { index, section, leaf: null, env: null, message: null, signature: null, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES };
   if (index < 0 || !isObj(raw)) return malformedRecord(r, "a bundled record needs an index and an entry");
   if (seen.has(index)) return malformedRecord(r, "a second record with this index");
   seen.add(index);
@@ -798,6 +806,8 @@ function parseRecord(
     const { written } = encodeInto(raw.payload, scratch.subarray(head));
     r.payload = hexEquals(sha256(scratch.subarray(0, head + written)), env.payload) ? "ok" : "changed";
   }
+  // The leaf hash is needed later only to place a misplaced entry or to match a redaction.
+  if (r.positioned && r.payload !== "absent") r.leaf = null;
   return r;
 }
 
@@ -812,19 +822,19 @@ function applyKeyRecord(r: Rec, keys: Map<string, KeyState>): void {
     pub = fromBase64(k.publicKey as string, "key.publicKey");
     if (keyIdOf(pub) !== k.keyId) throw new Error("keyId is not the key's");
   } catch (e) {
-    r.failures.push(fail("record_malformed", `entry ${r.index}: ${(e as Error).message}`, { index: r.index }));
+    addFailure(r, fail("record_malformed", `entry ${r.index}: ${(e as Error).message}`, { index: r.index }));
     return;
   }
   let signer: Uint8Array | null;
   if (k.action === "register") {
     // Proof of possession: signed by the key it registers.
     if (env.keyId !== k.keyId) {
-      r.failures.push(fail("key_unknown", `entry ${r.index}: a registration must be signed by the key it registers`, { index: r.index }));
+      addFailure(r, fail("key_unknown", `entry ${r.index}: a registration must be signed by the key it registers`, { index: r.index }));
       return;
     }
     const prior = keys.get(k.keyId as string);
     if (prior !== undefined && (prior.author !== env.author || prior.revokedAt !== null)) {
-      r.failures.push(fail("key_unknown", `entry ${r.index}: key ${String(k.keyId)} was registered before`, { index: r.index }));
+      addFailure(r, fail("key_unknown", `entry ${r.index}: key ${String(k.keyId)} was registered before`, { index: r.index }));
       return;
     }
     signer = pub;
@@ -848,11 +858,11 @@ function keyFor(r: Rec, keys: Map<string, KeyState>): Uint8Array | null {
   const env = r.env!;
   const st = keys.get(env.keyId as string);
   if (st === undefined || st.author !== env.author || st.registeredAt >= r.index) {
-    r.failures.push(fail("key_unknown", `entry ${r.index}: key ${String(env.keyId)} was not registered for ${String(env.author)} before this entry`, { index: r.index }));
+    addFailure(r, fail("key_unknown", `entry ${r.index}: key ${String(env.keyId)} was not registered for ${String(env.author)} before this entry`, { index: r.index }));
     return null;
   }
   if (st.revokedAt !== null && st.revokedAt < r.index) {
-    r.failures.push(fail("key_revoked", `entry ${r.index}: key ${String(env.keyId)} was revoked at entry ${st.revokedAt}`, { index: r.index }));
+    addFailure(r, fail("key_revoked", `entry ${r.index}: key ${String(env.keyId)} was revoked at entry ${st.revokedAt}`, { index: r.index }));
     return null;
   }
   return st.publicKey;
