@@ -318,6 +318,16 @@ for (const db of DATABASES) {
       expect(toHex(row!.leafHash)).toBe(toHex(batch[2]!.leafHash));
       expect(await store.supersedersOf(V, 1n)).toEqual([4n, 5n]);
       expect(await store.supersedersOf(V, 2n)).toEqual([]);
+      expect(await store.firstWithSubject(V, "s2")).toBe(2n);
+      expect(await store.firstWithSubject(V, "s1")).toBe(1n);
+      expect(await store.firstWithSubject(V, "s3")).toBeNull();
+      // After and with more entries: still the first one, and per vault.
+      await store.sequence(V, [entry({ subjects: ["s3", "s2"] })], integrate);
+      expect(await store.firstWithSubject(V, "s3")).toBe(6n);
+      expect(await store.firstWithSubject(V, "s2")).toBe(2n);
+      expect(await store.firstWithSubject("no-such-vault", "s2")).toBeNull();
+      // A subject query is driven by the subject index: it pages in index order like any other.
+      expect(await find({ subject: "s2", after: 2n, limit: 2 })).toEqual([3, 5]);
     });
 
     it("keeps checkpoints once per size, in order", async () => {

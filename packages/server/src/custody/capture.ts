@@ -157,10 +157,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
   const jobs = new Map<string, CaptureJob>();
   const running = new Set<Promise<void>>();
 
-  const duplicateIn = async (vault: string, hash: string): Promise<bigint | null> => {
-    const [row] = await store.findEntries(vault, { subject: hashSubject(hash), limit: 1 });
-    return row === undefined ? null : row.index;
-  };
+  const duplicateIn = (vault: string, hash: string): Promise<bigint | null> => store.firstWithSubject(vault, hashSubject(hash));
 
   const keyOf = async (vault: string, org: string): Promise<Uint8Array> => {
     const seed = await heldKeyIn(store, org, vault);

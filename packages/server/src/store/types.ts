@@ -196,6 +196,8 @@ export interface LogReader {
   findEntries(vault: string, q: EntryQuery): Promise<EntryRow[]>;
   /** Indices of the entries whose `supersedes` names `index`. */
   supersedersOf(vault: string, index: bigint): Promise<bigint[]>;
+  /** Index of the first entry with this subject, or null: a cheap existence check (duplicate events). */
+  firstWithSubject(vault: string, subject: string): Promise<bigint | null>;
   keys(vault: string): Promise<KeyRow[]>;
   key(vault: string, keyId: string): Promise<KeyRow | null>;
   // --- Anchors (issue 4) ---

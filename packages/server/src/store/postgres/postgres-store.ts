@@ -642,6 +642,17 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       const rows = await q.orderBy("e.idx").limit(f.limit).execute();
       return rows.map(entryRowOf);
     },
+    async firstWithSubject(vault, subject) {
+      const r = await db
+        .selectFrom("entry_subjects")
+        .select("idx")
+        .where("vault", "=", vault)
+        .where("subject", "=", subject)
+        .orderBy("idx")
+        .limit(1)
+        .executeTakeFirst();
+      return r === undefined ? null : r.idx;
+    },
     async supersedersOf(vault, index) {
       const rows = await db.selectFrom("entries").select("idx").where("vault", "=", vault).where("supersedes", "=", index).orderBy("idx").execute();
       return rows.map((r) => r.idx);

@@ -140,6 +140,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
        ORDER BY s.idx LIMIT @limit`,
     ),
     supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
+    firstWithSubject: db.prepare("SELECT idx FROM entry_subjects WHERE vault = ? AND subject = ? ORDER BY idx LIMIT 1"),
     idemGet: db.prepare("SELECT hash, outcomes FROM idempotency WHERE vault = ? AND scope = ? AND idem_key = ?"),
     idemPut: db.prepare("INSERT INTO idempotency (vault, scope, idem_key, hash, outcomes, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
     putCheckpoint: db.prepare(
@@ -433,6 +434,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
       };
       const rows = (f.subject === undefined ? q.findEntries.all(params) : q.findEntriesBySubject.all({ ...params, subject: f.subject })) as Row[];
       return rows.map(entryRow);
+    },
+    async firstWithSubject(vault, subject) {
+      const r = q.firstWithSubject.get(vault, subject) as Row | undefined;
+      return r === undefined ? null : big(r.idx);
     },
     async supersedersOf(vault, index) {
       return (q.supersedersOf.all(vault, index) as Row[]).map((r) => big(r.idx));
