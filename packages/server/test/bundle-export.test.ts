@@ -28,6 +28,8 @@ import { ANCHOR_VERIFIERS, runBundleVerify } from "../src/cli/bundle.js";
 import { createRfc3161Anchor } from "../src/anchors/rfc3161-anchor.js";
 import { requestTimeStamp } from "../src/anchors/rfc3161.js";
 import { cli } from "./helpers/cli.js";
+import { createEvmAnchor } from "../src/anchors/evm-anchor.js";
+import { startEvmNode, type EvmNode } from "./helpers/evm-node.js";
 import { requireOpenssl, startOpensslTsa, type OpensslTsa } from "./helpers/openssl-tsa.js";
 import { tempDir, tempLog, type TempLog } from "./helpers/temp-log.js";
 
@@ -316,5 +318,78 @@ describe("evidence bundles from a real ledger", () => {
       expect(await runBundleVerify(file, policyFile, { json: true, threads: 2 }, { out: (s) => void (out += s), err: () => {} })).toBe(1);
       expect((JSON.parse(out) as BundleReport).records.filter((x) => x.status === "invalid").map((x) => x.failures[0]!.code)).toEqual(["envelope_changed"]);
     });
+  });
+});
+
+describe("evidence bundles from PostgreSQL", () => {
+  let log: TempLog;
+
+  beforeAll(async () => {
+    log = await tempLog({ engine: "postgres" });
+  });
+
+  afterAll(async () => {
+    await log?.close();
+  });
+
+  it("the same export verifies from the PostgreSQL store", async () => {
+    const carrier = await registerAuthor(log, "carrier");
+    const indices: number[] = [];
+    for (let i = 0; i < 40; i++) indices.push(await append(log, carrier, { n: i }, { subjects: [`S-${i % 3}`] }));
+    await log.ctx.ledger.publish(VAULT);
+    const { bundle } = await exportBundle(log.ctx.store, VAULT, { query: { subject: "S-1" } });
+    expect(bundle.records.map((x) => x.index)).toEqual(indices.filter((_, i) => i % 3 === 1));
+    const r = await verifyBundle(bundle, { vkey: log.vkey });
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(true);
+  });
+});
+
+describe("EVM anchors from an in-process chain", () => {
+  let log: TempLog;
+  let node: EvmNode;
+
+  beforeAll(async () => {
+    [log, node] = await Promise.all([tempLog(), startEvmNode()]);
+  });
+
+  afterAll(async () => {
+    await Promise.all([log?.close(), node?.close()]);
+  });
+
+  it("a pinned block gives signed-no-later-than; an unpinned one is checked but not trusted", async () => {
+    const carrier = await registerAuthor(log, "carrier");
+    const first = await append(log, carrier, { title: "anchored on chain" });
+    const cp = (await log.ctx.ledger.publish(VAULT))!;
+    const anchor = await createEvmAnchor({ rpcUrl: node.url, privateKey: node.keys[0]!, chainId: node.chainId, pollMs: 20 }, cp.note);
+    const rows = [{ checkpointSize: cp.size, type: "evm", record: JSON.stringify(anchor), createdAt: new Date().toISOString() }];
+    const { bundle } = await exportBundle({ ...log.ctx.store, anchors: async () => rows }, VAULT, { indices: [BigInt(first)] });
+    expect(bundle.anchors).toHaveLength(1);
+    const pinned = parseVerificationPolicy({ vkey: log.vkey, evmChains: [{ chainId: node.chainId, pinnedBlocks: [{ number: anchor.blockNumber, hash: anchor.blockHash }] }] });
+    const r = await verifyBundle(bundle, pinned, { anchorVerifiers: ANCHOR_VERIFIERS });
+    expect(r.failures).toEqual([]);
+    expect(r.ok).toBe(true);
+    const rec = r.records.find((x) => x.index === first)!;
+    expect(Date.parse(rec.signedNoLaterThan!)).toBe(Date.parse(anchor.blockTime) + 999);
+    const unpinned = parseVerificationPolicy({ vkey: log.vkey, evmChains: [{ chainId: node.chainId }] });
+    const r2 = await verifyBundle(bundle, unpinned, { anchorVerifiers: ANCHOR_VERIFIERS });
+    expect(r2.ok).toBe(true);
+    expect(r2.warnings.join("\n")).toMatch(/not confirmed/);
+    expect(r2.records.every((x) => x.signedNoLaterThan === null)).toBe(true);
+    // A changed block time in the record is a bad anchor.
+    const bad = copy<{ anchors: { blockTime: string }[] }>(bundle);
+    bad.anchors[0]!.blockTime = new Date(Date.parse(anchor.blockTime) - 86_400_000).toISOString();
+    expect((await verifyBundle(bad, pinned, { anchorVerifiers: ANCHOR_VERIFIERS })).failures.map((f) => f.code)).toEqual(["anchor_invalid"]);
+  });
+});
+
+describe("the CLI's EVM anchor plug-in", () => {
+  it("refuses an anchor on a chain the policy does not trust, and a malformed one on a trusted chain", async () => {
+    const note = utf8("example.com/log\n1\n" + toBase64(new Uint8Array(32)) + "\n\n");
+    const record = { type: "evm", checkpointSize: 1, checkpointHash: toHex(new Uint8Array(32)), chainId: 31337 };
+    const untrusted = parseVerificationPolicy({ vkey: (await import("@sealtrail/core")).generateSignerKey("example.com/log").verifierKey });
+    await expect(ANCHOR_VERIFIERS.evm!(record, note, untrusted)).rejects.toThrow(/no EVM chain 31337/);
+    const trusted = { ...untrusted, evmChains: [{ chainId: 31337, pinnedBlocks: [] }] };
+    await expect(ANCHOR_VERIFIERS.evm!(record, note, trusted)).rejects.toThrow();
   });
 });

@@ -53,7 +53,9 @@ export const ANCHOR_VERIFIERS: Readonly<Record<string, AnchorVerifier>> = {
     const chain = policy.evmChains.find((c) => c.chainId === anchor.chainId);
     if (chain === undefined) throw new Error(`the policy trusts no EVM chain ${String(anchor.chainId)}`);
     const v = verifyEvmAnchor(anchor, note, { chainId: chain.chainId, blocks: Object.fromEntries(chain.pinnedBlocks.map((b) => [String(b.number), b.hash])) });
-    return { time: v.time, confirmed: v.confirmed, blockNumber: v.blockNumber };
+    // A block timestamp has whole seconds: the block was made before the
+    // end of that second.
+    return { time: new Date(v.time.getTime() + 999), confirmed: v.confirmed, blockNumber: v.blockNumber };
   },
 };
 
