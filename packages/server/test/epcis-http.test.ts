@@ -52,10 +52,11 @@ for (const engine of ENGINES) {
       ctx = await openContext({ data: tmp.dir, db: db?.url, checkpointIntervalMs: 100 });
       await initialize(ctx.store, ctx.ledger);
       const { store, ledger } = ctx;
-      capture = createCaptureService({ ledger, store, validator: createEpcisValidator(), chunk: 7 });
+      capture = createCaptureService({ ledger, store, validator: createEpcisValidator(), chunk: 7, threads: 2 });
       app = await createApp({ ledger, store, rateLimit: false, capture });
       cleanup = async () => {
         await app.close();
+        await capture.close();
         await ctx.close();
         tmp.cleanup();
         await db?.drop();
@@ -149,6 +150,26 @@ for (const engine of ENGINES) {
       const v = await call("carrier", "POST", `/v1/vaults/${VAULT}/epcis/capture`, doc([good]), { "GS1-EPCIS-Version": "1.2" });
       expect(v.statusCode).toBe(400);
       expect(v.headers["content-type"]).toMatch(/problem\+json/);
+    });
+
+    it("checks and signs a large document on worker threads, storing its events in document order", async () => {
+      const big = Array.from({ length: 600 }, (_, i) => ({ ...base(1000 + i), epcList: [`urn:epc:id:sscc:0614141.${5_000_000_000 + i}`], bizStep: "inspecting" }));
+      // One bad event deep in the document: rolled back, and named by its position.
+      const broken = big.map((e, i) => (i === 450 ? { ...e, eventTime: "not a time" } : e));
+      const failed = await finished((await call("carrier", "POST", `/v1/vaults/${VAULT}/epcis/capture`, doc(broken))).headers.location as string);
+      expect(failed.success).toBe(false);
+      expect(failed.errors.map((e) => e.event)).toEqual([450]);
+      expect(failed.errors[0]!.problems.join()).toMatch(/event 450: \/eventTime/);
+      // Chunks of 300: records are built and signed on the workers too.
+      const wide = createCaptureService({ ledger: ctx.ledger, store: ctx.store, validator: createEpcisValidator(), chunk: 300, threads: 2 });
+      const started = wide.start(VAULT, "carrier", new TextEncoder().encode(doc(big)), "rollback");
+      await wide.close();
+      const job = { ...started };
+      expect(job.success, JSON.stringify(job.errors.slice(0, 2))).toBe(true);
+      expect(job.capturedCount).toBe(600);
+      const { firstIndex, lastIndex } = job as unknown as { firstIndex: string; lastIndex: string };
+      const rows = await ctx.store.entries(VAULT, BigInt(firstIndex), BigInt(lastIndex) + 1n);
+      expect(rows.map((r) => (JSON.parse(r.payload!) as { epcList: string[] }).epcList[0])).toEqual(big.map((e) => e.epcList[0]));
     });
 
     it("refuses a document over the size limit with 413, storing nothing", async () => {

@@ -7,28 +7,17 @@
  * time (see epcis-scan.ts).
  */
 import { randomUUID } from "node:crypto";
-import {
-  SealTrailError,
-  buildRecord,
-  epcisDocumentHashContext,
-  eventHashId,
-  normaliseGs1Identifier,
-  sha256,
-  toBase64,
-  toHex,
-  utf8,
-  type EventHashContext,
-  type JsonValue,
-} from "@sealtrail/core";
+import { SealTrailError, buildRecord, epcisDocumentHashContext, toBase64, type JsonValue } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import { heldKeyIn } from "../ledger/custodial.js";
 import type { Store } from "../store/types.js";
-import { identifiersOf } from "@sealtrail/core";
-import { parseEvent, scanEpcisDocument } from "./epcis-scan.js";
+import { scanEpcisDocument } from "./epcis-scan.js";
 import type { EpcisValidator } from "./epcis-validate.js";
+import { createCapturePool, type BuiltEvent, type CapturePool, type CheckResult } from "./capture-pool.js";
+import { CUSTODY_EVENT_TYPE, hashSubject, prepareEvent, type PreparedEvent } from "./prepare.js";
 
-/** Record type of a captured EPCIS event. */
-export const CUSTODY_EVENT_TYPE = "custody.event";
+export { CUSTODY_EVENT_TYPE, eventSubject, hashSubject, identifierKey, prepareEvent, type PreparedEvent } from "./prepare.js";
+
 /** How a capture treats events in error: store none (the default) or store the others. */
 export type CaptureErrorBehaviour = "rollback" | "proceed";
 
@@ -62,62 +51,10 @@ export interface CaptureJob {
   errors: CaptureEventError[];
 }
 
-/** An event ready to store: its ID, its CBV 2.0 hash, and what the record indexes it by. */
-export interface PreparedEvent {
-  readonly event: Record<string, JsonValue>;
-  readonly eventID: string;
-  readonly hash: string;
-  readonly subjects: readonly string[];
-}
-
-/** The record subject that finds an event by its eventID. */
-export function eventSubject(eventID: string): string {
-  // Subjects hold at most 256 characters: a longer ID is indexed by its digest.
-  return eventID.length <= 250 ? `event:${eventID}` : `event-sha256:${toHex(sha256(utf8(eventID)))}`;
-}
-
-/** The record subject that finds an event by its CBV 2.0 event hash (duplicates). */
-export function hashSubject(hash: string): string {
-  return `hash:${hash}`;
-}
-
-/** The form an identifier is indexed and matched in: GS1 Digital Link where it has one. */
-export function identifierKey(id: string): string {
-  try {
-    return normaliseGs1Identifier(id) ?? id;
-  } catch {
-    return id;
-  }
-}
-
-const MAX_SUBJECTS = 64;
-
-/**
- * Give an event its ID (its hash when it has none), its record time and the
- * document's `@context` (so the stored payload stands alone), and list the
- * subjects its record is found by: the event ID, the hash, and up to the
- * first 62 identifiers it is about.
- *
- * @example
- * ```ts
- * const p = prepareEvent(event, hashContext, "2026-05-01T10:00:00.000Z");
- * ```
- */
-export function prepareEvent(event: Record<string, JsonValue>, hashContext: EventHashContext, recordTime: string, knownHash?: string): PreparedEvent {
-  const hash = knownHash ?? eventHashId(event, hashContext);
-  const eventID = typeof event.eventID === "string" ? event.eventID : hash;
-  const withContext =
-    event["@context"] === undefined && hashContext.context !== undefined ? { "@context": hashContext.context as JsonValue, ...event } : { ...event };
-  const stored: Record<string, JsonValue> = { ...withContext, eventID, recordTime };
-  const subjects = [eventSubject(eventID), hashSubject(hash)];
-  for (const id of identifiersOf(event)) {
-    const k = identifierKey(id);
-    if (k.length > 256 || subjects.includes(k)) continue;
-    if (subjects.length >= MAX_SUBJECTS) break;
-    subjects.push(k);
-  }
-  return { event: stored, eventID, hash, subjects };
-}
+// Events per message to the pool, and groups being checked at once: enough
+// to keep every worker busy, few enough that the texts in flight stay small.
+const GROUP = 250;
+const IN_FLIGHT = 4;
 
 /** Options of {@link createCaptureService}. */
 export interface CaptureServiceOptions {
@@ -128,6 +65,8 @@ export interface CaptureServiceOptions {
   readonly chunk?: number;
   /** Capture jobs remembered (default 1000; the oldest finished go first). */
   readonly maxJobs?: number;
+  /** Worker threads that check and sign events (default: one per core; 1 runs inline). */
+  readonly threads?: number;
 }
 
 /** Captures documents and single events. */
@@ -137,8 +76,10 @@ export interface CaptureService {
   job(captureID: string): CaptureJob | null;
   /** Capture one event (sent with its own `@context`), synchronously. */
   captureEvent(vault: string, org: string, event: Record<string, JsonValue>, submittedBy?: string): Promise<{ eventID: string; index: bigint }>;
-  /** Wait for every running job (shutdown, tests). */
+  /** Wait for every running job (tests). */
   idle(): Promise<void>;
+  /** Wait for every running job, then stop the worker threads. */
+  close(): Promise<void>;
 }
 
 /**
@@ -156,6 +97,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
   const maxJobs = opts.maxJobs ?? 1000;
   const jobs = new Map<string, CaptureJob>();
   const running = new Set<Promise<void>>();
+  const pool: CapturePool = createCapturePool(validator, opts.threads !== undefined ? { threads: opts.threads } : {});
 
   const duplicateIn = (vault: string, hash: string): Promise<bigint | null> => store.firstWithSubject(vault, hashSubject(hash));
 
@@ -192,54 +134,80 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       job.documentErrors.push(...validator.header(doc.header));
       if (job.documentErrors.length > 0) return;
       const hashContext = epcisDocumentHashContext(doc.header);
-      // First pass: check every event, keep only their hashes.
+      const decoder = new TextDecoder("utf-8", { fatal: false });
+      const textsOf = (from: number, to: number): string[] => {
+        const out: string[] = [];
+        for (let i = from; i < to; i++) out.push(decoder.decode(body.subarray(doc.events[i]![0], doc.events[i]![1])));
+        return out;
+      };
+      // First pass: check every event on the pool, a group at a time with a
+      // few groups in flight; keep only their hashes.
       const seen = new Map<string, number>();
       const hashes: (string | undefined)[] = new Array<string | undefined>(doc.events.length);
       const bad = new Set<number>();
-      for (let i = 0; i < doc.events.length; i++) {
-        const problems: string[] = [];
-        let eventID: string | undefined;
-        try {
-          const ev = parseEvent(body, doc.events[i]!, i);
-          if (ev !== null && typeof ev === "object" && !Array.isArray(ev) && typeof ev.eventID === "string") eventID = ev.eventID;
-          problems.push(...validator.event(ev, `event ${i}`));
-          if (problems.length === 0) {
-            const hash = eventHashId(ev as object, hashContext);
-            hashes[i] = hash;
-            // An error declaration hashes as the event it corrects (CBV 2.0 leaves
-            // errorDeclaration out of the hash): it is a new event, not a copy.
-            const declares = (ev as Record<string, unknown>).errorDeclaration !== undefined;
-            const earlier = seen.get(hash);
-            if (declares) {
-              // Not a duplicate of the event it corrects.
-            } else if (earlier !== undefined) problems.push(`event ${i}: the same event as event ${earlier} of this document (event hash ${hash})`);
-            else {
-              seen.set(hash, i);
-              const stored = await duplicateIn(job.vault, hash);
-              if (stored !== null) problems.push(`event ${i}: already captured as record ${stored} (event hash ${hash})`);
+      const groups: [number, number][] = [];
+      for (let i = 0; i < doc.events.length; i += GROUP) groups.push([i, Math.min(i + GROUP, doc.events.length)]);
+      const checking: Promise<CheckResult[]>[] = [];
+      const ask = (g: number): void => {
+        if (g >= groups.length) return;
+        const [from, to] = groups[g]!;
+        const p = pool.check({ op: "check", first: from, texts: textsOf(from, to), hashContext });
+        p.catch(() => {});
+        checking[g] = p;
+      };
+      for (let g = 0; g < IN_FLIGHT; g++) ask(g);
+      for (let g = 0; g < groups.length; g++) {
+        const results = await checking[g]!;
+        delete checking[g];
+        ask(g + IN_FLIGHT);
+        const from = groups[g]![0];
+        for (let k = 0; k < results.length; k++) {
+          const i = from + k;
+          const r = results[k]!;
+          const problems = [...r.problems];
+          if (problems.length === 0 && r.hash !== undefined) {
+            hashes[i] = r.hash;
+            // An error declaration hashes as the event it corrects (CBV 2.0
+            // leaves errorDeclaration out of the hash): a new event, not a copy.
+            if (r.declares !== true) {
+              const earlier = seen.get(r.hash);
+              if (earlier !== undefined) problems.push(`event ${i}: the same event as event ${earlier} of this document (event hash ${r.hash})`);
+              else {
+                seen.set(r.hash, i);
+                const stored = await duplicateIn(job.vault, r.hash);
+                if (stored !== null) problems.push(`event ${i}: already captured as record ${stored} (event hash ${r.hash})`);
+              }
             }
           }
-        } catch (e) {
-          problems.push(e instanceof SealTrailError ? e.message : `event ${i}: ${(e as Error).message}`);
-        }
-        if (problems.length > 0) {
-          bad.add(i);
-          job.errors.push({ event: i, ...(eventID !== undefined ? { eventID } : {}), problems });
+          if (problems.length > 0) {
+            bad.add(i);
+            job.errors.push({ event: i, ...(r.eventID !== undefined ? { eventID: r.eventID } : {}), problems });
+          }
         }
       }
       if (bad.size > 0 && job.captureErrorBehaviour === "rollback") return;
-      // Second pass: store the good ones, a chunk at a time.
+      // Second pass: records built and signed on the pool, appended in order,
+      // one chunk stored while the next is built.
       const seed = await keyOf(job.vault, job.org);
       const recordTime = new Date().toISOString();
-      let batch: PreparedEvent[] = [];
-      // One chunk is stored while the next is prepared; chunks commit in order.
+      const good: number[] = [];
+      for (let i = 0; i < doc.events.length; i++) if (!bad.has(i)) good.push(i);
       let inFlight: Promise<void> = Promise.resolve();
-      const flush = async (): Promise<void> => {
-        if (batch.length === 0) return;
-        const mine = batch;
-        batch = [];
+      for (let c = 0; c < good.length; c += chunk) {
+        const ids = good.slice(c, c + chunk);
+        const parts: Promise<BuiltEvent[]>[] = [];
+        for (let k = 0; k < ids.length; k += GROUP) {
+          const items = ids.slice(k, k + GROUP).map((i) => ({ text: decoder.decode(body.subarray(doc.events[i]![0], doc.events[i]![1])), hash: hashes[i]! }));
+          parts.push(pool.build({ op: "build", vault: job.vault, type: CUSTODY_EVENT_TYPE, author: job.org, seed, recordTime, hashContext, items }));
+        }
+        const built = (await Promise.all(parts)).flat();
         const previous = inFlight;
-        const appended = append(job.vault, job.org, seed, mine, submittedBy);
+        // Appends queue in call order, so chunks commit in document order.
+        const appended = ledger.append(
+          job.vault,
+          built.map((b) => ({ entry: b.signed, payload: JSON.parse(b.payload) as unknown, salt: b.salt })),
+          { signedHere: true, ...(submittedBy !== undefined ? { submittedBy } : {}) },
+        );
         // Failures surface where the chunk is awaited, not as unhandled rejections meanwhile.
         appended.catch(() => {});
         inFlight = (async () => {
@@ -250,15 +218,9 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
           job.capturedCount += results.length;
         })();
         inFlight.catch(() => {});
-        // Keep at most two chunks in the ledger's queue.
+        // At most two chunks in the ledger's queue.
         await previous;
-      };
-      for (let i = 0; i < doc.events.length; i++) {
-        if (bad.has(i)) continue;
-        batch.push(prepareEvent(parseEvent(body, doc.events[i]!, i) as Record<string, JsonValue>, hashContext, recordTime, hashes[i]));
-        if (batch.length >= chunk) await flush();
       }
-      await flush();
       await inFlight;
     } catch (e) {
       job.documentErrors.push(e instanceof SealTrailError ? e.message : `capture failed: ${(e as Error).message}`);
@@ -303,6 +265,10 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     },
     async idle() {
       while (running.size > 0) await Promise.all(running);
+    },
+    async close() {
+      while (running.size > 0) await Promise.all(running);
+      await pool.close();
     },
   };
 }

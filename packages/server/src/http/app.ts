@@ -76,7 +76,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   const capture = opts.capture ?? createCaptureService({ ledger: opts.ledger, store: opts.store, validator: createEpcisValidator() });
   await registerEpcisRoutes(app, opts.ledger, opts.store, capture, opts.maxCaptureBytes !== undefined ? { maxCaptureBytes: opts.maxCaptureBytes } : {});
   // Captures still running finish before the app closes.
-  app.addHook("onClose", async () => capture.idle());
+  app.addHook("onClose", async () => (opts.capture === undefined ? capture.close() : capture.idle()));
   return app;
 }
 

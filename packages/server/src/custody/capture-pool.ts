@@ -1,0 +1,147 @@
+/**
+ * Capture on every core: worker threads that check events (parse, schema,
+ * event hash) and build their signed records, a group of events per message.
+ * With one core, or for a handful of events, the same work runs inline.
+ */
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import { SealTrailError, buildRecord, eventHashId, parseJson, toBase64, type EventHashContext, type JsonValue, type SignedEnvelope } from "@sealtrail/core";
+import type { EpcisValidator } from "./epcis-validate.js";
+import { prepareEvent } from "./prepare.js";
+
+/** Check a group of events (their JSON texts), numbered from `first`. */
+export interface CheckRequest {
+  readonly op: "check";
+  readonly first: number;
+  readonly texts: readonly string[];
+  readonly hashContext: EventHashContext;
+}
+
+/** What the check of one event found. */
+export interface CheckResult {
+  readonly problems: readonly string[];
+  readonly eventID?: string;
+  /** CBV 2.0 event hash, when the event passed. */
+  readonly hash?: string;
+  /** The event is an error declaration (it hashes as the event it corrects). */
+  readonly declares?: boolean;
+}
+
+/** Build the signed records of a group of checked events. */
+export interface BuildRequest {
+  readonly op: "build";
+  readonly vault: string;
+  readonly type: string;
+  readonly author: string;
+  readonly seed: Uint8Array;
+  readonly recordTime: string;
+  readonly hashContext: EventHashContext;
+  readonly items: readonly { readonly text: string; readonly hash: string }[];
+}
+
+/** A built record: the signed envelope, the canonical payload and its salt. */
+export interface BuiltEvent {
+  readonly signed: SignedEnvelope;
+  readonly payload: string;
+  readonly salt: string;
+  readonly eventID: string;
+}
+
+/** Checks and builds, on worker threads when worth it. */
+export interface CapturePool {
+  check(req: CheckRequest): Promise<CheckResult[]>;
+  build(req: BuildRequest): Promise<BuiltEvent[]>;
+  close(): Promise<void>;
+  readonly threads: number;
+}
+
+// Works from src/custody (tests) and dist/custody (built); the worker always runs the built file.
+const WORKER_URL = new URL("../../dist/custody/capture-worker.js", import.meta.url);
+// Groups smaller than this run inline: a round trip would cost more.
+const INLINE_LIMIT = 32;
+
+/** The check of one group, inline. */
+export function checkGroup(validator: EpcisValidator, m: CheckRequest): CheckResult[] {
+  return m.texts.map((text, k) => {
+    const n = m.first + k;
+    let eventID: string | undefined;
+    try {
+      const ev = parseJson(text, `event ${n}`);
+      if (ev !== null && typeof ev === "object" && !Array.isArray(ev) && typeof ev.eventID === "string") eventID = ev.eventID;
+      const problems = validator.event(ev, `event ${n}`);
+      if (problems.length > 0) return { problems, ...(eventID !== undefined ? { eventID } : {}) };
+      const e = ev as Record<string, unknown>;
+      return { problems: [], hash: eventHashId(e, m.hashContext), declares: e.errorDeclaration !== undefined, ...(eventID !== undefined ? { eventID } : {}) };
+    } catch (err) {
+      return { problems: [err instanceof SealTrailError ? err.message : `event ${n}: ${(err as Error).message}`], ...(eventID !== undefined ? { eventID } : {}) };
+    }
+  });
+}
+
+/** The build of one group, inline. */
+export function buildGroup(m: BuildRequest): BuiltEvent[] {
+  return m.items.map(({ text, hash }) => {
+    const p = prepareEvent(parseJson(text) as Record<string, JsonValue>, m.hashContext, m.recordTime, hash);
+    const rec = buildRecord({ vault: m.vault, type: m.type, author: m.author, seed: m.seed, mode: "custodial", payload: p.event, subjects: p.subjects });
+    return { signed: rec.signed, payload: rec.payload!, salt: toBase64(rec.salt!), eventID: p.eventID };
+  });
+}
+
+/**
+ * A pool of `threads` workers (default one per core).
+ *
+ * @example
+ * ```ts
+ * const pool = createCapturePool(validator);
+ * const results = await pool.check({ op: "check", first: 0, texts, hashContext });
+ * ```
+ */
+export function createCapturePool(validator: EpcisValidator, opts: { threads?: number } = {}): CapturePool {
+  const threads = Math.max(1, opts.threads ?? availableParallelism());
+  interface Slot {
+    readonly worker: Worker;
+    readonly pending: Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>;
+  }
+  const slots: Slot[] = [];
+  let nextId = 0;
+  let rr = 0;
+  const retire = (slot: Slot, e: Error): void => {
+    const i = slots.indexOf(slot);
+    if (i >= 0) slots.splice(i, 1);
+    for (const p of slot.pending.values()) p.reject(e);
+    slot.pending.clear();
+  };
+  const spawn = (): Slot => {
+    const slot: Slot = { worker: new Worker(WORKER_URL), pending: new Map() };
+    slot.worker.unref();
+    slot.worker.on("message", (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
+      const p = slot.pending.get(m.id);
+      if (p === undefined) return;
+      slot.pending.delete(m.id);
+      if (slot.pending.size === 0) slot.worker.unref();
+      if (m.ok) p.resolve(m.result);
+      else p.reject(new SealTrailError("internal", `capture worker: ${m.error}`));
+    });
+    slot.worker.on("error", (e) => retire(slot, e));
+    slot.worker.on("exit", (code) => retire(slot, new Error(`capture worker exited with code ${code}`)));
+    return slot;
+  };
+  const run = <T>(msg: CheckRequest | BuildRequest): Promise<T> => {
+    while (slots.length < threads) slots.push(spawn());
+    const slot = slots[rr++ % slots.length]!;
+    return new Promise<T>((resolve, reject) => {
+      const id = nextId++;
+      slot.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
+      slot.worker.ref();
+      slot.worker.postMessage({ ...msg, id });
+    });
+  };
+  return {
+    threads,
+    check: (req) => (threads === 1 || req.texts.length < INLINE_LIMIT ? Promise.resolve(checkGroup(validator, req)) : run<CheckResult[]>(req)),
+    build: (req) => (threads === 1 || req.items.length < INLINE_LIMIT ? Promise.resolve(buildGroup(req)) : run<BuiltEvent[]>(req)),
+    async close() {
+      await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
+    },
+  };
+}
