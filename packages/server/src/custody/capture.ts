@@ -193,14 +193,24 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       const good: number[] = [];
       for (let i = 0; i < doc.events.length; i++) if (!bad.has(i)) good.push(i);
       let inFlight: Promise<void> = Promise.resolve();
-      for (let c = 0; c < good.length; c += chunk) {
+      // Records of the next chunks are built on the pool while the main
+      // thread appends the current one.
+      const buildChunk = (c: number): Promise<BuiltEvent[]> => {
         const ids = good.slice(c, c + chunk);
         const parts: Promise<BuiltEvent[]>[] = [];
         for (let k = 0; k < ids.length; k += GROUP) {
           const items = ids.slice(k, k + GROUP).map((i) => ({ text: decoder.decode(body.subarray(doc.events[i]![0], doc.events[i]![1])), hash: hashes[i]! }));
           parts.push(pool.build({ op: "build", vault: job.vault, type: CUSTODY_EVENT_TYPE, author: job.org, seed, recordTime, hashContext, items }));
         }
-        const built = (await Promise.all(parts)).flat();
+        const all = Promise.all(parts).then((x) => x.flat());
+        all.catch(() => {});
+        return all;
+      };
+      const building = new Map<number, Promise<BuiltEvent[]>>();
+      for (let c = 0; c < good.length; c += chunk) {
+        for (let a = c; a < good.length && a <= c + chunk; a += chunk) if (!building.has(a)) building.set(a, buildChunk(a));
+        const built = await building.get(c)!;
+        building.delete(c);
         const previous = inFlight;
         // Appends queue in call order, so chunks commit in document order.
         const appended = ledger.append(
