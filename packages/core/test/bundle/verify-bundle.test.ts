@@ -311,6 +311,10 @@ describe("verifyBundle", () => {
       target.entry = mangle(target.entry);
       expect(recordCodes(await verifyBundle(m, policy), target.index)).toContain("record_malformed");
     }
+    // A manifest claiming far more indices than it gives leaf hashes for.
+    const long = copy<{ manifest: { indices: number[] } }>(bundle);
+    long.manifest.indices = Array.from({ length: 200_000 }, (_, i) => i);
+    expect(codes(await verifyBundle(long, policy))).toContain("bundle_malformed");
     const wrongOrigin = copy<{ origin: string }>(bundle);
     wrongOrigin.origin = "elsewhere";
     expect(codes(await verifyBundle(wrongOrigin, policy))).toContain("origin_mismatch");
