@@ -3,11 +3,9 @@
  * PostgreSQL database named by URL) and builds the ledger over it. The only
  * file that picks the database engine.
  */
-import { existsSync } from "node:fs";
 import { join } from "node:path";
 import { SealTrailError } from "@sealtrail/core";
-import { SQLITE_MIGRATIONS } from "./store/sqlite/migrations.js";
-import { openSqliteStore } from "./store/sqlite/sqlite-store.js";
+import { migrateSqliteFile, openSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { isPostgresUrl, migratePostgres, openPostgresStore } from "./store/postgres/postgres-store.js";
 import type { AccessStore, Store } from "./store/types.js";
 import { createLedger, type Ledger, type LedgerOptions } from "./ledger/ledger.js";
@@ -60,23 +58,7 @@ export async function openStore(loc: DatabaseLocation & { migrate?: boolean }): 
  */
 export async function migrateDatabase(loc: DatabaseLocation): Promise<string[]> {
   if (engineOf(loc) === "postgres") return migratePostgres(loc.db!);
-  // The SQLite store applies its migrations on open and does not say which;
-  // what was pending is known from whether a database existed and opened
-  // without migrating.
-  const fresh = !existsSync(join(loc.data, DB_FILE));
-  let pending = fresh;
-  if (!fresh) {
-    try {
-      await (await openStore({ ...loc, migrate: false })).close();
-    } catch (e) {
-      if (!(e instanceof SealTrailError && /out of date/.test(e.message))) throw e;
-      pending = true;
-    }
-  }
-  if (!pending) return [];
-  await (await openStore(loc)).close();
-  const last = SQLITE_MIGRATIONS.at(-1)!;
-  return fresh ? SQLITE_MIGRATIONS.map((m) => `${m.version}-${m.name}`) : [`up to ${last.version}-${last.name}`];
+  return migrateSqliteFile(join(loc.data, DB_FILE));
 }
 
 /** Time-stamp authorities that anchor published checkpoints (formats §16), beside `anchors`. */

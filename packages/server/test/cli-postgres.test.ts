@@ -5,6 +5,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { join } from "node:path";
+import { mkdirSync } from "node:fs";
+import Database from "better-sqlite3";
+import { SQLITE_MIGRATIONS } from "../src/store/sqlite/migrations.js";
 import { hashLeaf, openCheckpoint, toHex } from "@sealtrail/core";
 import { cli } from "./helpers/cli.js";
 import { freshDatabase, type TestDatabase } from "./helpers/postgres.js";
@@ -75,6 +78,22 @@ describe("sealtrail CLI on PostgreSQL", () => {
     const r = await cli(["migrate", "--data", dir]);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(/^sqlite .*: applied 1-ledger/);
+    expect((await cli(["migrate", "--data", dir])).out).toMatch(/up to date/);
+  });
+
+  it("migrate --data on an SQLite database of an older schema names exactly the migrations it applied", async () => {
+    const dir = join(tmp.dir, "sqlite-old");
+    mkdirSync(dir, { recursive: true });
+    const older = SQLITE_MIGRATIONS.slice(0, 4);
+    const db = new Database(join(dir, "sealtrail.db"));
+    for (const m of older) db.exec(m.sql);
+    db.pragma(`user_version = ${older.at(-1)!.version}`);
+    db.close();
+    const r = await cli(["migrate", "--data", dir]);
+    expect(r.code, r.err).toBe(0);
+    const rest = SQLITE_MIGRATIONS.slice(4).map((m) => `${m.version}-${m.name}`);
+    expect(rest.length).toBeGreaterThan(0);
+    expect(r.out).toMatch(new RegExp(`: applied ${rest.join(", ")}\\n$`));
     expect((await cli(["migrate", "--data", dir])).out).toMatch(/up to date/);
   });
 });

@@ -69,6 +69,28 @@ export function migrateSqlite(db: Database.Database): string[] {
 }
 
 /**
+ * Apply pending migrations to the database file at `path` (created if
+ * missing) and return the names of those applied, oldest first.
+ *
+ * @example
+ * ```ts
+ * migrateSqliteFile("data/sealtrail.db") // ["5-anchors", "6-redactions"]
+ * ```
+ */
+export function migrateSqliteFile(path: string): string[] {
+  mkdirSync(dirname(path), { recursive: true });
+  const db = new Database(path);
+  try {
+    db.pragma("journal_mode = WAL");
+    db.pragma("synchronous = FULL");
+    db.pragma("busy_timeout = 10000");
+    return migrateSqlite(db);
+  } finally {
+    db.close();
+  }
+}
+
+/**
  * Open (and create) an SQLite store.
  *
  * @example
