@@ -293,6 +293,20 @@ describe("verifyBundle", () => {
     expect(r2.ok).toBe(false);
   });
 
+  it("entries and payloads beyond ASCII verify, and a changed non-ASCII byte is caught", async () => {
+    const l = new TestLog();
+    const a = l.author("lager-zürich".replace("ü", "u"));
+    const rec = l.record(a, { ort: "Zürich", note: "Plombe geprüft ✓" }, { subjects: ["Zürich-Lager", "容器-7"] });
+    const b = assemble(l, [rec.index]);
+    const r = await verifyBundle(b, { vkey: l.vkey });
+    expect(r.ok).toBe(true);
+    expect(r.records.find((x) => x.index === rec.index)!.subjects).toEqual(["Zürich-Lager", "容器-7"]);
+    const t = copy<{ records: { index: number; entry: string }[] }>(b);
+    const target = t.records.find((x) => x.index === rec.index)!;
+    target.entry = toBase64(utf8(new TextDecoder().decode(fromBase64(target.entry)).replace("Zürich-Lager", "Zürich-Lagor")));
+    expect(recordCodes(await verifyBundle(t, { vkey: l.vkey }), rec.index)).toEqual(["envelope_changed"]);
+  });
+
   it("hostile input is reported, never thrown", async () => {
     for (const junk of [null, 1, "x", [], { format: "sealtrail-bundle/v1" }]) {
       const r = await verifyBundle(junk, policy);
