@@ -79,6 +79,21 @@ for (const engine of ENGINES) {
       expect(await size()).toBe(before);
     });
 
+    it("forgets keys past their time: pruned keys no longer replay, newer ones still do", async () => {
+      const body = log.submission({ pruned: 1 });
+      expect((await post(tokenA, "req-old", body)).statusCode).toBe(201);
+      // Nothing is older than a minute ago: nothing goes.
+      expect(await log.ctx.store.pruneIdempotency(new Date(Date.now() - 60_000).toISOString())).toBe(0);
+      expect((await post(tokenA, "req-old", body)).headers["idempotent-replayed"]).toBe("true");
+      const pruned = await log.ctx.store.pruneIdempotency(new Date(Date.now() + 1000).toISOString());
+      expect(pruned).toBeGreaterThan(0);
+      const before = await size();
+      const after = await post(tokenA, "req-old", body);
+      expect(after.statusCode).toBe(201);
+      expect(after.headers["idempotent-replayed"]).toBeUndefined();
+      expect(await size()).toBe(before + 1n);
+    });
+
     it("refuses a malformed key", async () => {
       const bad = await post(tokenA, "x".repeat(256), log.submission({ d: 1 }));
       expect(bad.statusCode).toBe(400);

@@ -64,6 +64,8 @@ export interface LedgerOptions {
   readonly store: Store;
   /** Checkpoint interval in ms (default 1000). */
   readonly checkpointIntervalMs?: number;
+  /** How long an idempotency key is remembered, in ms (default 24 hours); pruned hourly while started. */
+  readonly idempotencyTtlMs?: number;
   /** Most entries sequenced in one transaction (default 4096). */
   readonly maxBatch?: number;
   /** Most entries waiting to be sequenced before appends are refused with `unavailable` (default 100000). */
@@ -169,6 +171,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   const maxQueue = opts.maxQueue ?? 100_000;
   const validate = opts.validate ?? acceptAnyPayload;
   const intervalMs = opts.checkpointIntervalMs ?? 1000;
+  const idempotencyTtlMs = opts.idempotencyTtlMs ?? 24 * 3600_000;
   let verifier = opts.verifier;
   const ownsVerifier = verifier === undefined;
   const queues = new Map<string, { waiting: Waiting[]; queued: number; flushing: boolean; scheduled: boolean }>();
@@ -177,6 +180,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   const tileCache = new ExpandedTileCache(opts.tileCacheSize ?? 4096);
   const publishing = new Map<string, Promise<CheckpointRow | null>>();
   let timer: NodeJS.Timeout | null = null;
+  let pruner: NodeJS.Timeout | null = null;
   const log = opts.log ?? ((m: string) => console.error(m));
   // Publication (formats §16): witnesses before a checkpoint is stored, anchors after.
   const publisher: Publisher | null =
@@ -516,6 +520,12 @@ export function createLedger(opts: LedgerOptions): Ledger {
 
     start() {
       if (timer !== null) return;
+      const prune = (): void => {
+        store.pruneIdempotency(new Date(Date.now() - idempotencyTtlMs).toISOString()).catch((e: unknown) => console.error("idempotency pruning failed:", e));
+      };
+      prune();
+      pruner = setInterval(prune, Math.min(3_600_000, idempotencyTtlMs));
+      pruner.unref();
       timer = setInterval(() => {
         void (async () => {
           // Vaults in parallel: a round that waits on a slow witness holds up only its own vault.
@@ -537,6 +547,8 @@ export function createLedger(opts: LedgerOptions): Ledger {
     async close() {
       if (timer !== null) clearInterval(timer);
       timer = null;
+      if (pruner !== null) clearInterval(pruner);
+      pruner = null;
       for (const [vault, q] of queues) {
         while (q.flushing || q.scheduled || q.waiting.length > 0) {
           await flush(vault);

@@ -176,6 +176,8 @@ export interface LedgerStore {
    * transaction.
    */
   sequence(vault: string, entries: readonly PendingEntry[], integrate: Integrator): Promise<{ outcomes: SequenceOutcome[]; tree: TreeState }>;
+  /** Forget idempotency keys recorded before `before` (RFC 3339); returns how many. */
+  pruneIdempotency(before: string): Promise<number>;
   /** Store a checkpoint; ignored if one of that size exists already. */
   putCheckpoint(vault: string, cp: { size: bigint; root: Uint8Array; note: string }): Promise<void>;
   // --- Anchors (issue 4) ---

@@ -642,6 +642,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       const rows = await q.orderBy("e.idx").limit(f.limit).execute();
       return rows.map(entryRowOf);
     },
+    async pruneIdempotency(before) {
+      const r = await db.deleteFrom("idempotency").where("created_at", "<", before).executeTakeFirst();
+      return Number(r.numDeletedRows);
+    },
     async firstWithSubject(vault, subject) {
       const r = await db
         .selectFrom("entry_subjects")

@@ -164,6 +164,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
     firstWithSubject: db.prepare("SELECT idx FROM entry_subjects WHERE vault = ? AND subject = ? ORDER BY idx LIMIT 1"),
     idemGet: db.prepare("SELECT hash, outcomes FROM idempotency WHERE vault = ? AND scope = ? AND idem_key = ?"),
+    idemPrune: db.prepare("DELETE FROM idempotency WHERE created_at < ?"),
     idemPut: db.prepare("INSERT INTO idempotency (vault, scope, idem_key, hash, outcomes, created_at) VALUES (?, ?, ?, ?, ?, ?)"),
     putCheckpoint: db.prepare(
       "INSERT OR IGNORE INTO checkpoints (vault, size, root, note, published_at) VALUES (?, ?, ?, ?, ?)",
@@ -456,6 +457,9 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
       };
       const rows = (f.subject === undefined ? q.findEntries.all(params) : q.findEntriesBySubject.all({ ...params, subject: f.subject })) as Row[];
       return rows.map(entryRow);
+    },
+    async pruneIdempotency(before) {
+      return Number(q.idemPrune.run(before).changes);
     },
     async firstWithSubject(vault, subject) {
       const r = q.firstWithSubject.get(vault, subject) as Row | undefined;
