@@ -187,6 +187,13 @@ function paddingBitsZero(s: string): boolean {
   return (B64[s.charCodeAt(len - 2) & 255]! & 3) === 0;
 }
 
+// The 32 bytes of `all` at `offset` equal `h` (no view allocated).
+function sameHashAt(all: Uint8Array, offset: number, h: Uint8Array): boolean {
+  if (offset + HASH > all.length) return false;
+  for (let i = 0; i < HASH; i++) if (all[offset + i] !== h[i]) return false;
+  return true;
+}
+
 // Lower-case hex text of 32 bytes equal to `digest`, without building a string.
 function hexEquals(digest: Uint8Array, hex: string): boolean {
   if (hex.length !== 64) return false;
@@ -219,6 +226,8 @@ function carve(len: number): Uint8Array {
 // A scratch buffer for payload commitments: the hash is taken at once, so
 // one buffer serves every record (no garbage per record).
 let scratch = new Uint8Array(4096);
+scratch.set(PAYLOAD_CONTEXT_BYTES, 0);
+let scratchTail = scratch.subarray(PAYLOAD_CONTEXT_BYTES.length + 32);
 
 /** Parsed and checked fields of one bundled record. */
 interface Rec {
@@ -531,7 +540,10 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
       });
     }
   }
-  reports.sort((x, y) => x.index - y.index);
+  // Keys and records each come in index order from an honest exporter: merge-sort cost only when not.
+  let sorted = true;
+  for (let i = 1; i < reports.length && sorted; i++) sorted = reports[i - 1]!.index < reports[i]!.index;
+  if (!sorted) reports.sort((x, y) => x.index - y.index);
   const counts = { valid: 0, redacted: 0, invalid: 0 };
   for (const r of reports) counts[r.status]++;
   const checkpoints: CheckpointReport[] = cps.map((c) => ({
@@ -767,7 +779,7 @@ function parseRecord(
   if (text === null) return malformedRecord(r, "entry is not base64");
   r.leaf = sha256(buf.subarray(slack, slack + 1 + n));
   const pos = positionOf(index);
-  r.positioned = pos >= 0 && bytesEqual(manifestLeaves.subarray(pos * HASH, (pos + 1) * HASH), r.leaf);
+  r.positioned = pos >= 0 && sameHashAt(manifestLeaves, pos * HASH, r.leaf);
 
   let parsed: unknown;
   try {
@@ -837,10 +849,13 @@ function parseRecord(
   } else {
     // PAYLOAD_COMMITMENT_CONTEXT || salt || payload text, in the scratch buffer.
     const head = PAYLOAD_CONTEXT_BYTES.length + 32;
-    if (scratch.length < head + 3 * raw.payload.length) scratch = new Uint8Array(2 * (head + 3 * raw.payload.length));
-    scratch.set(PAYLOAD_CONTEXT_BYTES, 0);
+    if (scratch.length < head + 3 * raw.payload.length) {
+      scratch = new Uint8Array(2 * (head + 3 * raw.payload.length));
+      scratch.set(PAYLOAD_CONTEXT_BYTES, 0);
+      scratchTail = scratch.subarray(head);
+    }
     if (!decodeBase64Into(raw.salt, scratch, PAYLOAD_CONTEXT_BYTES.length)) return malformedRecord(r, "salt is not base64");
-    const { written } = encodeInto(raw.payload, scratch.subarray(head));
+    const { written } = encodeInto(raw.payload, scratchTail);
     r.payload = hexEquals(sha256(scratch.subarray(0, head + written)), env.payload) ? "ok" : "changed";
   }
   // The leaf hash is needed later only to place a misplaced entry or to match a redaction.
