@@ -163,6 +163,7 @@ export async function exportBundle(source: BundleSource, vault: string, selectio
     const beyond = ix.find((i) => i >= size);
     if (beyond !== undefined) throw new SealTrailError("not_found", `entry ${beyond} is not covered by the latest checkpoint (size ${size})`);
     chosen = await rowsAt(source, vault, ix);
+    if (chosen.length !== ix.length) throw new SealTrailError("internal", `the store returned ${chosen.length} of the ${ix.length} entries asked for`);
   } else {
     const q = selection.query;
     const type = q.type === undefined ? {} : q.type.endsWith(".*") ? { typePrefix: q.type.slice(0, -1) } : q.type === "*" ? {} : { type: q.type };
