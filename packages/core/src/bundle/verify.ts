@@ -8,7 +8,6 @@
  */
 import { bytesEqual, fromBase64, toBase64, toHex, utf8 } from "../bytes.js";
 import { ed25519Verify, sha256 } from "../crypto.js";
-import { canonicalize } from "../json/canonicalize.js";
 import { verifyConsistency } from "../merkle/verify.js";
 import { openCheckpoint, parseCheckpoint } from "../note/checkpoint.js";
 import { verifyCosignatures } from "../note/cosignature.js";
@@ -19,6 +18,7 @@ import {
   RECORD_SIGNING_CONTEXT,
   REDACTION_RECORD_TYPE,
   keyIdOf,
+  parseEntry,
 } from "../record/envelope.js";
 import { rootFromMultiLeafProof } from "./multiproof.js";
 import { parseVerificationPolicy, type VerificationPolicy } from "./policy.js";
@@ -70,9 +70,10 @@ export interface VerifyBundleOptions {
   /** Called as signature batches complete: records checked so far and in all. */
   readonly onProgress?: (done: number, total: number) => void;
   /**
-   * Also re-canonicalise every entry (RFC 8785) and refuse one not in
-   * canonical form. Off by default: the signature already binds the exact
-   * bytes (docs/adr/0007-evidence-bundles.md).
+   * Also check every entry with core's `parseEntry`: the whole envelope
+   * schema, and RFC 8785 canonical form. Off by default: the signature
+   * already binds the exact bytes, and the fields the verifier reads are
+   * checked anyway (docs/adr/0007-evidence-bundles.md).
    */
   readonly checkCanonical?: boolean;
 }
@@ -809,7 +810,14 @@ function parseRecord(
   }
   // The text is ASCII from the signature on, so its bytes sit at the same offsets.
   const envEnd = slack + 1 + n - (sig.length + 2 + SIG_PREFIX.length);
-  if (checkCanonical && canonicalize(parsed) !== text) return malformedRecord(r, "entry is not in RFC 8785 canonical form");
+  if (checkCanonical) {
+    // The full rules of a log entry (docs/formats.md §2): core's own parser.
+    try {
+      parseEntry(entry);
+    } catch (e) {
+      return malformedRecord(r, (e as Error).message);
+    }
+  }
   buf.set(CONTEXT_BYTES, 0);
   const message = buf.subarray(0, envEnd);
   const signature = buf.subarray(slack + 1 + n, slack + 1 + n + 64);
