@@ -482,6 +482,7 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
     if (env !== null && bySize.length > 0) {
       const p = firstAbove(r.index);
       const claimed = Date.parse(env.time as string);
+      if (Number.isNaN(claimed)) addFailure(r, fail("record_malformed", `entry ${r.index}: envelope time ${String(env.time)} is not a real date`, { index: r.index }));
       if (suffixMin[p]! !== Infinity) bound = suffixMin[p]!;
       if (bound !== null && claimed > bound) {
         addFailure(r, fail("claimed_after_anchor", `entry ${r.index} claims ${String(env.time)}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
@@ -797,15 +798,13 @@ function parseRecord(
   const env = parsed.env;
   const sig = parsed.sig;
   // The signed message is the envelope's own bytes inside the entry:
-  // {"env":<envelope>,"sig":"<signature>"}, the signature being base64.
+  // {"env":<envelope>,"sig":"<signature>"}, the signature being base64. The
+  // text ends with `"}`, so its last member is a string, the signature; an
+  // escape in it would make the raw text longer than the 88 characters it
+  // decodes to, and `,"sig":"` (quotes unescaped) cannot sit inside a
+  // string: so these checks pin the signature's raw text at the end.
   const sigAt = text.length - sig.length - 2;
-  if (
-    !text.startsWith(ENV_PREFIX) ||
-    !text.startsWith(SIG_PREFIX, sigAt - SIG_PREFIX.length) ||
-    !text.startsWith(sig, sigAt) ||
-    !text.endsWith('"}') ||
-    sig.length !== 88
-  ) {
+  if (sig.length !== 88 || !text.startsWith(ENV_PREFIX) || !text.startsWith(SIG_PREFIX, sigAt - SIG_PREFIX.length) || !text.endsWith('"}')) {
     return malformedRecord(r, 'entry is not laid out as {"env":...,"sig":"<64-byte signature>"}');
   }
   // The text is ASCII from the signature on, so its bytes sit at the same offsets.
@@ -826,7 +825,8 @@ function parseRecord(
   if (env.v !== 1 || env.vault !== vault) return malformedRecord(r, `envelope must be version 1 of vault "${vault}"`);
   if (typeof env.type !== "string" || typeof env.author !== "string" || typeof env.keyId !== "string" || !KEY_ID.test(env.keyId)) return malformedRecord(r, "envelope type, author or keyId malformed");
   if (env.mode !== "author" && env.mode !== "custodial") return malformedRecord(r, "envelope mode malformed");
-  if (typeof env.time !== "string" || !TIME.test(env.time) || Number.isNaN(Date.parse(env.time))) return malformedRecord(r, "envelope time malformed");
+  // The format here; whether it is a real date matters only against anchors (below).
+  if (typeof env.time !== "string" || !TIME.test(env.time)) return malformedRecord(r, "envelope time malformed");
   if ((env.type === KEY_RECORD_TYPE) !== (section === "keys")) return malformedRecord(r, section === "keys" ? "bundle.keys holds only sealtrail.key records" : "a sealtrail.key record outside bundle.keys");
   if (env.type === REDACTION_RECORD_TYPE) {
     const red = env.redacts;
