@@ -5,7 +5,7 @@
  */
 import { expect, it } from "vitest";
 import { openContext, type Context } from "../src/main.js";
-import { initializeWithAccess } from "../src/access/bootstrap.js";
+import { SETTING_BOOTSTRAP_KEY, initializeWithAccess } from "../src/access/bootstrap.js";
 import { auditVault } from "../src/ledger/audit.js";
 import { freshDatabase } from "./helpers/postgres.js";
 import { ENGINES, tempDir } from "./helpers/temp-log.js";
@@ -27,8 +27,9 @@ for (const engine of ENGINES) {
       expect(keyEntries).toHaveLength(1);
       expect((await store.keys("default")).map((k) => k.keyId)).toEqual([results[0]!.keyId]);
       expect((await auditVault(store, "default")).problems).toEqual([]);
-      // At least one start printed an operator API key.
-      expect(results.some((r) => r.bootstrapToken !== null)).toBe(true);
+      // Exactly one start made and printed the operator's API key.
+      expect(results.filter((r) => r.bootstrapToken !== null)).toHaveLength(1);
+      expect(await store.apiKeys(results[0]!.operator)).toHaveLength(1);
     } finally {
       for (const c of ctxs) await c.close();
       cleanup();
@@ -36,3 +37,28 @@ for (const engine of ENGINES) {
     }
   });
 }
+
+it("a bootstrap claim left by a start that died is taken over once it is stale", async () => {
+  const { dir, cleanup } = tempDir();
+  try {
+    const ctx = await openContext({ data: dir });
+    try {
+      // A start that claimed the bootstrap two minutes ago and died before making the key.
+      await ctx.store.putSetting(SETTING_BOOTSTRAP_KEY, `dead-start ${Date.now() - 120_000}`);
+      const r = await initializeWithAccess(ctx.store, ctx.ledger);
+      expect(r.bootstrapToken).not.toBeNull();
+      expect(await ctx.store.apiKeys(r.operator)).toHaveLength(1);
+      // A fresh claim by another start is respected.
+      const other = await openContext({ data: dir });
+      try {
+        expect((await initializeWithAccess(other.store, other.ledger)).bootstrapToken).toBeNull();
+      } finally {
+        await other.close();
+      }
+    } finally {
+      await ctx.close();
+    }
+  } finally {
+    cleanup();
+  }
+});
