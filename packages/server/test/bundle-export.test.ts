@@ -30,7 +30,7 @@ import { requestTimeStamp } from "../src/anchors/rfc3161.js";
 import { cli } from "./helpers/cli.js";
 import { createEvmAnchor } from "../src/anchors/evm-anchor.js";
 import { startEvmNode, type EvmNode } from "./helpers/evm-node.js";
-import { requireOpenssl, startOpensslTsa, type OpensslTsa } from "./helpers/openssl-tsa.js";
+import { makeTestPki, requireOpenssl, startOpensslTsa, type OpensslTsa } from "./helpers/openssl-tsa.js";
 import { tempDir, tempLog, type TempLog } from "./helpers/temp-log.js";
 
 const VAULT = "default";
@@ -179,18 +179,22 @@ describe("evidence bundles from a real ledger", () => {
 
   describe("RFC 3161 anchors from openssl's TSA", () => {
     let tsa: OpensslTsa;
-    let anchored: { checkpointSize: bigint; type: string; record: string; createdAt: string }[];
+    let otherRoot: Uint8Array;
     let early: number;
     let late: number;
 
     beforeAll(async () => {
       requireOpenssl();
       tsa = await startOpensslTsa();
+      const pki = await makeTestPki({ rootName: "Some Other Root" });
+      otherRoot = pki.root.der;
+      pki.cleanup();
       early = await append(log, carrier, { title: "before the anchor" }, { type: "sms.anchored" });
       const cp = (await log.ctx.ledger.publish(VAULT))!;
       const token = await requestTimeStamp(tsa.url, utf8(cp.note));
       const anchor = await createRfc3161Anchor(cp.note, token, { roots: [tsa.pki.root.der] });
-      anchored = [{ checkpointSize: cp.size, type: "rfc3161", record: JSON.stringify(anchor), createdAt: new Date().toISOString() }];
+      // Stored as the publisher stores anchors; the exporter reads them back.
+      await log.ctx.store.putAnchor(VAULT, { checkpointSize: cp.size, type: "rfc3161", record: JSON.stringify(anchor) });
       // Sealed after that checkpoint was stamped, claiming two hours earlier.
       late = await append(log, carrier, { title: "backdated" }, { type: "sms.anchored", time: new Date(Date.now() - 2 * 3_600_000) });
       await log.ctx.ledger.publish(VAULT);
@@ -200,10 +204,9 @@ describe("evidence bundles from a real ledger", () => {
       await tsa?.close();
     });
 
-    const source = () => ({ ...log.ctx.store, anchors: async () => anchored });
 
     it("gives signed-no-later-than, and catches a backdated claim", async () => {
-      const { bundle } = await exportBundle(source(), VAULT, { indices: [BigInt(risks[0]!), BigInt(early), BigInt(late)] });
+      const { bundle } = await exportBundle(log.ctx.store, VAULT, { indices: [BigInt(risks[0]!), BigInt(early), BigInt(late)] });
       expect(bundle.anchors).toHaveLength(1);
       expect(bundle.checkpoints).toHaveLength(2);
       const p = parseVerificationPolicy({ vkey: log.vkey, tsaRoots: [toBase64(tsa.pki.root.der)], maxSealDelay: 600 });
@@ -219,9 +222,14 @@ describe("evidence bundles from a real ledger", () => {
       expect(r.failures).toEqual([]);
 
       // The same bundle against a policy that trusts another root: the anchor is bad.
-      const other = parseVerificationPolicy({ vkey: log.vkey, tsaRoots: [], maxSealDelay: 600 });
+      const other = parseVerificationPolicy({ vkey: log.vkey, tsaRoots: [toBase64(otherRoot)], maxSealDelay: 600 });
       const r2 = await verifyBundle(bundle, other, { anchorVerifiers: ANCHOR_VERIFIERS });
       expect(r2.failures.map((f) => f.code)).toEqual(["anchor_invalid"]);
+      // A policy with no TSA root cannot judge it: unchecked, a warning, no time from it.
+      const none = await verifyBundle(bundle, parseVerificationPolicy({ vkey: log.vkey, maxSealDelay: 600 }), { anchorVerifiers: ANCHOR_VERIFIERS });
+      expect(none.failures).toEqual([]);
+      expect(none.warnings.join("\n")).toMatch(/not checked/);
+      expect(none.records.every((x) => x.signedNoLaterThan === null)).toBe(true);
       // A flipped byte in the token.
       const b3 = copy<{ anchors: { token: string }[] }>(bundle);
       const tok = Buffer.from(b3.anchors[0]!.token, "base64");
@@ -362,8 +370,8 @@ describe("EVM anchors from an in-process chain", () => {
     const first = await append(log, carrier, { title: "anchored on chain" });
     const cp = (await log.ctx.ledger.publish(VAULT))!;
     const anchor = await createEvmAnchor({ rpcUrl: node.url, privateKey: node.keys[0]!, chainId: node.chainId, pollMs: 20 }, cp.note);
-    const rows = [{ checkpointSize: cp.size, type: "evm", record: JSON.stringify(anchor), createdAt: new Date().toISOString() }];
-    const { bundle } = await exportBundle({ ...log.ctx.store, anchors: async () => rows }, VAULT, { indices: [BigInt(first)] });
+    await log.ctx.store.putAnchor(VAULT, { checkpointSize: cp.size, type: "evm", record: JSON.stringify(anchor) });
+    const { bundle } = await exportBundle(log.ctx.store, VAULT, { indices: [BigInt(first)] });
     expect(bundle.anchors).toHaveLength(1);
     const pinned = parseVerificationPolicy({ vkey: log.vkey, evmChains: [{ chainId: node.chainId, pinnedBlocks: [{ number: anchor.blockNumber, hash: anchor.blockHash }] }] });
     const r = await verifyBundle(bundle, pinned, { anchorVerifiers: ANCHOR_VERIFIERS });
@@ -384,11 +392,11 @@ describe("EVM anchors from an in-process chain", () => {
 });
 
 describe("the CLI's EVM anchor plug-in", () => {
-  it("refuses an anchor on a chain the policy does not trust, and a malformed one on a trusted chain", async () => {
+  it("leaves unchecked an anchor on a chain the policy does not name, and refuses a malformed one on a chain it trusts", async () => {
     const note = utf8("example.com/log\n1\n" + toBase64(new Uint8Array(32)) + "\n\n");
     const record = { type: "evm", checkpointSize: 1, checkpointHash: toHex(new Uint8Array(32)), chainId: 31337 };
     const untrusted = parseVerificationPolicy({ vkey: (await import("@sealtrail/core")).generateSignerKey("example.com/log").verifierKey });
-    await expect(ANCHOR_VERIFIERS.evm!(record, note, untrusted)).rejects.toThrow(/no EVM chain 31337/);
+    expect(await ANCHOR_VERIFIERS.evm!(record, note, untrusted)).toBeNull();
     const trusted = { ...untrusted, evmChains: [{ chainId: 31337, pinnedBlocks: [] }] };
     await expect(ANCHOR_VERIFIERS.evm!(record, note, trusted)).rejects.toThrow();
   });

@@ -55,9 +55,11 @@ export interface AnchorCheck {
 
 /**
  * Checks one anchor record (as bundled) over the exact checkpoint note bytes
- * it commits to, against the policy; throws if it does not hold.
+ * it commits to, against the policy; throws if it does not hold. Returns
+ * `null` when the policy names no issuer of its kind (no TSA root, not that
+ * chain): the anchor is then left unchecked, with a warning, and unused.
  */
-export type AnchorVerifier = (anchor: Readonly<Record<string, unknown>>, note: Uint8Array, policy: VerificationPolicy) => Promise<AnchorCheck>;
+export type AnchorVerifier = (anchor: Readonly<Record<string, unknown>>, note: Uint8Array, policy: VerificationPolicy) => Promise<AnchorCheck | null>;
 
 /** Options of {@link verifyBundle}. */
 export interface VerifyBundleOptions {
@@ -721,6 +723,10 @@ async function checkAnchors(
       }
       try {
         const r = await check(a, utf8(cp.note), policy);
+        if (r === null) {
+          warnings.push(`anchor ${i} (${a.type}) over checkpoint ${cp.size} not checked: the policy trusts no issuer of it`);
+          return;
+        }
         if (!(r.time instanceof Date) || Number.isNaN(r.time.getTime())) throw new Error("the anchor verifier returned no time");
         if (r.confirmed === false) {
           warnings.push(`anchor ${i} (${a.type}) over checkpoint ${cp.size} is sound but not confirmed by the policy (pin its block, or confirm it live): its time is not used`);

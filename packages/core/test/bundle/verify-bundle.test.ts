@@ -255,6 +255,11 @@ describe("verifyBundle", () => {
     expect(unconfirmed.warnings.every((w) => w.includes("not confirmed"))).toBe(true);
     expect(unconfirmed.records.every((x) => x.signedNoLaterThan === null)).toBe(true);
 
+    // A verifier that says the policy names no issuer of it: unchecked, a warning.
+    const uncovered = await verifyBundle(b, { vkey: l.vkey }, { anchorVerifiers: { test: async () => null } });
+    expect(uncovered.failures).toEqual([]);
+    expect(uncovered.warnings.every((w) => w.includes("not checked"))).toBe(true);
+
     // A refused anchor, and one naming no bundled checkpoint.
     const bad = copy<{ anchors: Record<string, unknown>[] }>(b);
     bad.anchors[0]!.forged = true;
