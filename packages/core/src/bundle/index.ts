@@ -6,3 +6,4 @@ export * from "./types.js";
 export * from "./multiproof.js";
 export * from "./policy.js";
 export * from "./verify.js";
+export * from "./custody.js";

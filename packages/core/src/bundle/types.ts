@@ -49,6 +49,8 @@ export interface EvidenceBundle {
   readonly keys: readonly BundleRecord[];
   /** Every other bundled record: the selected ones, membership and redaction records. */
   readonly records: readonly BundleRecord[];
+  /** A custody bundle: every custody event of this identifier (docs/formats.md §17), for bundleCustodyChain. */
+  readonly custody?: { readonly identifier: string };
 }
 
 /**

@@ -24,12 +24,15 @@ import {
   type EvidenceBundle,
   type NodeId,
 } from "@sealtrail/core";
+import { CUSTODY_EVENT_TYPE, identifierKey } from "../custody/prepare.js";
 import { tileKey, type CheckpointRow, type EntryQuery, type EntryRow, type LogReader, type VaultRow } from "../store/types.js";
 
 /** Which records to export: explicit indices, or a filter (as the records route takes). */
 export type BundleSelection =
   | { readonly indices: readonly bigint[] }
-  | { readonly query: { readonly type?: string; readonly author?: string; readonly subject?: string } };
+  | { readonly query: { readonly type?: string; readonly author?: string; readonly subject?: string } }
+  /** Every custody event of an identifier (EPC URN or GS1 Digital Link), for an offline chain of custody. */
+  | { readonly custody: string };
 
 /** An anchor as stored (LogReader.anchors, when the store has it). */
 interface AnchorRowLike {
@@ -164,6 +167,8 @@ export async function exportBundle(source: BundleSource, vault: string, selectio
     if (beyond !== undefined) throw new SealTrailError("not_found", `entry ${beyond} is not covered by the latest checkpoint (size ${size})`);
     chosen = await rowsAt(source, vault, ix);
     if (chosen.length !== ix.length) throw new SealTrailError("internal", `the store returned ${chosen.length} of the ${ix.length} entries asked for`);
+  } else if ("custody" in selection) {
+    chosen = await all(source, vault, { type: CUSTODY_EVENT_TYPE, subject: identifierKey(selection.custody) }, size);
   } else {
     const q = selection.query;
     const type = q.type === undefined ? {} : q.type.endsWith(".*") ? { typePrefix: q.type.slice(0, -1) } : q.type === "*" ? {} : { type: q.type };
@@ -242,9 +247,11 @@ export async function exportBundle(source: BundleSource, vault: string, selectio
   const selectionText =
     "indices" in selection
       ? `records ${chosen.length}`
-      : Object.entries(selection.query)
-          .map(([k, x]) => `${k}=${x}`)
-          .join(",");
+      : "custody" in selection
+        ? `custody=${selection.custody}`
+        : Object.entries(selection.query)
+            .map(([k, x]) => `${k}=${x}`)
+            .join(",");
   const bundle: EvidenceBundle = {
     format: BUNDLE_FORMAT,
     vault,
@@ -258,6 +265,7 @@ export async function exportBundle(source: BundleSource, vault: string, selectio
     inclusion: { size: Number(size), proof: toBase64(proof) },
     keys: keyList.map(bundled),
     records: records.map(bundled),
+    ...("custody" in selection ? { custody: { identifier: selection.custody } } : {}),
   };
   return { bundle, selected: chosen.length, supporting: allRows.length - chosenSet.size, skippedAnchors };
 }

@@ -8,11 +8,14 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { type Command, Option } from "commander";
 import {
   EVM_ANCHOR_TYPE,
+  bundleCustodyChain,
   parseVerificationPolicy,
   verifyBundle,
   verifyEvmAnchor,
   type AnchorVerifier,
   type BundleReport,
+  type CustodyChain,
+  type EvidenceBundle,
   type VerificationPolicy,
 } from "@sealtrail/core";
 import { exportBundle, parseBundleQuery, parseIndexList, type BundleSelection } from "../bundle/export.js";
@@ -96,8 +99,27 @@ export async function runBundleVerify(
     bar.done();
     await pool.close();
   }
-  io.out(opts.json === true ? JSON.stringify(report, null, 2) + "\n" : formatReport(report));
+  // A custody bundle: the chain of its identifier, from the records that verified.
+  const chain = isCustodyBundle(bundle) ? bundleCustodyChain(bundle, report) : null;
+  if (opts.json === true) io.out(JSON.stringify(chain === null ? report : { ...report, custody: chain }, null, 2) + "\n");
+  else io.out(formatReport(report) + (chain === null ? "" : formatCustody(chain)));
   return report.ok ? 0 : 1;
+}
+
+function isCustodyBundle(b: unknown): b is EvidenceBundle & { custody: { identifier: string } } {
+  if (b === null || typeof b !== "object") return false;
+  const c = (b as { custody?: unknown }).custody;
+  return c !== null && typeof c === "object" && typeof (c as { identifier?: unknown }).identifier === "string";
+}
+
+/** A bundle's chain of custody as text: its steps and exceptions, each with the records behind it. */
+export function formatCustody(chain: CustodyChain): string {
+  const lines = [`chain of custody of ${chain.identifier}: ${chain.steps.length} events from verified records, ${chain.exceptions.length} exception(s)`];
+  for (const s of chain.steps) {
+    lines.push(`  ${s.eventTime} #${s.index} by ${s.author}: ${[s.type, s.bizStep, s.disposition].filter((x) => x !== null && x !== "").join(" / ")}; held by ${s.holder ?? "-"}; seals ${s.seals.join(", ") || "-"}`);
+  }
+  for (const x of chain.exceptions) lines.push(`custody exception ${x.kind}: ${x.message} [records ${x.indices.join(", ")}]`);
+  return lines.join("\n") + "\n";
 }
 
 /**
@@ -147,7 +169,7 @@ export function registerExportCommand(program: Command, deps: BundleCliDeps): vo
     .requiredOption("--vault <name>", "vault")
     .option("--records <list>", "log indices and ranges, e.g. 3,7,10-20")
     .option("--query <filter>", "records matching type=...,author=...,subject=... (type may be a pattern such as custody.*)")
-    .option("--custody <id>", "records about this subject id (for now the same as --query subject=ID; EPCIS custody chains come later)")
+    .option("--custody <id>", "every custody event of an identifier (EPC URN or GS1 Digital Link): a custody bundle, whose chain `sealtrail verify` shows")
     .option("--out <file>", "write to a file instead of stdout")
     .action(async (o: { data: string; db?: string; vault: string; records?: string; query?: string; custody?: string; out?: string }) => {
       const given = [o.records, o.query, o.custody].filter((x) => x !== undefined).length;
@@ -156,7 +178,7 @@ export function registerExportCommand(program: Command, deps: BundleCliDeps): vo
       try {
         if (o.records !== undefined) selection = { indices: parseIndexList(o.records) };
         else if (o.query !== undefined) selection = { query: parseBundleQuery(o.query) };
-        else selection = { query: { subject: o.custody! } };
+        else selection = { custody: o.custody! };
       } catch (e) {
         throw deps.usage((e as Error).message);
       }
