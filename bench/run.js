@@ -159,14 +159,21 @@ if (selected.includes("http")) {
 }
 
 if (selected.includes("custody")) {
-  const r = benchCustody({ events: num("custody-events") });
+  const r = await benchCustody({ events: num("custody-events") });
   results.custody = r;
   rows.push([
     "custody",
     `custody chain of 1 identifier, ${r.events.toLocaleString("en-US")} events among ${(r.events + r.others).toLocaleString("en-US")}`,
     `${fmtMs(r.medianMs)} (median of 5)`,
     `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`,
-    `goal < 200 ms: ${r.medianMs < 200 ? "met" : "not met"}; ${r.stats.sealChecks} seal checks, ${r.stats.handoffs} handoffs`,
+    `core custodyChain alone; ${r.stats.sealChecks} seal checks, ${r.stats.handoffs} handoffs`,
+  ]);
+  rows.push([
+    "custody",
+    `the same chain read from a SQLite vault (subject index, parse, memberships, judge)`,
+    `${fmtMs(r.storeMedianMs)} (median of 5)`,
+    `${fmtRate(r.ceiling.raw)} SHA-256/s (node:crypto)`,
+    `goal < 200 ms: ${r.storeMedianMs < 200 ? "met" : "not met"}`,
   ]);
 }
 

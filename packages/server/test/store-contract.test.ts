@@ -326,6 +326,15 @@ for (const db of DATABASES) {
       expect(await store.firstWithSubject(V, "s3")).toBe(6n);
       expect(await store.firstWithSubject(V, "s2")).toBe(2n);
       expect(await store.firstWithSubject("no-such-vault", "s2")).toBeNull();
+      // What a chain of custody reads: index, author and payload of one type with one subject.
+      const sp = await store.subjectPayloads(V, { type: "sms.risk", subject: "s2", limit: 10 });
+      expect(sp.map((r) => [r.index, r.author])).toEqual([
+        [5n, "alice"],
+        [6n, "alice"],
+      ]);
+      expect(sp[0]!.payload).toBe('{"a":1}');
+      expect((await store.subjectPayloads(V, { type: "sms.risk", subject: "s2", after: 5n, limit: 10 })).map((r) => r.index)).toEqual([6n]);
+      expect(await store.subjectPayloads(V, { type: "custody.handoff", subject: "s1", limit: 10 })).toEqual([]);
       // A subject query is driven by the subject index: it pages in index order like any other.
       expect(await find({ subject: "s2", after: 2n, limit: 2 })).toEqual([3, 5]);
     });

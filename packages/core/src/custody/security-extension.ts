@@ -140,7 +140,8 @@ function prefixesOf(context: unknown): string[] {
  * ```
  */
 export function readSecurityExtension(event: Record<string, unknown>, context?: unknown): SecurityData {
-  const prefixes = event["@context"] === undefined ? prefixesOf(context) : securityPrefixes([context ?? [], event["@context"]]);
+  const own = event["@context"];
+  const prefixes = own === undefined || own === context ? prefixesOf(context) : securityPrefixes([context ?? [], own]);
   const where = typeof event.eventID === "string" ? `event ${event.eventID}` : "event";
   const fail = (field: string, msg: string): never => {
     throw new SealTrailError("invalid", `${where}: ${field}: ${msg}`);

@@ -3,7 +3,7 @@
  * events read through the subject index and judged by core's custodyChain
  * against the vault's membership history.
  */
-import { custodyChain, parseJson, type CustodyChain, type CustodyEvent } from "@sealtrail/core";
+import { custodyChain, type CustodyChain, type CustodyEvent } from "@sealtrail/core";
 import type { AdminStore, LogReader } from "../store/types.js";
 import { SETTING_OPERATOR } from "../ledger/bootstrap.js";
 import { CUSTODY_EVENT_TYPE, identifierKey } from "./capture.js";
@@ -32,10 +32,11 @@ export async function custodyOf(
   const events: CustodyEvent[] = [];
   let after: bigint | undefined;
   for (;;) {
-    const rows = await reader.findEntries(vault, { type: CUSTODY_EVENT_TYPE, subject: key, limit: 5000, ...(after !== undefined ? { after } : {}) });
+    const rows = await reader.subjectPayloads(vault, { type: CUSTODY_EVENT_TYPE, subject: key, limit: 5000, ...(after !== undefined ? { after } : {}) });
     for (const r of rows) {
       if (r.payload === null) continue;
-      const ev = parseJson(r.payload) as Record<string, unknown>;
+      // Payloads were checked (JSON object, depth) when they were captured.
+      const ev = JSON.parse(r.payload) as Record<string, unknown>;
       events.push({ event: ev, eventId: typeof ev.eventID === "string" ? ev.eventID : `record ${r.index}`, index: Number(r.index), author: r.author, context: ev["@context"] });
     }
     if (rows.length < 5000) break;

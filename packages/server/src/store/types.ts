@@ -198,6 +198,12 @@ export interface LogReader {
   findEntries(vault: string, q: EntryQuery): Promise<EntryRow[]>;
   /** Indices of the entries whose `supersedes` names `index`. */
   supersedersOf(vault: string, index: bigint): Promise<bigint[]>;
+  /**
+   * Index, author and payload of the entries of `type` with `subject`, in
+   * index order after `after`: what a chain of custody reads, without the
+   * entry bytes (null payload when redacted).
+   */
+  subjectPayloads(vault: string, q: { type: string; subject: string; after?: bigint; limit: number }): Promise<{ index: bigint; author: string; payload: string | null }[]>;
   /** Index of the first entry with this subject, or null: a cheap existence check (duplicate events). */
   firstWithSubject(vault: string, subject: string): Promise<bigint | null>;
   keys(vault: string): Promise<KeyRow[]>;

@@ -646,6 +646,21 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       const r = await db.deleteFrom("idempotency").where("created_at", "<", before).executeTakeFirst();
       return Number(r.numDeletedRows);
     },
+    async subjectPayloads(vault, f) {
+      const rows = await db
+        .selectFrom("entry_subjects as s")
+        .innerJoin("entries as e", (j) => j.onRef("e.vault", "=", "s.vault").onRef("e.idx", "=", "s.idx"))
+        .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "s.vault").onRef("p.idx", "=", "s.idx"))
+        .select(["s.idx", "e.author", "p.payload"])
+        .where("s.vault", "=", vault)
+        .where("s.subject", "=", f.subject)
+        .where("s.idx", ">", f.after ?? -1n)
+        .where("e.type", "=", f.type)
+        .orderBy("s.idx")
+        .limit(f.limit)
+        .execute();
+      return rows.map((r) => ({ index: r.idx, author: r.author, payload: r.payload ?? null }));
+    },
     async firstWithSubject(vault, subject) {
       const r = await db
         .selectFrom("entry_subjects")

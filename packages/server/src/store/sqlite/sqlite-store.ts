@@ -162,6 +162,14 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
        ORDER BY s.idx LIMIT @limit`,
     ),
     supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
+    subjectPayloads: db.prepare(
+      `SELECT s.idx, e.author, p.payload
+       FROM entry_subjects s
+       JOIN entries e ON e.vault = s.vault AND e.idx = s.idx
+       LEFT JOIN payloads p ON p.vault = s.vault AND p.idx = s.idx
+       WHERE s.vault = ? AND s.subject = ? AND s.idx > ? AND e.type = ?
+       ORDER BY s.idx LIMIT ?`,
+    ),
     firstWithSubject: db.prepare("SELECT idx FROM entry_subjects WHERE vault = ? AND subject = ? ORDER BY idx LIMIT 1"),
     idemGet: db.prepare("SELECT hash, outcomes FROM idempotency WHERE vault = ? AND scope = ? AND idem_key = ?"),
     idemPrune: db.prepare("DELETE FROM idempotency WHERE created_at < ?"),
@@ -460,6 +468,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     },
     async pruneIdempotency(before) {
       return Number(q.idemPrune.run(before).changes);
+    },
+    async subjectPayloads(vault, f) {
+      const rows = q.subjectPayloads.all(vault, f.subject, f.after ?? -1n, f.type, f.limit) as Row[];
+      return rows.map((r) => ({ index: big(r.idx), author: r.author as string, payload: (r.payload as string | null) ?? null }));
     },
     async firstWithSubject(vault, subject) {
       const r = q.firstWithSubject.get(vault, subject) as Row | undefined;
