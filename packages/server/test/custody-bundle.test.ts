@@ -112,7 +112,7 @@ describe("a five-party chain of custody, verified offline", () => {
   });
 
   it("leaves a tampered event out of the chain and fails the verification, naming the change", async () => {
-    const bundle = JSON.parse(readFileSync(bundleFile, "utf8")) as EvidenceBundle & { records: { index: number; payload?: string }[] };
+    const bundle = JSON.parse(readFileSync(bundleFile, "utf8")) as Omit<EvidenceBundle, "records"> & { records: { index: number; entry: string; payload?: string; salt?: string }[] };
     // The terminal's receipt now claims the seal was found broken by someone else.
     const victim = bundle.records.find((r) => r.payload?.includes(`"eventTime":"${at(10)}"`))!;
     victim.payload = victim.payload!.replace('"in_progress"', '"non_conformant"');
