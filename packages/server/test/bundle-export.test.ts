@@ -261,11 +261,15 @@ describe("evidence bundles from a real ledger", () => {
       expect((JSON.parse(j.out) as BundleReport).ok).toBe(true);
     });
 
-    it("--custody is a subject query for now", async () => {
-      const e = await cli(["export", "--data", log.dir, "--vault", VAULT, "--custody", "CONT-1"]);
+    it("--query subject= selects records about a subject; --custody wants EPCIS custody events of it", async () => {
+      const e = await cli(["export", "--data", log.dir, "--vault", VAULT, "--query", "subject=CONT-1"]);
       expect(e.code).toBe(0);
       const b = JSON.parse(e.out) as EvidenceBundle;
       expect(b.records.map((x) => x.index)).toEqual([risks[1], risks[3], risks[5], custody]);
+      // No custody.event record (formats §17) is about CONT-1: a custody bundle has nothing to hold.
+      const c = await cli(["export", "--data", log.dir, "--vault", VAULT, "--custody", "CONT-1"]);
+      expect(c.code).toBe(1);
+      expect(c.err).toMatch(/matches no record/);
     });
 
     it("a tampered bundle exits 1 and names the failure", async () => {
