@@ -142,6 +142,19 @@ for (const engine of ENGINES) {
       expect(job2.capturedCount).toBe(1);
       expect(job2.errors).toHaveLength(1);
 
+      // A misspelt seal field, and a failed seal check filed as conformant: refused, naming the event and the field.
+      const sealBad = await finished(
+        (await call("carrier", "POST", `/v1/vaults/${VAULT}/epcis/capture`, doc([{ ...base(103), "st:seals": [{ ...seal("applied"), "st:sealNumbr": "H1" }] }]))).headers.location as string,
+      );
+      expect(sealBad.errors[0]!.problems.join()).toMatch(/event 0: .*st:sealNumbr: not a field of the SealTrail security extension/);
+      const contradiction = await call(
+        "carrier",
+        "POST",
+        `/v1/vaults/${VAULT}/epcis/events`,
+        JSON.stringify({ "@context": CONTEXT, ...base(104), bizStep: "inspecting", disposition: "conformant", "st:seals": [seal("checked", "broken")] }),
+      );
+      expect(contradiction.statusCode).toBe(422);
+      expect((contradiction.json() as { detail: string }).detail).toMatch(/disposition non_conformant/);
       // Truncated, unknown event type, wrong version, not JSON at all.
       const trunc = await finished((await call("carrier", "POST", `/v1/vaults/${VAULT}/epcis/capture`, doc([good]).slice(0, -10))).headers.location as string);
       expect(trunc.documentErrors.join()).toMatch(/EPCIS document/);

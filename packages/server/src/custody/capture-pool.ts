@@ -5,7 +5,7 @@
  */
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
-import { SealTrailError, buildRecord, eventHashId, parseJson, toBase64, type EventHashContext, type JsonValue, type SignedEnvelope } from "@sealtrail/core";
+import { SealTrailError, buildRecord, eventHashId, parseJson, readSecurityExtension, toBase64, type EventHashContext, type JsonValue, type SignedEnvelope } from "@sealtrail/core";
 import type { EpcisValidator } from "./epcis-validate.js";
 import { prepareEvent } from "./prepare.js";
 
@@ -71,6 +71,9 @@ export function checkGroup(validator: EpcisValidator, m: CheckRequest): CheckRes
       const problems = validator.event(ev, `event ${n}`);
       if (problems.length > 0) return { problems, ...(eventID !== undefined ? { eventID } : {}) };
       const e = ev as Record<string, unknown>;
+      // The security extension (docs/epcis-security-extension.md) is checked here too: a
+      // misspelt seal field or a result that contradicts the disposition is refused, not stored.
+      readSecurityExtension({ ...e, eventID: `event ${n}` }, m.hashContext.context);
       return { problems: [], hash: eventHashId(e, m.hashContext), declares: e.errorDeclaration !== undefined, ...(eventID !== undefined ? { eventID } : {}) };
     } catch (err) {
       return { problems: [err instanceof SealTrailError ? err.message : `event ${n}: ${(err as Error).message}`], ...(eventID !== undefined ? { eventID } : {}) };

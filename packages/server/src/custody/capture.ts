@@ -7,7 +7,7 @@
  * time (see epcis-scan.ts).
  */
 import { randomUUID } from "node:crypto";
-import { SealTrailError, buildRecord, epcisDocumentHashContext, toBase64, type JsonValue } from "@sealtrail/core";
+import { SealTrailError, buildRecord, epcisDocumentHashContext, readSecurityExtension, toBase64, type JsonValue } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import { heldKeyIn } from "../ledger/custodial.js";
 import type { Store } from "../store/types.js";
@@ -267,6 +267,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     async captureEvent(vault, org, event, submittedBy) {
       const problems = validator.standaloneEvent(event);
       if (problems.length > 0) throw new SealTrailError("invalid", problems.join("; "), { detail: { problems } });
+      readSecurityExtension(event, event["@context"]);
       const prepared = prepareEvent(event, { context: event["@context"] }, new Date().toISOString());
       const stored = event.errorDeclaration === undefined ? await duplicateIn(vault, prepared.hash) : null;
       if (stored !== null) throw new SealTrailError("conflict", `event already captured as record ${stored} (event hash ${prepared.hash})`);
