@@ -13,8 +13,14 @@ describe("scanning EPCIS documents", () => {
     for (const f of files) {
       const bytes = readFileSync(new URL(f, DIR));
       const whole = JSON.parse(bytes.toString("utf8")) as Record<string, Record<string, unknown>>;
-      if (whole.type as unknown !== "EPCISDocument") continue;
       const { header, events } = scanEpcisDocument(new Uint8Array(bytes));
+      if ((whole.type as unknown) === "EPCISQueryDocument") {
+        const qr = whole.epcisBody!.queryResults as { resultsBody: { eventList: unknown[] } };
+        expect(events.map((r, i) => parseEvent(bytes, r, i)), f).toEqual(qr.resultsBody.eventList);
+        expect(header, f).toEqual({ ...whole, epcisBody: { ...whole.epcisBody, queryResults: { ...qr, resultsBody: { ...qr.resultsBody, eventList: [] } } } });
+        n += events.length;
+        continue;
+      }
       const list = whole.epcisBody!.eventList as unknown[];
       expect(events.map((r, i) => parseEvent(bytes, r, i)), f).toEqual(list);
       expect(header, f).toEqual({ ...whole, epcisBody: { ...whole.epcisBody, eventList: [] } });
@@ -36,7 +42,7 @@ describe("scanning EPCIS documents", () => {
       ['{"epcisBody":{"eventList":[{"a":"x}]}}', /unterminated string/],
       ['{"epcisBody":{"eventList":{}}}', /eventList to be an array/],
       ['{"epcisBody":[]}', /epcisBody must be an object/],
-      ['{"type":"EPCISDocument"}', /eventList is missing/],
+      ['{"type":"EPCISDocument"}', /eventList \(or epcisBody.queryResults.resultsBody.eventList\) is missing/],
       ['{"epcisBody":{"eventList":[]}} trailing', /unexpected data/],
       ['{"epcisBody":{"eventList":[1 2]}}', /expected "," or "]"/],
       ['{"a" 1}', /expected ":"/],

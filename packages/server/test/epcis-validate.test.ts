@@ -7,9 +7,12 @@ const DIR = new URL("../../../testdata/epcis-examples/", import.meta.url);
 const docs = readdirSync(DIR)
   .filter((f) => f.endsWith(".jsonld"))
   .map((f) => ({ file: f, doc: JSON.parse(readFileSync(new URL(f, DIR), "utf8")) as Record<string, unknown> }))
-  .filter(({ doc }) => doc.type === "EPCISDocument");
+  .filter(({ doc }) => doc.type === "EPCISDocument" || doc.type === "EPCISQueryDocument");
 const validator = createEpcisValidator();
-const eventsOf = (doc: Record<string, unknown>) => (doc.epcisBody as { eventList: Record<string, unknown>[] }).eventList;
+const eventsOf = (doc: Record<string, unknown>): Record<string, unknown>[] => {
+  const body = doc.epcisBody as { eventList?: Record<string, unknown>[]; queryResults?: { resultsBody: { eventList: Record<string, unknown>[] } } };
+  return body.eventList ?? body.queryResults!.resultsBody.eventList;
+};
 const check = (doc: Record<string, unknown>) => [...validator.header(doc), ...eventsOf(doc).flatMap((e, i) => validator.event(e, `event ${i}`))];
 const sample = () => structuredClone(docs.find((d) => d.file === "Example_9.6.1-ObjectEvent.jsonld")!.doc);
 

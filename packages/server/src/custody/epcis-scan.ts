@@ -130,12 +130,7 @@ export function scanEpcisDocument(bytes: Uint8Array): ScannedDocument {
     }
     ws();
     if (bytes[i] !== 0x7b) fail("epcisBody must be an object");
-    const body: Record<string, JsonValue> = {};
-    members((bodyName) => {
-      if (bodyName !== "eventList") {
-        body[bodyName] = parseSlice(skipValue(), `EPCIS document: epcisBody.${bodyName}`);
-        return;
-      }
+    const eventList = (): void => {
       sawList = true;
       expect(0x5b, "eventList to be an array");
       ws();
@@ -156,13 +151,41 @@ export function scanEpcisDocument(bytes: Uint8Array): ScannedDocument {
         }
         fail('expected "," or "]" in eventList');
       }
+    };
+    // Members of an object, with `eventList` (where the events are) left empty and the rest parsed.
+    const withEvents = (path: string, inner: Record<string, (into: Record<string, JsonValue>) => void>): Record<string, JsonValue> => {
+      const obj: Record<string, JsonValue> = {};
+      members((name) => {
+        const visit = inner[name];
+        if (visit !== undefined) visit(obj);
+        else obj[name] = parseSlice(skipValue(), `EPCIS document: ${path}.${name}`);
+      });
+      return obj;
+    };
+    const list = (into: Record<string, JsonValue>): void => {
+      eventList();
+      into.eventList = [];
+    };
+    // An EPCISDocument holds epcisBody.eventList; an EPCISQueryDocument, epcisBody.queryResults.resultsBody.eventList.
+    const body = withEvents("epcisBody", {
+      eventList: list,
+      queryResults: (into) => {
+        ws();
+        if (bytes[i] !== 0x7b) fail("queryResults must be an object");
+        into.queryResults = withEvents("epcisBody.queryResults", {
+          resultsBody: (qr) => {
+            ws();
+            if (bytes[i] !== 0x7b) fail("resultsBody must be an object");
+            qr.resultsBody = withEvents("epcisBody.queryResults.resultsBody", { eventList: list });
+          },
+        });
+      },
     });
-    body.eventList = [];
     header.epcisBody = body;
   });
   ws();
   if (i !== bytes.length) fail("unexpected data after the document");
-  if (!sawList) throw new SealTrailError("malformed", "EPCIS document: epcisBody.eventList is missing");
+  if (!sawList) throw new SealTrailError("malformed", "EPCIS document: epcisBody.eventList (or epcisBody.queryResults.resultsBody.eventList) is missing");
   return { header, events };
 }
 

@@ -48,7 +48,6 @@ export function createEpcisValidator(): EpcisValidator {
     if (f === undefined) throw new Error(`EPCIS schema: ${ref} not found`);
     return f;
   };
-  const documentFn = get("#/definitions/epcisDocument");
   const eventFn = get("#/definitions/EPCIS-Document-Event");
   const rootFn = get("");
 
@@ -66,9 +65,12 @@ export function createEpcisValidator(): EpcisValidator {
   };
   return {
     header(doc) {
+      // The header as the scanner leaves it (events emptied), checked by the
+      // schema's root, which picks EPCISDocument or EPCISQueryDocument by type.
+      if (doc.type !== "EPCISDocument" && doc.type !== "EPCISQueryDocument") return ['document: /type: must be "EPCISDocument" (or "EPCISQueryDocument")'];
       const body = doc.epcisBody;
-      const stripped = { ...doc, epcisBody: body !== null && typeof body === "object" && !Array.isArray(body) ? { ...body, eventList: [] } : body };
-      return run(documentFn, stripped, "document");
+      const stripped = doc.type === "EPCISDocument" && body !== null && typeof body === "object" && !Array.isArray(body) ? { ...doc, epcisBody: { ...body, eventList: [] } } : doc;
+      return run(rootFn, stripped, "document");
     },
     event(event, where) {
       const t = typeProblem(event, where);
