@@ -4,10 +4,10 @@
  * With one core, or for a handful of events, the same work runs inline.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { SealTrailError, buildRecord, eventHashId, parseJson, readSecurityExtension, toBase64, type EventHashContext, type JsonValue, type SignedEnvelope } from "@sealtrail/core";
 import type { EpcisValidator } from "./epcis-validate.js";
 import { prepareEvent } from "./prepare.js";
+import { createWorkerPool } from "../ledger/worker-pool.js";
 
 /** Check a group of events (their JSON texts), numbered from `first`. */
 export interface CheckRequest {
@@ -101,50 +101,15 @@ export function buildGroup(m: BuildRequest): BuiltEvent[] {
  */
 export function createCapturePool(validator: EpcisValidator, opts: { threads?: number } = {}): CapturePool {
   const threads = Math.max(1, opts.threads ?? availableParallelism());
-  interface Slot {
-    readonly worker: Worker;
-    readonly pending: Map<number, { resolve: (r: unknown) => void; reject: (e: Error) => void }>;
-  }
-  const slots: Slot[] = [];
-  let nextId = 0;
-  let rr = 0;
-  const retire = (slot: Slot, e: Error): void => {
-    const i = slots.indexOf(slot);
-    if (i >= 0) slots.splice(i, 1);
-    for (const p of slot.pending.values()) p.reject(e);
-    slot.pending.clear();
-  };
-  const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(WORKER_URL), pending: new Map() };
-    slot.worker.unref();
-    slot.worker.on("message", (m: { id: number; ok: boolean; result?: unknown; error?: string }) => {
-      const p = slot.pending.get(m.id);
-      if (p === undefined) return;
-      slot.pending.delete(m.id);
-      if (slot.pending.size === 0) slot.worker.unref();
-      if (m.ok) p.resolve(m.result);
-      else p.reject(new SealTrailError("internal", `capture worker: ${m.error}`));
-    });
-    slot.worker.on("error", (e) => retire(slot, e));
-    slot.worker.on("exit", (code) => retire(slot, new Error(`capture worker exited with code ${code}`)));
-    return slot;
-  };
-  const run = <T>(msg: CheckRequest | BuildRequest): Promise<T> => {
-    while (slots.length < threads) slots.push(spawn());
-    const slot = slots[rr++ % slots.length]!;
-    return new Promise<T>((resolve, reject) => {
-      const id = nextId++;
-      slot.pending.set(id, { resolve: resolve as (r: unknown) => void, reject });
-      slot.worker.ref();
-      slot.worker.postMessage({ ...msg, id });
-    });
-  };
+  const pool = createWorkerPool<unknown>(WORKER_URL, threads, "capture", (m) => {
+    if (m.ok !== true) throw new SealTrailError("internal", `capture worker: ${String(m.error)}`);
+    return m.result;
+  });
+  const run = <T>(msg: CheckRequest | BuildRequest): Promise<T> => pool.run({ ...msg }) as Promise<T>;
   return {
     threads,
     check: (req) => (threads === 1 || req.texts.length < INLINE_LIMIT ? Promise.resolve(checkGroup(validator, req)) : run<CheckResult[]>(req)),
     build: (req) => (threads === 1 || req.items.length < INLINE_LIMIT ? Promise.resolve(buildGroup(req)) : run<BuiltEvent[]>(req)),
-    async close() {
-      await Promise.all(slots.splice(0).map((s) => s.worker.terminate()));
-    },
+    close: () => pool.close(),
   };
 }

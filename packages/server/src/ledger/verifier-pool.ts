@@ -4,8 +4,8 @@
  * round trip to a worker would cost more than it saves.
  */
 import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
 import { ed25519Verify } from "@sealtrail/core";
+import { createWorkerPool } from "./worker-pool.js";
 
 /** One signature to check. */
 export interface VerifyTask {
@@ -77,46 +77,12 @@ const WORKER_URL = new URL("../../dist/ledger/verify-worker.js", import.meta.url
  */
 export function createVerifierPool(opts: { threads?: number } = {}): VerifierPool {
   const threads = Math.max(1, opts.threads ?? availableParallelism());
-  interface Slot {
-    readonly worker: Worker;
-    readonly pending: Map<number, { resolve: (r: Uint8Array) => void; reject: (e: Error) => void }>;
-  }
-  const slots: Slot[] = [];
-  let nextId = 0;
-  let rr = 0;
-
-  // A worker that fails or exits takes only its own chunks down with it, and
-  // leaves the pool: the next call spawns a replacement.
-  const retire = (slot: Slot, e: Error): void => {
-    const i = slots.indexOf(slot);
-    if (i >= 0) slots.splice(i, 1);
-    for (const p of slot.pending.values()) p.reject(e);
-    slot.pending.clear();
+  // A worker that fails or exits takes only its own chunks down with it (worker-pool.ts).
+  const pool = createWorkerPool<Uint8Array>(WORKER_URL, threads, "verifier", (m) => m.results as Uint8Array);
+  const runOn = (tasks: readonly VerifyTask[]): Promise<Uint8Array> => {
+    const packed = packTasks(tasks);
+    return pool.run({ packed, count: tasks.length }, [packed.buffer as ArrayBuffer]);
   };
-
-  const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(WORKER_URL), pending: new Map() };
-    slot.worker.unref();
-    slot.worker.on("message", (m: { id: number; results: Uint8Array }) => {
-      const p = slot.pending.get(m.id);
-      if (p === undefined) return;
-      slot.pending.delete(m.id);
-      if (slot.pending.size === 0) slot.worker.unref();
-      p.resolve(m.results);
-    });
-    slot.worker.on("error", (e) => retire(slot, e));
-    slot.worker.on("exit", (code) => retire(slot, new Error(`verifier worker exited with code ${code}`)));
-    return slot;
-  };
-
-  const runOn = (slot: Slot, tasks: readonly VerifyTask[]): Promise<Uint8Array> =>
-    new Promise((resolve, reject) => {
-      const id = nextId++;
-      slot.pending.set(id, { resolve, reject });
-      slot.worker.ref();
-      const packed = packTasks(tasks);
-      slot.worker.postMessage({ id, packed, count: tasks.length }, [packed.buffer as ArrayBuffer]);
-    });
 
   return {
     threads,
@@ -129,12 +95,11 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       tasks.forEach((t, i) => {
         if (t.publicKey.length === 32 && t.signature.length === 64) wellFormed.push(i);
       });
-      while (slots.length < threads) slots.push(spawn());
       const chunk = Math.ceil(wellFormed.length / threads);
       const parts: Promise<Uint8Array>[] = [];
       for (let i = 0; i < wellFormed.length; i += chunk) {
         const part = wellFormed.slice(i, i + chunk).map((j) => tasks[j]!);
-        parts.push(runOn(slots[rr++ % slots.length]!, part));
+        parts.push(runOn(part));
       }
       const results = await Promise.all(parts);
       const out: boolean[] = new Array<boolean>(tasks.length).fill(false);
@@ -142,9 +107,6 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       for (const r of results) for (const x of r) out[wellFormed[k++]!] = x === 1;
       return out;
     },
-    async close() {
-      const all = slots.splice(0);
-      await Promise.all(all.map((s) => s.worker.terminate()));
-    },
+    close: () => pool.close(),
   };
 }
