@@ -80,6 +80,32 @@ export function buildRecord(input: RecordInput): BuiltRecord {
   return { signed, entry, ...(payloadText !== undefined && salt !== undefined ? { payload: payloadText, salt } : {}) };
 }
 
+/** What every record without a payload is signed with. */
+interface InlineRecordInput {
+  readonly vault: string;
+  readonly author: string;
+  readonly seed: Uint8Array;
+  readonly time?: Date;
+  readonly mode?: SigningMode;
+}
+
+// Key, membership and redaction records carry their content inline in the
+// envelope (no payload): one envelope skeleton, signed by `seed`.
+function buildInlineRecord(input: InlineRecordInput, type: string, inline: Partial<Envelope>): BuiltRecord {
+  const env: Envelope = {
+    v: ENVELOPE_VERSION,
+    vault: input.vault,
+    type,
+    author: input.author,
+    keyId: keyIdOf(ed25519PublicKey(input.seed)),
+    mode: input.mode ?? "author",
+    time: (input.time ?? new Date()).toISOString(),
+    ...inline,
+  };
+  const { signed, entry } = signEnvelope(env, input.seed);
+  return { signed, entry };
+}
+
 /**
  * Build a `sealtrail.member` record: a change of what `member.org` may do in
  * the vault, signed by the organisation that administers it.
@@ -97,18 +123,9 @@ export function buildMemberRecord(input: {
   time?: Date;
   mode?: SigningMode;
 }): BuiltRecord {
-  const env: Envelope = {
-    v: ENVELOPE_VERSION,
-    vault: input.vault,
-    type: MEMBER_RECORD_TYPE,
-    author: input.author,
-    keyId: keyIdOf(ed25519PublicKey(input.seed)),
-    mode: input.mode ?? "author",
-    time: (input.time ?? new Date()).toISOString(),
+  return buildInlineRecord(input, MEMBER_RECORD_TYPE, {
     member: input.member.action === "set" ? { ...input.member, write: [...input.member.write] } : { ...input.member },
-  };
-  const { signed, entry } = signEnvelope(env, input.seed);
-  return { signed, entry };
+  });
 }
 
 /**
@@ -130,21 +147,10 @@ export function buildKeyRecord(input: {
   time?: Date;
   mode?: SigningMode;
 }): BuiltRecord {
-  const signerPublic = ed25519PublicKey(input.seed);
-  const env: Envelope = {
-    v: ENVELOPE_VERSION,
-    vault: input.vault,
-    type: KEY_RECORD_TYPE,
-    author: input.author,
-    keyId: keyIdOf(signerPublic),
-    mode: input.mode ?? "author",
-    time: (input.time ?? new Date()).toISOString(),
+  return buildInlineRecord(input, KEY_RECORD_TYPE, {
     key: { action: input.action, keyId: keyIdOf(input.publicKey), publicKey: toBase64(input.publicKey) },
-  };
-  const { signed, entry } = signEnvelope(env, input.seed);
-  return { signed, entry };
+  });
 }
-
 
 /**
  * Build a `sealtrail.redaction` record: a signed request to erase the payload
@@ -166,17 +172,8 @@ export function buildRedactionRecord(input: {
   time?: Date;
   mode?: SigningMode;
 }): BuiltRecord {
-  const env: Envelope = {
-    v: ENVELOPE_VERSION,
-    vault: input.vault,
-    type: REDACTION_RECORD_TYPE,
-    author: input.author,
-    keyId: keyIdOf(ed25519PublicKey(input.seed)),
-    mode: input.mode ?? "author",
-    time: (input.time ?? new Date()).toISOString(),
+  return buildInlineRecord(input, REDACTION_RECORD_TYPE, {
     ...(input.subjects !== undefined ? { subjects: [...input.subjects] } : {}),
     redacts: { ...input.redacts },
-  };
-  const { signed, entry } = signEnvelope(env, input.seed);
-  return { signed, entry };
+  });
 }
