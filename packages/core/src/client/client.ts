@@ -83,6 +83,10 @@ export interface SealTrailClient {
   /** A C2SP tlog-proof of a record, against the latest or a given checkpoint size. */
   inclusionProof(vault: string, index: number, size?: number): Promise<string>;
   consistencyProof(vault: string, from: number, to: number): Promise<Uint8Array[]>;
+  /** Erase a record's payload and salt with a redaction record signed by the caller's custodial key. */
+  redact(vault: string, index: number | bigint, reason?: string): Promise<{ index: number; leafHash: string; redacts: number }>;
+  /** Open an `sms.incident` for the exceptions of an identifier's chain of custody; returns its index. */
+  openCustodyIncident(vault: string, identifier: string): Promise<{ index: string; leafHash: string; exceptions: number }>;
   /** The chain of custody of an identifier (EPC URN or GS1 Digital Link), with its exceptions. */
   custody(vault: string, identifier: string, opts?: { maxGapHours?: number }): Promise<CustodyChain & { readonly vault: string }>;
 }
@@ -165,6 +169,8 @@ export function createClient(opts: ClientOptions): SealTrailClient {
         .filter((l) => l !== "")
         .map((l) => fromBase64(l, "consistency proof"));
     },
+    redact: (vault, index, reason) => json("POST", `${v(vault)}/records/${index}/redact`, reason !== undefined ? { reason } : {}),
+    openCustodyIncident: (vault, identifier) => json("POST", `${v(vault)}/custody/${encodeURIComponent(identifier)}/incident`),
     custody: (vault, identifier, o = {}) =>
       json("GET", `${v(vault)}/custody/${encodeURIComponent(identifier)}${o.maxGapHours !== undefined ? `?maxGapHours=${o.maxGapHours}` : ""}`),
   };

@@ -6,7 +6,7 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Command, Option } from "commander";
-import { SealTrailError, createClient } from "@sealtrail/core";
+import { SealTrailError, createClient, type SealTrailClient } from "@sealtrail/core";
 import type { Context, DatabaseLocation } from "../main.js";
 import { custodyOf, type VaultCustodyChain } from "../custody/custody-of.js";
 import { custodyKpis, custodyReportPdf, custodyReportText } from "../report/custody-report.js";
@@ -54,7 +54,7 @@ export function registerCustodyCommand(program: Command, deps: CustodyCommandDep
       }
       const chain: VaultCustodyChain =
         o.server !== undefined && o.server !== ""
-          ? await remoteChain(o.server, o.vault, id, maxGapHours)
+          ? await remoteClient(o.server).custody(o.vault, id, maxGapHours === undefined ? {} : { maxGapHours })
           : await deps.withContext(o, (ctx) => custodyOf(ctx.store, ctx.store, o.vault, id, maxGapHours === undefined ? {} : { maxGapMs: maxGapHours * 3600_000 }));
       if (chain.steps.length === 0) throw new SealTrailError("not_found", `no custody events of ${id} in vault ${o.vault}`);
       if (o.pdf !== undefined) {
@@ -66,7 +66,7 @@ export function registerCustodyCommand(program: Command, deps: CustodyCommandDep
       if (o.openIncident === true && chain.exceptions.length > 0) {
         const index =
           o.server !== undefined && o.server !== ""
-            ? await remoteIncident(o.server, o.vault, id)
+            ? (await remoteClient(o.server).openCustodyIncident(o.vault, id)).index
             : await deps.withContext(o, async (ctx) => {
                 const r = await openCustodyIncident(ctx.store, ctx.ledger, chain, (await operatorKey(ctx.store)).org);
                 await ctx.ledger.publish(o.vault);
@@ -78,18 +78,8 @@ export function registerCustodyCommand(program: Command, deps: CustodyCommandDep
     });
 }
 
-async function remoteIncident(server: string, vault: string, id: string): Promise<string> {
-  const res = await fetch(`${server.replace(/\/+$/, "")}/v1/vaults/${encodeURIComponent(vault)}/custody/${encodeURIComponent(id)}/incident`, {
-    method: "POST",
-    headers: { authorization: `Bearer ${process.env.SEALTRAIL_API_KEY ?? ""}` },
-  });
-  const body = (await res.json()) as { index?: string; detail?: string; code?: string };
-  if (!res.ok) throw new SealTrailError(res.status === 403 ? "forbidden" : res.status === 404 ? "not_found" : "invalid", body.detail ?? `HTTP ${res.status}`);
-  return body.index!;
-}
-
-async function remoteChain(server: string, vault: string, id: string, maxGapHours?: number): Promise<VaultCustodyChain> {
+function remoteClient(server: string): SealTrailClient {
   const apiKey = process.env.SEALTRAIL_API_KEY;
   if (apiKey === undefined || apiKey === "") throw new SealTrailError("unauthorized", "--server needs an API key in the SEALTRAIL_API_KEY environment variable");
-  return createClient({ baseUrl: server, apiKey }).custody(vault, id, maxGapHours === undefined ? {} : { maxGapHours });
+  return createClient({ baseUrl: server, apiKey });
 }

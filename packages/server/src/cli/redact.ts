@@ -6,7 +6,7 @@
  * organisation's custodial key (POST /v1/vaults/{vault}/records/{index}/redact).
  */
 import type { Command, Option } from "commander";
-import { ERROR_CODES, MAX_REDACTION_REASON, SealTrailError, toHex, type ErrorCode } from "@sealtrail/core";
+import { MAX_REDACTION_REASON, SealTrailError, createClient, toHex } from "@sealtrail/core";
 import type { Context, DatabaseLocation } from "../main.js";
 import { operatorKey } from "../ledger/bootstrap.js";
 import { redactCustodial } from "../ledger/custodial.js";
@@ -60,29 +60,7 @@ export async function redactLocal(ctx: Context, vault: string, index: bigint, re
  */
 export async function redactRemote(server: string, apiKey: string | undefined, vault: string, index: bigint, reason?: string): Promise<RedactResult> {
   if (apiKey === undefined || apiKey === "") throw new SealTrailError("unauthorized", "--server needs an API key in the SEALTRAIL_API_KEY environment variable");
-  const url = `${server.replace(/\/+$/, "")}/v1/vaults/${encodeURIComponent(vault)}/records/${index}/redact`;
-  const res = await fetch(url, {
-    method: "POST",
-    headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
-    body: JSON.stringify(reason !== undefined ? { reason } : {}),
-  });
-  const text = await res.text();
-  if (!res.ok) throw problemError(res.status, text);
-  return JSON.parse(text) as RedactResult;
-}
-
-/** A SealTrailError from the server's RFC 9457 problem document. */
-function problemError(status: number, body: string): SealTrailError {
-  let code: ErrorCode = status >= 500 ? "internal" : "invalid";
-  let detail = `HTTP ${status}`;
-  try {
-    const p = JSON.parse(body) as { code?: unknown; detail?: unknown };
-    if (typeof p.code === "string" && (ERROR_CODES as readonly string[]).includes(p.code)) code = p.code as ErrorCode;
-    if (typeof p.detail === "string") detail = p.detail;
-  } catch {
-    // not a problem document: keep the status
-  }
-  return new SealTrailError(code, detail, { detail: { status } });
+  return createClient({ baseUrl: server, apiKey }).redact(vault, index, reason);
 }
 
 /**
