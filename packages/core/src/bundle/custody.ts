@@ -5,23 +5,15 @@
  * sees who held the goods and every exception offline, from proven records
  * only.
  */
-import { MEMBER_RECORD_TYPE, parseEntry, typeMatches, type MemberChange } from "../record/envelope.js";
+import { MEMBER_RECORD_TYPE, parseEntry, type MemberChange } from "../record/envelope.js";
 import { fromBase64 } from "../bytes.js";
 import { custodyChain, type CustodyChain, type CustodyEvent } from "../custody/chain.js";
-import { normaliseGs1Identifier } from "../epcis/digital-link.js";
+import { custodyIdentifierKey } from "../custody/identifiers.js";
+import { writeRightsOf } from "../custody/membership.js";
 import type { BundleReport, EvidenceBundle } from "./types.js";
 
 /** Record type of a captured EPCIS event (docs/formats.md §17). */
 export const CUSTODY_EVENT_RECORD_TYPE = "custody.event";
-
-/** The identifier form custody records are indexed by: GS1 Digital Link where it has one. */
-function identifierKey(id: string): string {
-  try {
-    return normaliseGs1Identifier(id) ?? id;
-  } catch {
-    return id;
-  }
-}
 
 /**
  * The chain of custody of `bundle.custody.identifier` (or `identifier`) from
@@ -46,7 +38,7 @@ export function bundleCustodyChain(
   const valid = new Map(report.records.filter((r) => r.status === "valid").map((r) => [r.index, r]));
   const events: CustodyEvent[] = [];
   // Membership history from the bundled membership records that verified; their authors run the vault.
-  const history = new Map<string, { index: number; change: MemberChange }[]>();
+  const memberships: { index: number; member: MemberChange }[] = [];
   const operators = new Set<string>();
   for (const rec of bundle.records) {
     const r = valid.get(rec.index);
@@ -55,26 +47,16 @@ export function bundleCustodyChain(
       const m = parseEntry(fromBase64(rec.entry, "entry")).env.member;
       if (m === undefined) continue;
       operators.add(r.author!);
-      const list = history.get(m.org) ?? [];
-      list.push({ index: rec.index, change: m });
-      history.set(m.org, list);
+      memberships.push({ index: rec.index, member: m });
     } else if (r.type === CUSTODY_EVENT_RECORD_TYPE && rec.payload !== undefined) {
       const ev = JSON.parse(rec.payload) as Record<string, unknown>;
       events.push({ event: ev, eventId: typeof ev.eventID === "string" ? ev.eventID : `record ${rec.index}`, index: rec.index, author: r.author!, context: ev["@context"] });
     }
   }
-  for (const list of history.values()) list.sort((a, b) => a.index - b.index);
-  const isMember = (org: string, index: number): boolean => {
-    if (operators.has(org)) return true;
-    let current: MemberChange | null = null;
-    for (const h of history.get(org) ?? []) {
-      if (h.index > index) break;
-      current = h.change;
-    }
-    return current !== null && current.action === "set" && current.write.some((p) => typeMatches(p, CUSTODY_EVENT_RECORD_TYPE));
-  };
+  const canWrite = writeRightsOf(memberships, operators);
+  const isMember = (org: string, index: number): boolean => canWrite(org, index, CUSTODY_EVENT_RECORD_TYPE);
   return custodyChain(identifier, events, {
-    normalize: identifierKey,
+    normalize: custodyIdentifierKey,
     isMember,
     ...(opts.maxGapMs !== undefined ? { maxGapMs: opts.maxGapMs } : {}),
     ...(opts.now !== undefined ? { now: opts.now } : {}),

@@ -3,7 +3,7 @@
  * hash, the payload stored, and the subjects its record is found by. Shared
  * by the capture service and its worker threads.
  */
-import { eventHashId, normaliseGs1Identifier, sha256, toHex, utf8, identifiersOf, type EventHashContext, type JsonValue } from "@sealtrail/core";
+import { custodyIdentifierKey, eventHashId, sha256, toHex, utf8, identifiersOf, type EventHashContext, type JsonValue } from "@sealtrail/core";
 
 /** Record type of a captured EPCIS event. */
 export const CUSTODY_EVENT_TYPE = "custody.event";
@@ -27,14 +27,8 @@ export function hashSubject(hash: string): string {
   return `hash:${hash}`;
 }
 
-/** The form an identifier is indexed and matched in: GS1 Digital Link where it has one. */
-export function identifierKey(id: string): string {
-  try {
-    return normaliseGs1Identifier(id) ?? id;
-  } catch {
-    return id;
-  }
-}
+/** The form an identifier is indexed and matched in: GS1 Digital Link where it has one (core's custodyIdentifierKey). */
+export const identifierKey = custodyIdentifierKey;
 
 const MAX_SUBJECTS = 64;
 
