@@ -60,7 +60,7 @@ export async function benchCapture(opts = {}) {
     const authors = makeAuthors(4);
     const tasks = verifyTasksOf(await signRecords(VAULT, authors, 4096), authors);
     const before = await ed25519Ceiling(tasks, 2000, { single: false });
-    // The schema is compiled once, when the server starts, and once in each
+    // The schema is compiled once per server on first use, and once in each
     // capture worker as it starts: a small capture first, not timed.
     const capture = createCaptureService({ ledger: ctx.ledger, store: ctx.store, validator: createEpcisValidator() });
     const warm = custodyDocument(600, 1000, Date.UTC(2025, 0, 1));

@@ -29,7 +29,9 @@ export interface EpcisValidator {
 const MAX_PROBLEMS = 8;
 
 /**
- * Compile the official schema (about 100 ms) into a validator.
+ * A validator over the official schema. The schema is compiled (a few
+ * hundred milliseconds) on first use, not at server start: a server that
+ * never captures never pays for it.
  *
  * @example
  * ```ts
@@ -38,18 +40,22 @@ const MAX_PROBLEMS = 8;
  * ```
  */
 export function createEpcisValidator(): EpcisValidator {
-  const schema = JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as { $id: string };
-  // strict off: the official schema uses keywords and formats beyond ajv's strict vocabulary.
-  const ajv = new Ajv({ allErrors: true, strict: false });
-  addFormats(ajv);
-  ajv.addSchema(schema);
-  const get = (ref: string): ValidateFunction => {
-    const f = ajv.getSchema(`${schema.$id}${ref}`);
-    if (f === undefined) throw new Error(`EPCIS schema: ${ref} not found`);
-    return f;
+  let compiled: { eventFn: ValidateFunction; rootFn: ValidateFunction } | null = null;
+  const fns = (): { eventFn: ValidateFunction; rootFn: ValidateFunction } => {
+    if (compiled !== null) return compiled;
+    const schema = JSON.parse(readFileSync(SCHEMA_URL, "utf8")) as { $id: string };
+    // strict off: the official schema uses keywords and formats beyond ajv's strict vocabulary.
+    const ajv = new Ajv({ allErrors: true, strict: false });
+    addFormats(ajv);
+    ajv.addSchema(schema);
+    const get = (ref: string): ValidateFunction => {
+      const f = ajv.getSchema(`${schema.$id}${ref}`);
+      if (f === undefined) throw new Error(`EPCIS schema: ${ref} not found`);
+      return f;
+    };
+    compiled = { eventFn: get("#/definitions/EPCIS-Document-Event"), rootFn: get("") };
+    return compiled;
   };
-  const eventFn = get("#/definitions/EPCIS-Document-Event");
-  const rootFn = get("");
 
   const run = (fn: ValidateFunction, value: unknown, where: string): string[] => {
     if (fn(value)) return [];
@@ -70,15 +76,15 @@ export function createEpcisValidator(): EpcisValidator {
       if (doc.type !== "EPCISDocument" && doc.type !== "EPCISQueryDocument") return ['document: /type: must be "EPCISDocument" (or "EPCISQueryDocument")'];
       const body = doc.epcisBody;
       const stripped = doc.type === "EPCISDocument" && body !== null && typeof body === "object" && !Array.isArray(body) ? { ...doc, epcisBody: { ...body, eventList: [] } } : doc;
-      return run(rootFn, stripped, "document");
+      return run(fns().rootFn, stripped, "document");
     },
     event(event, where) {
       const t = typeProblem(event, where);
-      return t.length > 0 ? t : run(eventFn, event, where);
+      return t.length > 0 ? t : run(fns().eventFn, event, where);
     },
     standaloneEvent(event) {
       const t = typeProblem(event, "event");
-      return t.length > 0 ? t : run(rootFn, event, "event");
+      return t.length > 0 ? t : run(fns().rootFn, event, "event");
     },
   };
 }
