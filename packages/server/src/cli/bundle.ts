@@ -5,7 +5,7 @@
  * signatures spread over one worker thread per core.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { type Command, Option } from "commander";
+import type { Command } from "commander";
 import {
   EVM_ANCHOR_TYPE,
   bundleCustodyChain,
@@ -21,16 +21,11 @@ import {
 import { exportBundle, parseBundleQuery, parseIndexList, type BundleSelection } from "../bundle/export.js";
 import { RFC3161_ANCHOR_TYPE, verifyAnchor } from "../anchors/rfc3161-anchor.js";
 import { createVerifierPool } from "../ledger/verifier-pool.js";
-import type { Context, DatabaseLocation } from "../main.js";
+import type { CommandDeps } from "./command-deps.js";
 import { progressBar } from "./progress.js";
 
 /** What the bundle commands need from the CLI around them. */
-export interface BundleCliDeps {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
-  readonly withContext: <T>(loc: DatabaseLocation, fn: (ctx: Context) => Promise<T>) => Promise<T>;
-  readonly dataOption: () => Option;
-  readonly dbOption: () => Option;
+export interface BundleCliDeps extends CommandDeps {
   /** An error that the CLI reports as a usage error (exit 2). */
   readonly usage: (message: string) => Error;
 }

@@ -7,19 +7,15 @@
 import { writeFileSync } from "node:fs";
 import type { Command, Option } from "commander";
 import { SealTrailError, createClient, type SealTrailClient } from "@sealtrail/core";
-import type { Context, DatabaseLocation } from "../main.js";
+import type { DatabaseLocation } from "../main.js";
+import type { CommandDeps } from "./command-deps.js";
 import { custodyOf, type VaultCustodyChain } from "../custody/custody-of.js";
 import { custodyKpis, custodyReportPdf, custodyReportText } from "../report/custody-report.js";
 import { openCustodyIncident } from "../custody/incident.js";
 import { operatorKey } from "../ledger/bootstrap.js";
 
 /** What the command borrows from the CLI (cli/run.ts). */
-export interface CustodyCommandDeps {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
-  readonly withContext: <T>(loc: DatabaseLocation, fn: (ctx: Context) => Promise<T>) => Promise<T>;
-  readonly dataOption: () => Option;
-  readonly dbOption: () => Option;
+export interface CustodyCommandDeps extends CommandDeps {
   readonly serverOption: () => Option;
   /** Sets the process exit code (1: exceptions found). */
   readonly setExitCode: (code: number) => void;

@@ -8,6 +8,7 @@
 import type { Command, Option } from "commander";
 import { MAX_REDACTION_REASON, SealTrailError, createClient, toHex } from "@sealtrail/core";
 import type { Context, DatabaseLocation } from "../main.js";
+import type { CommandDeps } from "./command-deps.js";
 import { operatorKey } from "../ledger/bootstrap.js";
 import { redactCustodial } from "../ledger/custodial.js";
 
@@ -23,12 +24,7 @@ export interface RedactResult {
 }
 
 /** What the command borrows from the CLI (cli/run.ts). */
-export interface RedactCommandDeps {
-  readonly out: (s: string) => void;
-  readonly err: (s: string) => void;
-  readonly withContext: <T>(loc: DatabaseLocation, fn: (ctx: Context) => Promise<T>) => Promise<T>;
-  readonly dataOption: () => Option;
-  readonly dbOption: () => Option;
+export interface RedactCommandDeps extends CommandDeps {
   readonly serverOption: () => Option;
   /** Parses the INDEX argument (a non-negative integer, else a usage error). */
   readonly parseIndex: (v: string) => bigint;
