@@ -11,7 +11,7 @@ import { parseVerificationPolicy, verifyBundle } from "@sealtrail/core";
 import { exportBundle } from "../packages/server/dist/bundle/export.js";
 import { ed25519Ceiling } from "./ceiling.js";
 import { registerAuthors, signRecords, verifyTasksOf } from "./records.js";
-import { cleanup, log, now, tempDir, threadCpu } from "./util.js";
+import { cleanup, cpuPerItem, log, now, tempDir, threadCpu } from "./util.js";
 
 const VAULT = "default";
 const BATCH = 4096;
@@ -67,17 +67,7 @@ export async function benchBundle(opts = {}) {
       if (!report.ok || report.counts.valid !== total + bundle.keys.length) {
         throw new Error(`bundle: verification failed: ${JSON.stringify(report.failures.slice(0, 3))} ${JSON.stringify(report.counts)}`);
       }
-      let cpu = null;
-      if (cpu0 !== null && cpu1 !== null) {
-        let main = 0;
-        let other = 0;
-        for (const [tid, ms1] of cpu1) {
-          const d = ms1 - (cpu0.get(tid) ?? 0);
-          if (tid === process.pid) main += d;
-          else other += d;
-        }
-        cpu = { mainUs: (main * 1000) / total, otherUs: (other * 1000) / total };
-      }
+      const cpu = cpuPerItem(cpu0, cpu1, total);
       results.push({ ms, parseMs: tParsed - t0, rate: (total * 1000) / ms, cpu });
       log(`bundle: run ${run + 1}: ${total} records verified in ${(ms / 1000).toFixed(2)} s (JSON.parse ${(tParsed - t0).toFixed(0)} ms)`);
     }

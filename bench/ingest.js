@@ -6,7 +6,7 @@
 import { openContext, initialize } from "@sealtrail/server";
 import { ed25519Ceiling } from "./ceiling.js";
 import { registerAuthors, signRecords, verifyTasksOf } from "./records.js";
-import { cleanup, log, now, tempDir, threadCpu } from "./util.js";
+import { cleanup, cpuPerItem, log, now, tempDir, threadCpu } from "./util.js";
 
 const VAULT = "default";
 
@@ -68,17 +68,7 @@ export async function benchIngest(opts = {}) {
     };
     // CPU per record: the main thread (checks, SQLite, the event loop) and
     // every other thread (verification workers, libuv), from /proc.
-    let cpu = null;
-    if (cpu0 !== null && cpu1 !== null) {
-      let main = 0;
-      let other = 0;
-      for (const [tid, ms1] of cpu1) {
-        const d = ms1 - (cpu0.get(tid) ?? 0);
-        if (tid === process.pid) main += d;
-        else other += d;
-      }
-      cpu = { mainUs: (main * 1000) / total, otherUs: (other * 1000) / total };
-    }
+    const cpu = cpuPerItem(cpu0, cpu1, total);
     return { total, requestSize, concurrency, ms, rate, ceiling, cpu };
   } finally {
     await ctx.close();

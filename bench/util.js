@@ -89,6 +89,23 @@ export function threadCpu() {
   return out;
 }
 
+/**
+ * CPU per item (µs) between two threadCpu() readings, split into the main
+ * thread and every other thread (workers, libuv, GC helpers); null where
+ * /proc is not available.
+ */
+export function cpuPerItem(cpu0, cpu1, items) {
+  if (cpu0 === null || cpu1 === null) return null;
+  let main = 0;
+  let other = 0;
+  for (const [tid, ms1] of cpu1) {
+    const d = ms1 - (cpu0.get(tid) ?? 0);
+    if (tid === process.pid) main += d;
+    else other += d;
+  }
+  return { mainUs: (main * 1000) / items, otherUs: (other * 1000) / items };
+}
+
 /** CPU time (ms) of the calling thread (Linux; NaN elsewhere). */
 export function ownThreadCpu() {
   return process.platform === "linux" ? statCpuMs("/proc/thread-self/stat") : NaN;
