@@ -6,7 +6,7 @@
 import { availableParallelism } from "node:os";
 import { SealTrailError, buildRecord, eventHashId, parseJson, readSecurityExtension, toBase64, type EventHashContext, type JsonValue, type SignedEnvelope } from "@sealtrail/core";
 import type { EpcisValidator } from "./epcis-validate.js";
-import { prepareEvent } from "./prepare.js";
+import { prepareEvent, type PreparedEvent } from "./prepare.js";
 import { createWorkerPool } from "../ledger/worker-pool.js";
 
 /** Check a group of events (their JSON texts), numbered from `first`. */
@@ -81,13 +81,17 @@ export function checkGroup(validator: EpcisValidator, m: CheckRequest): CheckRes
   });
 }
 
+/** Sign a prepared event's record with the custodial key `seed` of `author`. */
+export function signCustodyEvent(p: PreparedEvent, vault: string, type: string, author: string, seed: Uint8Array): BuiltEvent {
+  const rec = buildRecord({ vault, type, author, seed, mode: "custodial", payload: p.event, subjects: p.subjects });
+  return { signed: rec.signed, payload: rec.payload!, salt: toBase64(rec.salt!), eventID: p.eventID };
+}
+
 /** The build of one group, inline. */
 export function buildGroup(m: BuildRequest): BuiltEvent[] {
-  return m.items.map(({ text, hash }) => {
-    const p = prepareEvent(parseJson(text) as Record<string, JsonValue>, m.hashContext, m.recordTime, hash);
-    const rec = buildRecord({ vault: m.vault, type: m.type, author: m.author, seed: m.seed, mode: "custodial", payload: p.event, subjects: p.subjects });
-    return { signed: rec.signed, payload: rec.payload!, salt: toBase64(rec.salt!), eventID: p.eventID };
-  });
+  return m.items.map(({ text, hash }) =>
+    signCustodyEvent(prepareEvent(parseJson(text) as Record<string, JsonValue>, m.hashContext, m.recordTime, hash), m.vault, m.type, m.author, m.seed),
+  );
 }
 
 /**

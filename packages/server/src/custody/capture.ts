@@ -7,14 +7,14 @@
  * time (see epcis-scan.ts).
  */
 import { randomUUID } from "node:crypto";
-import { SealTrailError, buildRecord, epcisDocumentHashContext, readSecurityExtension, toBase64, type JsonValue } from "@sealtrail/core";
+import { SealTrailError, epcisDocumentHashContext, readSecurityExtension, type JsonValue } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import { heldKeyIn } from "../ledger/custodial.js";
 import type { Store } from "../store/types.js";
 import { scanEpcisDocument } from "./epcis-scan.js";
 import type { EpcisValidator } from "./epcis-validate.js";
-import { createCapturePool, type BuiltEvent, type CapturePool, type CheckResult } from "./capture-pool.js";
-import { CUSTODY_EVENT_TYPE, hashSubject, prepareEvent, type PreparedEvent } from "./prepare.js";
+import { createCapturePool, signCustodyEvent, type BuiltEvent, type CapturePool, type CheckResult } from "./capture-pool.js";
+import { CUSTODY_EVENT_TYPE, hashSubject, prepareEvent } from "./prepare.js";
 
 export { CUSTODY_EVENT_TYPE, eventSubject, hashSubject, identifierKey, prepareEvent, type PreparedEvent } from "./prepare.js";
 
@@ -107,13 +107,13 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
     return seed;
   };
 
-  const append = async (vault: string, org: string, seed: Uint8Array, events: readonly PreparedEvent[], submittedBy?: string) => {
-    const subs = events.map((p) => {
-      const built = buildRecord({ vault, type: CUSTODY_EVENT_TYPE, author: org, seed, mode: "custodial", payload: p.event, subjects: p.subjects });
-      return { entry: built.signed, payload: p.event, salt: toBase64(built.salt!) };
-    });
-    return ledger.append(vault, subs, { signedHere: true, ...(submittedBy !== undefined ? { submittedBy } : {}) });
-  };
+  // Records built by this service (on the pool or inline) go to the ledger as signed here.
+  const appendBuilt = (vault: string, built: readonly BuiltEvent[], submittedBy?: string) =>
+    ledger.append(
+      vault,
+      built.map((b) => ({ entry: b.signed, payload: JSON.parse(b.payload) as unknown, salt: b.salt })),
+      { signedHere: true, ...(submittedBy !== undefined ? { submittedBy } : {}) },
+    );
 
   const remember = (job: CaptureJob): void => {
     if (jobs.size >= maxJobs) {
@@ -213,11 +213,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
         building.delete(c);
         const previous = inFlight;
         // Appends queue in call order, so chunks commit in document order.
-        const appended = ledger.append(
-          job.vault,
-          built.map((b) => ({ entry: b.signed, payload: JSON.parse(b.payload) as unknown, salt: b.salt })),
-          { signedHere: true, ...(submittedBy !== undefined ? { submittedBy } : {}) },
-        );
+        const appended = appendBuilt(job.vault, built, submittedBy);
         // Failures surface where the chunk is awaited, not as unhandled rejections meanwhile.
         appended.catch(() => {});
         inFlight = (async () => {
@@ -271,7 +267,7 @@ export function createCaptureService(opts: CaptureServiceOptions): CaptureServic
       const prepared = prepareEvent(event, { context: event["@context"] }, new Date().toISOString());
       const stored = event.errorDeclaration === undefined ? await duplicateIn(vault, prepared.hash) : null;
       if (stored !== null) throw new SealTrailError("conflict", `event already captured as record ${stored} (event hash ${prepared.hash})`);
-      const [r] = await append(vault, org, await keyOf(vault, org), [prepared], submittedBy);
+      const [r] = await appendBuilt(vault, [signCustodyEvent(prepared, vault, CUSTODY_EVENT_TYPE, org, await keyOf(vault, org))], submittedBy);
       return { eventID: prepared.eventID, index: r!.index };
     },
     async idle() {
