@@ -123,34 +123,38 @@ function partyOf(list: unknown, key: "source" | "destination"): string | null {
  */
 export function identifiersOf(event: Record<string, unknown>): string[] {
   const out: string[] = [];
-  const add = (v: unknown): void => {
-    if (typeof v === "string") out.push(v);
-  };
-  for (const k of ["epcList", "childEPCs", "inputEPCList", "outputEPCList"]) if (Array.isArray(event[k])) (event[k] as unknown[]).forEach(add);
-  add(event.parentID);
-  for (const k of ["quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"]) {
-    if (Array.isArray(event[k])) for (const q of event[k] as Record<string, unknown>[]) if (q !== null && typeof q === "object") add(q.epcClass);
-  }
+  someIdentifier(event, (id) => {
+    out.push(id);
+    return false;
+  });
   return out;
 }
 
 const EPC_LISTS = ["epcList", "childEPCs", "inputEPCList", "outputEPCList"];
 const QUANTITY_LISTS = ["quantityList", "childQuantityList", "inputQuantityList", "outputQuantityList"];
 
-// Whether an event is about `target` (already normalised); no arrays built,
-// as it runs for every event of the vault.
-function concerns(event: Record<string, unknown>, target: string, normalize: ((id: string) => string) | null): boolean {
-  const is = (v: unknown): boolean => typeof v === "string" && (normalize === null ? v === target : normalize(v) === target);
+// Calls `fn` on each identifier an event is about, in document order, until
+// it returns true; builds no arrays, as custody chains run it for every event.
+function someIdentifier(event: Record<string, unknown>, fn: (id: string) => boolean): boolean {
   for (const k of EPC_LISTS) {
     const l = event[k];
-    if (Array.isArray(l)) for (const x of l) if (is(x)) return true;
+    if (Array.isArray(l)) for (const x of l) if (typeof x === "string" && fn(x)) return true;
   }
-  if (is(event.parentID)) return true;
+  if (typeof event.parentID === "string" && fn(event.parentID)) return true;
   for (const k of QUANTITY_LISTS) {
     const l = event[k];
-    if (Array.isArray(l)) for (const q of l) if (q !== null && typeof q === "object" && is((q as Record<string, unknown>).epcClass)) return true;
+    if (!Array.isArray(l)) continue;
+    for (const q of l) {
+      const c = q !== null && typeof q === "object" ? (q as Record<string, unknown>).epcClass : undefined;
+      if (typeof c === "string" && fn(c)) return true;
+    }
   }
   return false;
+}
+
+// Whether an event is about `target` (already normalised).
+function concerns(event: Record<string, unknown>, target: string, normalize: ((id: string) => string) | null): boolean {
+  return someIdentifier(event, (id) => (normalize === null ? id === target : normalize(id) === target));
 }
 
 function timeOf(e: CustodyEvent): number {
