@@ -5,6 +5,7 @@
  * the same checks on blocks mined by a real EVM.
  */
 import { describe, expect, it } from "vitest";
+import { refusal } from "./helpers.js";
 import { concat, toHex, utf8 } from "../../src/bytes.js";
 import { sha256 } from "../../src/crypto.js";
 import { SealTrailError } from "../../src/errors.js";
@@ -82,15 +83,6 @@ function block(opts: { n?: number; at?: number; note?: string; chainId?: bigint;
   };
 }
 
-function refusal(f: () => unknown): SealTrailError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SealTrailError) return e;
-    throw e;
-  }
-  throw new Error("expected a SealTrailError, got success");
-}
 
 const POLICY = { chainId: 137 };
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { refusal } from "./helpers.js";
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { concat, fromHex, toHex } from "../../src/bytes.js";
 import { SealTrailError } from "../../src/errors.js";
@@ -16,15 +17,6 @@ const EIP155_SIGNED =
   "f86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a028ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703304b3800ccf555c9f3dc64214b297fb1966a3b6d83";
 const EIP155_SIGNING_HASH = "daf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53";
 
-function refusal(f: () => unknown): SealTrailError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SealTrailError) return e;
-    throw e;
-  }
-  throw new Error("expected a SealTrailError, got success");
-}
 
 describe("EVM transactions", () => {
   it("signs and decodes the EIP-155 example", () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from "vitest";
+import { refusal } from "./helpers.js";
 import { fromHex, toHex, utf8 } from "../../src/bytes.js";
 import { SealTrailError } from "../../src/errors.js";
 import { keccak256 } from "../../src/anchor/keccak.js";
@@ -14,15 +15,6 @@ const ANY_ORDER: [string, [string, string][], string][] = [
   ["testy", [["test", "test"], ["te", "testy"]], "8452568af70d8d140f58d941338542f645fcca50094b20f3c3d8c3df49337928"],
 ];
 
-function refusal(f: () => unknown): SealTrailError {
-  try {
-    f();
-  } catch (e) {
-    if (e instanceof SealTrailError) return e;
-    throw e;
-  }
-  throw new Error("expected a SealTrailError, got success");
-}
 
 describe("Merkle-Patricia trie", () => {
   it("has the empty root of every EVM client", () => {
