@@ -55,6 +55,11 @@ function sha256Bytes(data: Uint8Array): Uint8Array {
   return toU8(createHash("sha256").update(data).digest());
 }
 
+function sha256HexString(data: Uint8Array): string {
+  if (oneShot !== undefined) return (oneShot as unknown as (alg: string, data: Uint8Array, enc: "hex") => string)("sha256", data, "hex");
+  return createHash("sha256").update(data).digest("hex");
+}
+
 /**
  * The node:crypto backend.
  *
@@ -66,6 +71,7 @@ function sha256Bytes(data: Uint8Array): Uint8Array {
 export const nodeCryptoBackend: CryptoBackend = {
   name: "node",
   sha256: sha256Bytes,
+  sha256Hex: sha256HexString,
   sha256Parts: (parts) => {
     let n = 0;
     for (const p of parts) n += p.length;

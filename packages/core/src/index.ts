@@ -6,6 +6,7 @@
 export * from "./errors.js";
 export * from "./bytes.js";
 export * from "./crypto.js";
+export * from "./signature-batch.js";
 export * from "./json/canonicalize.js";
 export * from "./merkle/index.js";
 export * from "./note/index.js";

@@ -6,4 +6,5 @@ export * from "./types.js";
 export * from "./multiproof.js";
 export * from "./policy.js";
 export * from "./verify.js";
+export * from "./text.js";
 export * from "./custody.js";

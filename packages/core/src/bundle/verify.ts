@@ -7,7 +7,8 @@
  * signatures over threads and a browser can bring its own anchor checks.
  */
 import { bytesEqual, fromBase64, toBase64, toHex, utf8 } from "../bytes.js";
-import { ed25519Verify, sha256 } from "../crypto.js";
+import { ed25519Verify, sha256, sha256Hex } from "../crypto.js";
+import { PACKED_TASK_HEADER, SignatureBatchWriter, unpackSignatureTasks, verifyPackedSignatures, type SignatureTask } from "../signature-batch.js";
 import { verifyConsistency } from "../merkle/verify.js";
 import { openCheckpoint, parseCheckpoint } from "../note/checkpoint.js";
 import { verifyCosignatures } from "../note/cosignature.js";
@@ -21,6 +22,7 @@ import {
   parseEntry,
 } from "../record/envelope.js";
 import { rootFromMultiLeafProof } from "./multiproof.js";
+import { BundleTextSplitError, splitBundleText, type BundleRecordList } from "./text.js";
 import { parseVerificationPolicy, type VerificationPolicy } from "./policy.js";
 import {
   BUNDLE_FORMAT,
@@ -31,12 +33,7 @@ import {
   type RecordReport,
 } from "./types.js";
 
-/** One Ed25519 signature to check. */
-export interface SignatureTask {
-  readonly publicKey: Uint8Array;
-  readonly message: Uint8Array;
-  readonly signature: Uint8Array;
-}
+export type { SignatureTask } from "../signature-batch.js";
 
 /** Checks a batch of signatures, one boolean per task, in order (a worker pool, for instance). */
 export type BatchSignatureVerifier = (tasks: readonly SignatureTask[]) => Promise<readonly boolean[]> | readonly boolean[];
@@ -67,8 +64,21 @@ export interface VerifyBundleOptions {
   readonly anchorVerifiers?: Readonly<Record<string, AnchorVerifier>>;
   /** Signature batches (default: in this thread with core's ed25519Verify). */
   readonly verifySignatures?: BatchSignatureVerifier;
-  /** Records per signature batch (default 4096). */
+  /**
+   * Signature batches as packed buffers (core's signature-batch format),
+   * which the verifier fills in place: cheaper than task objects, and a
+   * worker pool can transfer them as they are. Preferred over
+   * `verifySignatures` when both are given. Answers 1 or 0 per task.
+   */
+  readonly verifyPacked?: (packed: Uint8Array, count: number) => Promise<Uint8Array> | Uint8Array;
+  /** Records per signature batch (default 1024). */
   readonly batchSize?: number;
+  /**
+   * Batches sent and not yet answered before the verifier waits for the
+   * oldest (default 8): enough to keep every worker busy, few enough that
+   * memory stays bounded however long the bundle.
+   */
+  readonly batchesInFlight?: number;
   /** Called as signature batches complete: records checked so far and in all. */
   readonly onProgress?: (done: number, total: number) => void;
   /**
@@ -190,40 +200,18 @@ function paddingBitsZero(s: string): boolean {
   return (B64[s.charCodeAt(len - 2) & 255]! & 3) === 0;
 }
 
-// The 32 bytes of `all` at `offset` equal `h` (no view allocated).
-function sameHashAt(all: Uint8Array, offset: number, h: Uint8Array): boolean {
-  if (offset + HASH > all.length) return false;
-  for (let i = 0; i < HASH; i++) if (all[offset + i] !== h[i]) return false;
-  return true;
-}
-
-// Lower-case hex text of 32 bytes equal to `digest`, without building a string.
-function hexEquals(digest: Uint8Array, hex: string): boolean {
-  if (hex.length !== 64) return false;
+// Lower-case hex text of 32 bytes equal to the 32 bytes of `all` at
+// `offset`, without building a string or a view.
+function hexEqualsAt(hex: string, all: Uint8Array, offset: number): boolean {
+  if (hex.length !== 64 || offset + HASH > all.length) return false;
   for (let i = 0; i < 32; i++) {
     const hi = hex.charCodeAt(2 * i);
     const lo = hex.charCodeAt(2 * i + 1);
     const h = hi >= 97 ? hi - 87 : hi - 48;
     const l = lo >= 97 ? lo - 87 : lo - 48;
-    if (((h << 4) | l) !== digest[i]) return false;
+    if (((h << 4) | l) !== all[offset + i]) return false;
   }
   return true;
-}
-
-// Record buffers are carved from shared slabs: one allocation per megabyte
-// instead of one (off-heap, tracked by the collector) per record.
-const SLAB = 1 << 20;
-let slab = new Uint8Array(0);
-let slabUsed = 0;
-function carve(len: number): Uint8Array {
-  if (len > SLAB) return new Uint8Array(len);
-  if (slabUsed + len > slab.length) {
-    slab = new Uint8Array(SLAB);
-    slabUsed = 0;
-  }
-  const out = slab.subarray(slabUsed, slabUsed + len);
-  slabUsed += len;
-  return out;
 }
 
 // A scratch buffer for payload commitments: the hash is taken at once, so
@@ -236,10 +224,12 @@ let scratchTail = scratch.subarray(PAYLOAD_CONTEXT_BYTES.length + 32);
 interface Rec {
   readonly index: number;
   readonly section: "keys" | "records";
-  leaf: Uint8Array | null;
+  /** Leaf hash (hex), kept only where it is needed later. */
+  leaf: string | null;
   env: Record<string, unknown> | null;
-  message: Uint8Array | null;
-  signature: Uint8Array | null;
+  /** Where the record's signature task sits in its batch writer, and its message length. */
+  slot: number;
+  msgLen: number;
   /** Leaf equals the manifest's leaf hash at `index`. */
   positioned: boolean;
   /** null: not checked (no key); true/false: signature result. */
@@ -289,7 +279,23 @@ function emptyReport(failures: BundleFailure[], b?: Record<string, unknown>): Bu
   };
 }
 
-const inThread: BatchSignatureVerifier = (tasks) => tasks.map((t) => ed25519Verify(t.publicKey, t.message, t.signature));
+// A committed key record's slot needs a key; key records are checked in
+// this thread from their slots, with the key their own record names.
+const NO_KEY = new Uint8Array(32);
+
+// How a packed batch is checked: the packed plug-in, else the task plug-in
+// over views of the batch, else in this thread.
+function signatureChecker(options: VerifyBundleOptions): (packed: Uint8Array, count: number) => Promise<Uint8Array> | Uint8Array {
+  if (options.verifyPacked !== undefined) return options.verifyPacked;
+  const tasksOf = options.verifySignatures;
+  if (tasksOf === undefined) return verifyPackedSignatures;
+  return async (packed, count) => {
+    const tasks: SignatureTask[] = [];
+    unpackSignatureTasks(packed, count, (publicKey, message, signature) => tasks.push({ publicKey, message, signature }));
+    const res = await tasksOf(tasks);
+    return Uint8Array.from(tasks, (_, i) => (res[i] === true ? 1 : 0));
+  };
+}
 
 /**
  * Verify an evidence bundle (docs/formats.md §14) against a verification
@@ -306,6 +312,43 @@ const inThread: BatchSignatureVerifier = (tasks) => tasks.map((t) => ed25519Veri
  * ```
  */
 export async function verifyBundle(bundle: unknown, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
+  const records = isObj(bundle) && Array.isArray(bundle.records) ? (bundle.records as unknown[]) : [];
+  return verifyParts(bundle, { length: records.length, at: (i) => records[i] }, policyInput, options);
+}
+
+/**
+ * Verify an evidence bundle given as its JSON text: the same report as
+ * {@link verifyBundle} of `JSON.parse(text)`, but the records are parsed one
+ * at a time, each when its turn comes (bundle/text.ts), so that a large
+ * bundle needs neither a whole parse before the first signature is checked
+ * nor memory for all its records at once. Text that is not laid out as the
+ * exporter writes it is parsed whole.
+ *
+ * @example
+ * ```ts
+ * const report = await verifyBundleText(readFileSync("bundle.json", "utf8"), policy, { verifyPacked });
+ * ```
+ */
+export async function verifyBundleText(text: string, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
+  const split = splitBundleText(text);
+  if (split !== null) {
+    try {
+      return await verifyParts(split.skeleton, split.records, policyInput, options);
+    } catch (e) {
+      if (!(e instanceof BundleTextSplitError)) throw e;
+      // A record slice that is not one JSON value: the whole text decides.
+    }
+  }
+  let bundle: unknown;
+  try {
+    bundle = JSON.parse(text);
+  } catch (e) {
+    return emptyReport([fail("bundle_malformed", `bundle: not JSON: ${(e as Error).message}`)]);
+  }
+  return verifyBundle(bundle, policyInput, options);
+}
+
+async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions): Promise<BundleReport> {
   let policy: VerificationPolicy;
   try {
     policy = isObj(policyInput) && "logVerifier" in policyInput ? (policyInput as unknown as VerificationPolicy) : parseVerificationPolicy(policyInput);
@@ -383,42 +426,58 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
 
   // -- Records: decode, hash, parse. Keys first: they decide which key signed what.
   const seen = new Set<number>();
-  const keyRecs = (b.keys as unknown[]).map((r) => parseRecord(r, "keys", vault, positionOf, manifestLeaves, seen, options.checkCanonical === true));
+  const canonical = options.checkCanonical === true;
+  // Key records are checked here, in index order, each from its own slot.
+  const keyBatch = new SignatureBatchWriter();
+  const keyRecs = (b.keys as unknown[]).map((raw) => {
+    const r = parseRecord(raw, "keys", vault, positionOf, manifestLeaves, seen, canonical, keyBatch);
+    if (r.env !== null) keyBatch.commit(r.slot, NO_KEY, r.msgLen);
+    return r;
+  });
   const keys = new Map<string, KeyState>();
-  for (const r of [...keyRecs].sort((x, y) => x.index - y.index)) applyKeyRecord(r, keys);
+  for (const r of [...keyRecs].sort((x, y) => x.index - y.index)) applyKeyRecord(r, keys, keyBatch.bytes);
 
-  const total = (b.records as unknown[]).length + keyRecs.length;
-  const verify = options.verifySignatures ?? inThread;
-  const batchSize = Math.max(1, options.batchSize ?? 4096);
+  const total = list.length + keyRecs.length;
+  const check = signatureChecker(options);
+  const batchSize = Math.max(1, options.batchSize ?? 1024);
+  const inFlight = Math.max(1, options.batchesInFlight ?? 8);
   const recs: Rec[] = [];
   const pending: Promise<void>[] = [];
   let done = keyRecs.length;
-  const list = b.records as unknown[];
-  for (let start = 0; start < list.length; start += batchSize) {
-    const tasks: SignatureTask[] = [];
-    const owners: Rec[] = [];
-    for (let i = start; i < Math.min(list.length, start + batchSize); i++) {
-      const r = parseRecord(list[i], "records", vault, positionOf, manifestLeaves, seen, options.checkCanonical === true);
-      recs.push(r);
-      const key = r.env === null ? null : keyFor(r, keys);
-      if (key !== null) {
-        tasks.push({ publicKey: key, message: r.message!, signature: r.signature! });
-        owners.push(r);
+  const batch = new SignatureBatchWriter(batchSize * 640);
+  // Set when a record of a split text does not parse: the batches still
+  // out then report no progress, and the caller starts over from the whole text.
+  let abandoned = false;
+  try {
+    for (let start = 0; start < list.length; start += batchSize) {
+      // Bounded: the records are read far faster than their signatures are checked.
+      if (pending.length >= inFlight) await pending.shift();
+      const owners: Rec[] = [];
+      const end = Math.min(list.length, start + batchSize);
+      for (let i = start; i < end; i++) {
+        const r = parseRecord(list.at(i), "records", vault, positionOf, manifestLeaves, seen, canonical, batch);
+        recs.push(r);
+        const key = r.env === null ? null : keyFor(r, keys);
+        if (key !== null) {
+          batch.commit(r.slot, key, r.msgLen);
+          owners.push(r);
+        }
       }
+      const { packed, count } = batch.take();
+      const n = end - start;
+      pending.push(
+        Promise.resolve(count === 0 ? new Uint8Array(0) : check(packed, count)).then((res) => {
+          if (abandoned) return;
+          for (let k = 0; k < owners.length; k++) owners[k]!.sigOk = res[k] === 1;
+          done += n;
+          options.onProgress?.(done, total);
+        }),
+      );
     }
-    const n = Math.min(list.length, start + batchSize) - start;
-    pending.push(
-      Promise.resolve(tasks.length === 0 ? [] : verify(tasks)).then((res) => {
-        owners.forEach((r, k) => {
-          r.sigOk = res[k] === true;
-          // Let the slab go once its batch is checked.
-          r.message = null;
-          r.signature = null;
-        });
-        done += n;
-        options.onProgress?.(done, total);
-      }),
-    );
+  } catch (e) {
+    abandoned = true;
+    await Promise.allSettled(pending);
+    throw e;
   }
   await Promise.all(pending);
   const anchors = await anchorsDone;
@@ -432,7 +491,7 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
     if (r.sigOk === false) addFailure(r, fail("envelope_changed", `entry ${r.index}: the author signature does not verify`, { index: r.index }));
     if (!r.positioned) {
       leafIndex ??= new Map(indices.map((ix, p) => [toHex(manifestLeaves.subarray(p * HASH, (p + 1) * HASH)), ix]));
-      const at = leafIndex.get(toHex(r.leaf!));
+      const at = leafIndex.get(r.leaf!);
       if (r.sigOk === false) {
         // Already named: a changed envelope changes the leaf too.
       } else if (at !== undefined) {
@@ -454,7 +513,7 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
     if (r.env === null || r.payload !== "absent") continue;
     const red = redactions.get(r.index);
     const redactsLeaf = red === undefined ? null : ((red.env!.redacts as Record<string, unknown>).leafHash as string);
-    if (red === undefined || redactsLeaf !== toHex(r.leaf!)) {
+    if (red === undefined || redactsLeaf !== r.leaf) {
       addFailure(r, fail("payload_missing", `entry ${r.index}: payload and salt are missing and no valid redaction record in the bundle names this entry`, { index: r.index }));
     }
   }
@@ -765,29 +824,33 @@ function parseRecord(
   manifestLeaves: Uint8Array,
   seen: Set<number>,
   checkCanonical: boolean,
+  batch: SignatureBatchWriter,
 ): Rec {
   const index = isObj(raw) && typeof raw.index === "number" && Number.isSafeInteger(raw.index) && raw.index >= 0 ? raw.index : -1;
-  const r: Rec = { index, section, leaf: null, env: null, message: null, signature: null, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES };
+  const r: Rec = { index, section, leaf: null, env: null, slot: -1, msgLen: 0, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES };
   if (index < 0 || !isObj(raw)) return malformedRecord(r, "a bundled record needs an index and an entry");
   if (seen.has(index)) return malformedRecord(r, "a second record with this index");
   seen.add(index);
   if (typeof raw.entry !== "string") return malformedRecord(r, "entry must be base64");
   const n = base64Length(raw.entry);
   if (n < ENV_PREFIX.length || n > 65535) return malformedRecord(r, "entry must be base64 of at most 65,535 bytes");
-  // One buffer per record, laid out so that no byte is copied twice:
-  // [CONTEXT slack][0x00][entry][signature]. First 0x00 || entry is the
-  // RFC 6962 §2.1 leaf input; once it is hashed, the signing context is
-  // written over the slack, the 0x00 and `{"env":`, which leaves
-  // RECORD_SIGNING_CONTEXT || envelope (docs/formats.md §2) in place.
+  // The entry is decoded straight into its signature task's slot in the
+  // batch, laid out so that no byte is copied twice: [key][signature][length]
+  // [CONTEXT slack][0x00][entry]. First 0x00 || entry is the RFC 6962 §2.1
+  // leaf input; once it is hashed, the signing context is written over the
+  // slack, the 0x00 and `{"env":`, which leaves RECORD_SIGNING_CONTEXT ||
+  // envelope (docs/formats.md §2) as the task's message.
   const slack = CONTEXT_BYTES.length - 1 - ENV_PREFIX.length;
-  const buf = carve(slack + 1 + n + 64);
-  buf[slack] = 0x00;
-  const entry = buf.subarray(slack + 1, slack + 1 + n);
+  const slot = batch.reserve(slack + 1 + n);
+  const buf = batch.bytes;
+  const at = slot + PACKED_TASK_HEADER;
+  buf[at + slack] = 0x00;
+  const entry = buf.subarray(at + slack + 1, at + slack + 1 + n);
   let text = decodeEntry(raw.entry, n, entry);
   if (text === null) return malformedRecord(r, "entry is not base64");
-  r.leaf = sha256(buf.subarray(slack, slack + 1 + n));
+  r.leaf = sha256Hex(buf.subarray(at + slack, at + slack + 1 + n));
   const pos = positionOf(index);
-  r.positioned = pos >= 0 && sameHashAt(manifestLeaves, pos * HASH, r.leaf);
+  r.positioned = pos >= 0 && hexEqualsAt(r.leaf, manifestLeaves, pos * HASH);
 
   let parsed: unknown;
   try {
@@ -823,10 +886,8 @@ function parseRecord(
       return malformedRecord(r, (e as Error).message);
     }
   }
-  buf.set(CONTEXT_BYTES, 0);
-  const message = buf.subarray(0, envEnd);
-  const signature = buf.subarray(slack + 1 + n, slack + 1 + n + 64);
-  if (!decodeBase64Into(sig, signature, 0)) return malformedRecord(r, "sig must be base64 of 64 bytes");
+  buf.set(CONTEXT_BYTES, at);
+  if (!decodeBase64Into(sig, buf, slot + 32)) return malformedRecord(r, "sig must be base64 of 64 bytes");
   // The fields the verifier reads, checked as docs/formats.md §2 defines them.
   if (env.v !== 1 || env.vault !== vault) return malformedRecord(r, `envelope must be version 1 of vault "${vault}"`);
   if (typeof env.type !== "string" || typeof env.author !== "string" || typeof env.keyId !== "string" || !KEY_ID.test(env.keyId)) return malformedRecord(r, "envelope type, author or keyId malformed");
@@ -845,8 +906,8 @@ function parseRecord(
     if (!isObj(k) || (k.action !== "register" && k.action !== "revoke") || typeof k.keyId !== "string" || typeof k.publicKey !== "string") return malformedRecord(r, "key must be {action, keyId, publicKey}");
   }
   r.env = env;
-  r.message = message;
-  r.signature = signature;
+  r.slot = slot;
+  r.msgLen = envEnd;
 
   // Payload commitment (docs/formats.md §3) over the stored text as it is:
   // the author committed to exactly these bytes.
@@ -854,11 +915,13 @@ function parseRecord(
   const hasSalt = raw.salt !== undefined;
   if (env.payload === undefined) {
     if (hasPayload || hasSalt) return malformedRecord(r, "payload or salt given for an envelope without a payload commitment");
-  } else if (typeof env.payload !== "string" || !HEX64.test(env.payload)) {
+  } else if (typeof env.payload !== "string" || env.payload.length !== 64) {
     return malformedRecord(r, "envelope payload commitment malformed");
   } else if (!hasPayload && !hasSalt) {
+    if (!HEX64.test(env.payload)) return malformedRecord(r, "envelope payload commitment malformed");
     r.payload = "absent";
   } else if (typeof raw.payload !== "string" || typeof raw.salt !== "string" || base64Length(raw.salt) !== 32) {
+    if (!HEX64.test(env.payload)) return malformedRecord(r, "envelope payload commitment malformed");
     return malformedRecord(r, "payload must be text and salt base64 of 32 bytes, both or neither");
   } else {
     // PAYLOAD_COMMITMENT_CONTEXT || salt || payload text, in the scratch buffer.
@@ -870,7 +933,10 @@ function parseRecord(
     }
     if (!decodeBase64Into(raw.salt, scratch, PAYLOAD_CONTEXT_BYTES.length)) return malformedRecord(r, "salt is not base64");
     const { written } = encodeInto(raw.payload, scratchTail);
-    r.payload = hexEquals(sha256(scratch.subarray(0, head + written)), env.payload) ? "ok" : "changed";
+    // Equal to a digest, the commitment is well-formed hex; else it is checked.
+    if (sha256Hex(scratch.subarray(0, head + written)) === env.payload) r.payload = "ok";
+    else if (!HEX64.test(env.payload)) return malformedRecord(r, "envelope payload commitment malformed");
+    else r.payload = "changed";
   }
   // The leaf hash is needed later only to place a misplaced entry or to match a redaction.
   if (r.positioned && r.payload !== "absent") r.leaf = null;
@@ -879,7 +945,7 @@ function parseRecord(
 
 // A key record: checked here, in this thread, in index order, since it
 // decides which key may sign later records (docs/formats.md §5).
-function applyKeyRecord(r: Rec, keys: Map<string, KeyState>): void {
+function applyKeyRecord(r: Rec, keys: Map<string, KeyState>, batch: Uint8Array): void {
   const env = r.env;
   if (env === null) return;
   const k = env.key as Record<string, unknown>;
@@ -908,7 +974,8 @@ function applyKeyRecord(r: Rec, keys: Map<string, KeyState>): void {
     signer = keyFor(r, keys);
     if (signer === null) return;
   }
-  r.sigOk = ed25519Verify(signer, r.message!, r.signature!);
+  const at = r.slot + PACKED_TASK_HEADER;
+  r.sigOk = ed25519Verify(signer, batch.subarray(at, at + r.msgLen), batch.subarray(r.slot + 32, r.slot + 96));
   if (!r.sigOk || !r.positioned) return; // judged later; an unproven key record changes nothing
   if (k.action === "register") {
     if (!keys.has(k.keyId as string)) keys.set(k.keyId as string, { author: env.author as string, publicKey: pub, registeredAt: r.index, revokedAt: null });

@@ -10,7 +10,7 @@ import {
   EVM_ANCHOR_TYPE,
   bundleCustodyChain,
   parseVerificationPolicy,
-  verifyBundle,
+  verifyBundleText,
   verifyEvmAnchor,
   type AnchorVerifier,
   type BundleReport,
@@ -75,26 +75,24 @@ export async function runBundleVerify(
 ): Promise<number> {
   const policy = parseVerificationPolicy(readFileSync(policyFile, "utf8"));
   const text = readFileSync(bundleFile, "utf8");
-  let bundle: unknown;
-  try {
-    bundle = JSON.parse(text);
-  } catch {
-    bundle = null; // reported as bundle_malformed
-  }
   const pool = createVerifierPool(opts.threads !== undefined ? { threads: opts.threads } : {});
   const bar = progressBar(process.stderr, "verify");
   let report: BundleReport;
   try {
-    report = await verifyBundle(bundle, policy, {
+    // Records parsed one at a time while their signatures are checked (core's bundle/text.ts).
+    report = await verifyBundleText(text, policy, {
       anchorVerifiers: ANCHOR_VERIFIERS,
-      verifySignatures: (tasks) => pool.verifyAll(tasks),
+      verifyPacked: (packed, count) => pool.verifyPacked(packed, count),
+      batchesInFlight: 4 * pool.threads,
       onProgress: bar.update,
     });
   } finally {
     bar.done();
     await pool.close();
   }
-  // A custody bundle: the chain of its identifier, from the records that verified.
+  // A custody bundle (small: one identifier's events) is parsed whole for the
+  // chain of its identifier, judged from the records that verified.
+  const bundle: unknown = report.vault !== null && text.includes('"custody"') ? JSON.parse(text) : null;
   const chain = isCustodyBundle(bundle) ? bundleCustodyChain(bundle, report) : null;
   if (opts.json === true) io.out(JSON.stringify(chain === null ? report : { ...report, custody: chain }, null, 2) + "\n");
   else io.out(formatReport(report) + (chain === null ? "" : formatCustody(chain)));

@@ -1,0 +1,142 @@
+/**
+ * A bundle's JSON text split without parsing it whole: everything but the
+ * `records` array is parsed at once (the skeleton), and each record is parsed
+ * from its own slice of the text when the verifier reaches it. A bundle of a
+ * million records then never lives in memory as a million parsed objects,
+ * and the parsing of records goes on while their signatures are checked.
+ *
+ * The split is only ever a faster route to what `JSON.parse` of the whole
+ * text gives: any text it is not sure of (whitespace between records, keys
+ * in another order, escapes in keys, a second `records` key, malformed JSON)
+ * makes it answer null or, later, throw {@link BundleTextSplitError}, and the
+ * caller parses the text whole.
+ */
+import { randomBytes } from "../crypto.js";
+import { toHex } from "../bytes.js";
+
+/** The bundle's records, parsed one at a time from their own text. */
+export interface BundleRecordList {
+  readonly length: number;
+  /** Record `i`, parsed; throws {@link BundleTextSplitError} if its slice is not one JSON value. */
+  at(i: number): unknown;
+}
+
+/** A bundle text split: the parsed skeleton (with `records: []`) and its records. */
+export interface SplitBundleText {
+  readonly skeleton: Record<string, unknown>;
+  readonly records: BundleRecordList;
+}
+
+/** A record slice turned out not to be one JSON value: parse the text whole instead. */
+export class BundleTextSplitError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = "BundleTextSplitError";
+  }
+}
+
+const RECORDS_KEY = '"records":[';
+// Between two records as the exporter writes them (docs/formats.md §14).
+const BETWEEN = '},{"index":';
+const FIRST = '{"index":';
+
+/**
+ * Split a bundle's text, or null when the text is not laid out as the
+ * exporter writes it (then parse it whole).
+ *
+ * @example
+ * ```ts
+ * const split = splitBundleText(text);
+ * const bundle = split === null ? JSON.parse(text) : split.skeleton;
+ * ```
+ */
+export function splitBundleText(text: string): SplitBundleText | null {
+  const key = text.indexOf(RECORDS_KEY);
+  if (key < 0) return null;
+  const open = key + RECORDS_KEY.length - 1;
+  // Record i is text[starts[i], ends[i]); records are separated by exactly one comma.
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let close: number;
+  if (text.charCodeAt(open + 1) === 93 /* ] */) {
+    close = open + 1;
+  } else {
+    if (!text.startsWith(FIRST, open + 1)) return null;
+    let s = open + 1;
+    for (;;) {
+      const next = text.indexOf(BETWEEN, s);
+      // A guess: a wrong one fails to parse when the record is read (a
+      // prefix of a JSON object that ends at a '}' is a whole object only
+      // if that '}' is the object's own).
+      if (next < 0) break;
+      starts.push(s);
+      ends.push(next + 1);
+      s = next + 2;
+    }
+    // The last record: its exact end, found by walking its JSON.
+    const end = valueEnd(text, s);
+    if (end < 0 || text.charCodeAt(end) !== 93) return null;
+    starts.push(s);
+    ends.push(end);
+    close = end;
+  }
+  // A random stand-in for the records, so that a second "records" key (which
+  // JSON.parse would let win) cannot pass for ours.
+  const token = `sealtrail-records-${toHex(randomBytes(16))}`;
+  let skeleton: unknown;
+  try {
+    skeleton = JSON.parse(`${text.slice(0, open)}"${token}"${text.slice(close + 1)}`);
+  } catch {
+    return null;
+  }
+  if (skeleton === null || typeof skeleton !== "object" || Array.isArray(skeleton)) return null;
+  const sk = skeleton as Record<string, unknown>;
+  if (sk.records !== token) return null;
+  sk.records = [];
+  return {
+    skeleton: sk,
+    records: {
+      length: starts.length,
+      at(i) {
+        try {
+          return JSON.parse(text.slice(starts[i], ends[i]));
+        } catch (e) {
+          throw new BundleTextSplitError(`record ${i} of the bundle text is not one JSON value: ${(e as Error).message}`);
+        }
+      },
+    },
+  };
+}
+
+// The end (exclusive) of the JSON value that starts at `i`, walking strings
+// (with their escapes) and brackets; -1 if the text ends first. Not a
+// validator: JSON.parse of the slice is.
+function valueEnd(s: string, i: number): number {
+  let depth = 0;
+  while (i < s.length) {
+    const c = s.charCodeAt(i);
+    if (c === 34 /* " */) {
+      let j = i;
+      for (;;) {
+        j = s.indexOf('"', j + 1);
+        if (j < 0) return -1;
+        let backslashes = 0;
+        while (s.charCodeAt(j - 1 - backslashes) === 92 /* \ */) backslashes++;
+        if ((backslashes & 1) === 0) break;
+      }
+      i = j + 1;
+      if (depth === 0) return i;
+      continue;
+    }
+    if (c === 123 /* { */ || c === 91 /* [ */) depth++;
+    else if (c === 125 /* } */ || c === 93 /* ] */) {
+      depth--;
+      if (depth === 0) return i + 1;
+      if (depth < 0) return -1;
+    } else if (depth === 0 && (c === 44 /* , */ || c === 32 || c === 10 || c === 13 || c === 9)) {
+      return i;
+    }
+    i++;
+  }
+  return depth === 0 ? i : -1;
+}
