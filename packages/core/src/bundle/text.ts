@@ -16,7 +16,10 @@ import { toHex } from "../bytes.js";
 
 /** The bundle's records, parsed one at a time from their own text. */
 export interface BundleRecordList {
+  /** How many records (for a split text, found by scanning the rest of it: ask late). */
   readonly length: number;
+  /** Whether there is a record `i` (scans only as far as `i`). */
+  has(i: number): boolean;
   /** Record `i`, parsed; throws {@link BundleTextSplitError} if its slice is not one JSON value. */
   at(i: number): unknown;
 }
@@ -54,30 +57,21 @@ export function splitBundleText(text: string): SplitBundleText | null {
   const key = text.indexOf(RECORDS_KEY);
   if (key < 0) return null;
   const open = key + RECORDS_KEY.length - 1;
-  // Record i is text[starts[i], ends[i]); records are separated by exactly one comma.
-  const starts: number[] = [];
-  const ends: number[] = [];
+  // Record i is text[starts[i], ends[i]); records are separated by exactly
+  // one comma. The last record is found first, from the end of the text, so
+  // that the skeleton can be parsed at once; the ones before it are found
+  // as the verifier reaches them.
   let close: number;
+  let lastStart = -1;
   if (text.charCodeAt(open + 1) === 93 /* ] */) {
     close = open + 1;
   } else {
     if (!text.startsWith(FIRST, open + 1)) return null;
-    let s = open + 1;
-    for (;;) {
-      const next = text.indexOf(BETWEEN, s);
-      // A guess: a wrong one fails to parse when the record is read (a
-      // prefix of a JSON object that ends at a '}' is a whole object only
-      // if that '}' is the object's own).
-      if (next < 0) break;
-      starts.push(s);
-      ends.push(next + 1);
-      s = next + 2;
-    }
-    // The last record: its exact end, found by walking its JSON.
-    const end = valueEnd(text, s);
+    const between = text.lastIndexOf(BETWEEN);
+    lastStart = between > open ? between + 2 : open + 1;
+    // Its exact end, found by walking its JSON.
+    const end = valueEnd(text, lastStart);
     if (end < 0 || text.charCodeAt(end) !== 93) return null;
-    starts.push(s);
-    ends.push(end);
     close = end;
   }
   // A random stand-in for the records, so that a second "records" key (which
@@ -93,11 +87,45 @@ export function splitBundleText(text: string): SplitBundleText | null {
   const sk = skeleton as Record<string, unknown>;
   if (sk.records !== token) return null;
   sk.records = [];
+
+  const starts: number[] = [];
+  const ends: number[] = [];
+  let complete = lastStart < 0;
+  let next = open + 1;
+  // Find boundaries up to record i (or all of them).
+  const scanTo = (i: number): void => {
+    while (!complete && starts.length <= i) {
+      if (next === lastStart) {
+        starts.push(lastStart);
+        ends.push(close);
+        complete = true;
+        break;
+      }
+      // A guess: a wrong one fails to parse when the record is read (a
+      // prefix of a JSON object that ends at a '}' is a whole object only
+      // if that '}' is the object's own), and one that runs past the last
+      // record means the text is not what it seemed.
+      const b = text.indexOf(BETWEEN, next);
+      if (b < 0 || b + 2 > lastStart) throw new BundleTextSplitError(`the records of the bundle text do not lead to its last record (at ${lastStart})`);
+      starts.push(next);
+      ends.push(b + 1);
+      next = b + 2;
+    }
+  };
   return {
     skeleton: sk,
     records: {
-      length: starts.length,
+      get length() {
+        scanTo(Infinity);
+        return starts.length;
+      },
+      has(i) {
+        scanTo(i);
+        return i < starts.length;
+      },
       at(i) {
+        scanTo(i);
+        if (i >= starts.length) throw new BundleTextSplitError(`no record ${i} in the bundle text`);
         try {
           return JSON.parse(text.slice(starts[i], ends[i]));
         } catch (e) {

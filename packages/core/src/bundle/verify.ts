@@ -313,7 +313,7 @@ function signatureChecker(options: VerifyBundleOptions): (packed: Uint8Array, co
  */
 export async function verifyBundle(bundle: unknown, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
   const records = isObj(bundle) && Array.isArray(bundle.records) ? (bundle.records as unknown[]) : [];
-  return verifyParts(bundle, { length: records.length, at: (i) => records[i] }, policyInput, options);
+  return verifyParts(bundle, { length: records.length, has: (i) => i < records.length, at: (i) => records[i] }, policyInput, options);
 }
 
 /**
@@ -332,6 +332,19 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
 export async function verifyBundleText(text: string, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
   const split = splitBundleText(text);
   if (split !== null) {
+    // Progress never goes backwards, even when the split is given up half-way.
+    let shown = 0;
+    const report = options.onProgress;
+    if (report !== undefined) {
+      options = {
+        ...options,
+        onProgress: (done, total) => {
+          if (done < shown && done < total) return;
+          shown = done;
+          report(done, total);
+        },
+      };
+    }
     try {
       return await verifyParts(split.skeleton, split.records, policyInput, options);
     } catch (e) {
@@ -390,6 +403,7 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   const leavesLength = base64Length(leafText) === indices.length * HASH ? indices.length * HASH : 0;
   const manifestLeaves = new Uint8Array(leavesLength);
   let inclusionOk = false;
+  let checkInclusion = (): void => {};
   const leavesOk = leavesLength === indices.length * HASH && decodeBase64Into(leafText, manifestLeaves, 0);
   const proofLen = base64Length(inclusion.proof);
   const proofBytes = new Uint8Array(Math.max(0, proofLen));
@@ -398,18 +412,26 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   } else if (proofLen < 0 || !decodeBase64Into(inclusion.proof, proofBytes, 0)) {
     failures.push(fail("bundle_malformed", "inclusion.proof: not base64"));
   } else if (proofCp !== null && indices.length > 0) {
-    try {
-      if (indices[indices.length - 1]! >= proofCp.size) throw new Error(`index ${indices[indices.length - 1]} is not below size ${proofCp.size}`);
-      const root = rootFromMultiLeafProof(indices, manifestLeaves, proofCp.size, proofBytes);
-      if (!bytesEqual(root, proofCp.root)) throw new Error("it leads to another root");
-      inclusionOk = true;
-    } catch (e) {
-      failures.push(
-        fail("entry_inserted", `the inclusion proof does not rebuild the root of checkpoint ${proofCp.size} from the manifest's leaves: ${(e as Error).message}`, {
-          size: proofCp.size,
-        }),
-      );
-    }
+    // Rebuilding the root hashes about one node per leaf: it runs once the
+    // records are on their way to the signature workers (below), and its
+    // failure, if any, takes this place in the list.
+    const at = failures.length;
+    checkInclusion = () => {
+      try {
+        if (indices[indices.length - 1]! >= proofCp.size) throw new Error(`index ${indices[indices.length - 1]} is not below size ${proofCp.size}`);
+        const root = rootFromMultiLeafProof(indices, manifestLeaves, proofCp.size, proofBytes);
+        if (!bytesEqual(root, proofCp.root)) throw new Error("it leads to another root");
+        inclusionOk = true;
+      } catch (e) {
+        failures.splice(
+          at,
+          0,
+          fail("entry_inserted", `the inclusion proof does not rebuild the root of checkpoint ${proofCp.size} from the manifest's leaves: ${(e as Error).message}`, {
+            size: proofCp.size,
+          }),
+        );
+      }
+    };
   } else if (indices.length === 0) {
     inclusionOk = true;
   }
@@ -437,7 +459,9 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   const keys = new Map<string, KeyState>();
   for (const r of [...keyRecs].sort((x, y) => x.index - y.index)) applyKeyRecord(r, keys, keyBatch.bytes);
 
-  const total = list.length + keyRecs.length;
+  // Asked for at the first progress report: for a split text, counting the
+  // records scans the rest of it, better done while the workers are busy.
+  let total = -1;
   const check = signatureChecker(options);
   const batchSize = Math.max(1, options.batchSize ?? 1024);
   const inFlight = Math.max(1, options.batchesInFlight ?? 8);
@@ -449,12 +473,12 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   // out then report no progress, and the caller starts over from the whole text.
   let abandoned = false;
   try {
-    for (let start = 0; start < list.length; start += batchSize) {
+    for (let start = 0; list.has(start); start += batchSize) {
       // Bounded: the records are read far faster than their signatures are checked.
       if (pending.length >= inFlight) await pending.shift();
       const owners: Rec[] = [];
-      const end = Math.min(list.length, start + batchSize);
-      for (let i = start; i < end; i++) {
+      let end = start;
+      for (let i = start; i < start + batchSize && list.has(i); i++, end++) {
         const r = parseRecord(list.at(i), "records", vault, positionOf, manifestLeaves, seen, canonical, batch);
         recs.push(r);
         const key = r.env === null ? null : keyFor(r, keys);
@@ -470,16 +494,20 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
           if (abandoned) return;
           for (let k = 0; k < owners.length; k++) owners[k]!.sigOk = res[k] === 1;
           done += n;
-          options.onProgress?.(done, total);
+          if (options.onProgress !== undefined) {
+            if (total < 0) total = list.length + keyRecs.length;
+            options.onProgress(done, total);
+          }
         }),
       );
     }
+    checkInclusion();
+    await Promise.all(pending);
   } catch (e) {
     abandoned = true;
     await Promise.allSettled(pending);
     throw e;
   }
-  await Promise.all(pending);
   const anchors = await anchorsDone;
 
   // -- Judge each record.
