@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import { fromHex, toHex, utf8, fromBase64, toBase64 } from "../../src/bytes.js";
-import { pureCryptoBackend, type CryptoBackend } from "../../src/crypto.js";
+import { pureCryptoBackend, setCryptoBackend, sha256, sha256Hex, type CryptoBackend } from "../../src/crypto.js";
 import { nodeCryptoBackend } from "../../src/crypto-node.js";
 import { SealTrailError } from "../../src/errors.js";
 
@@ -60,6 +60,30 @@ describe.each(BACKENDS)("crypto backend $name", (b) => {
     expect(toHex(b.sha256(utf8("abc")))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
     expect(toHex(b.sha256(new Uint8Array()))).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
     expect(toHex(b.sha256Parts([utf8("a"), utf8("bc")]))).toBe(toHex(b.sha256(utf8("abc"))));
+  });
+
+  it("sha256Hex is the lower-case hex of sha256, around the SHA-256 block and padding boundaries", () => {
+    // 55 bytes is the longest message whose padding fits in one 64-byte block (FIPS 180-4 §5.1.1).
+    const inputs = [0, 1, 55, 56, 63, 64, 65, 5000].map((n) => new Uint8Array(n).map((_, i) => (i * 7 + n) & 255));
+    // A view at an offset: the digest is of the view's bytes only.
+    inputs.push(new Uint8Array(300).fill(9).subarray(17, 17 + 56));
+    expect(b.sha256Hex(utf8("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    expect(b.sha256Hex(new Uint8Array())).toBe("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+    // FIPS 180-2 appendix B.2: the 56-byte two-block message.
+    expect(b.sha256Hex(utf8("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"))).toBe("248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1");
+    for (const x of inputs) {
+      expect(b.sha256Hex(x)).toMatch(/^[0-9a-f]{64}$/);
+      expect(b.sha256Hex(x), `${x.length} bytes`).toBe(toHex(b.sha256(x)));
+      expect(b.sha256Hex(x), `${x.length} bytes, against the pure backend`).toBe(toHex(pureCryptoBackend.sha256(x)));
+    }
+    // Through core's exported function, with this backend installed.
+    setCryptoBackend(b);
+    try {
+      for (const x of inputs) expect(sha256Hex(x)).toBe(toHex(sha256(x)));
+      expect(sha256Hex(utf8("abc"))).toBe("ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad");
+    } finally {
+      setCryptoBackend(pureCryptoBackend);
+    }
   });
 });
 
