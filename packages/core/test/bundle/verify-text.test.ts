@@ -8,6 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { fromBase64, toBase64, utf8 } from "../../src/bytes.js";
 import { pureCryptoBackend, setCryptoBackend } from "../../src/crypto.js";
+import { verifyPackedSignatures } from "../../src/signature-batch.js";
 import { nodeCryptoBackend } from "../../src/crypto-node.js";
 import {
   BundleTextSplitError,
@@ -497,6 +498,37 @@ describe("verifyBundleText: the same report as verifyBundle(JSON.parse(text))", 
       await verifyBundleText(abandonedText(), { vkey: bigLog.vkey }, { batchSize: 16, onProgress: t.onProgress });
       const totals = [...new Set(t.calls.map(([, tot]) => tot))];
       expect(totals, `totals seen: ${JSON.stringify(totals)}`).toEqual([3001]);
+    });
+
+    it("an asynchronous checker answering out of order (as a worker pool may): the same report and progress on both routes, split kept or abandoned", async () => {
+      const p = { vkey: bigLog.vkey };
+      // Later batches answered sooner: a batch waits longer the earlier it was sent.
+      const outOfOrder = () => {
+        let sent = 0;
+        return (packed: Uint8Array, count: number) => {
+          const res = verifyPackedSignatures(packed, count);
+          const wait = 8 - (sent++ % 8);
+          return new Promise<Uint8Array>((resolve) => setTimeout(() => resolve(res), wait));
+        };
+      };
+      for (const src of [bigText, abandonedText()]) {
+        const t = watch();
+        const textReport = await verifyBundleText(src, p, { batchSize: 64, verifyPacked: outOfOrder(), onProgress: t.onProgress });
+        const objectReport = await verifyBundle(JSON.parse(src), p, { batchSize: 64, verifyPacked: outOfOrder() });
+        expect(textReport).toEqual(objectReport);
+        expect(textReport.ok).toBe(true);
+        expect(t.calls.at(-1)).toEqual([3001, 3001]);
+        for (let i = 1; i < t.calls.length; i++) expect(t.calls[i]![0]).toBeGreaterThanOrEqual(t.calls[i - 1]![0]);
+      }
+      // And a checker that says no to one batch: the same verdict on both routes.
+      const refuseThird = () => {
+        let n = 0;
+        return async (packed: Uint8Array, count: number) => (n++ === 2 ? new Uint8Array(count) : verifyPackedSignatures(packed, count));
+      };
+      const a = await verifyBundleText(bigText, p, { batchSize: 100, verifyPacked: refuseThird() });
+      const b = await verifyBundle(JSON.parse(bigText), p, { batchSize: 100, verifyPacked: refuseThird() });
+      expect(a).toEqual(b);
+      expect(a.counts.invalid).toBe(100);
     });
 
     it("a truly malformed record midway: bundle_malformed, and progress never passes total", async () => {
