@@ -8,6 +8,7 @@
  * length (u32, big-endian), then the message.
  */
 import { ed25519Verify } from "./crypto.js";
+import { malformed } from "./errors.js";
 
 /** One Ed25519 signature to check. */
 export interface SignatureTask {
@@ -34,7 +35,7 @@ export function packSignatureTasks(tasks: readonly SignatureTask[]): Uint8Array 
   const view = new DataView(out.buffer);
   let o = 0;
   for (const t of tasks) {
-    if (t.publicKey.length !== 32 || t.signature.length !== 64) throw new Error("packSignatureTasks: key or signature of the wrong length");
+    if (t.publicKey.length !== 32 || t.signature.length !== 64) throw malformed("packSignatureTasks: key or signature of the wrong length");
     out.set(t.publicKey, o);
     out.set(t.signature, o + 32);
     view.setUint32(o + 96, t.message.length);
@@ -61,9 +62,9 @@ export function unpackSignatureTasks(
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   let o = 0;
   for (let i = 0; i < count; i++) {
-    if (o + PACKED_TASK_HEADER > packed.length) throw new Error("unpackSignatureTasks: the buffer ends inside a task");
+    if (o + PACKED_TASK_HEADER > packed.length) throw malformed("unpackSignatureTasks: the buffer ends inside a task");
     const len = view.getUint32(o + 96);
-    if (o + PACKED_TASK_HEADER + len > packed.length) throw new Error("unpackSignatureTasks: the buffer ends inside a message");
+    if (o + PACKED_TASK_HEADER + len > packed.length) throw malformed("unpackSignatureTasks: the buffer ends inside a message");
     fn(packed.subarray(o, o + 32), packed.subarray(o + PACKED_TASK_HEADER, o + PACKED_TASK_HEADER + len), packed.subarray(o + 32, o + 96), i);
     o += PACKED_TASK_HEADER + len;
   }
@@ -124,6 +125,7 @@ export class SignatureBatchWriter {
 
   /** Commit the task at `offset` (from the last reserve): its message of `length` bytes is in place, the signature at `offset + 32`. */
   commit(offset: number, publicKey: Uint8Array, length: number): void {
+    if (publicKey.length !== 32) throw malformed("SignatureBatchWriter: a public key must be 32 bytes");
     this.buf.set(publicKey, offset);
     this.buf[offset + 96] = length >>> 24;
     this.buf[offset + 97] = (length >>> 16) & 255;

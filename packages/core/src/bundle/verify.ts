@@ -79,7 +79,12 @@ export interface VerifyBundleOptions {
    * memory stays bounded however long the bundle.
    */
   readonly batchesInFlight?: number;
-  /** Called as signature batches complete: records checked so far and in all. */
+  /**
+   * Called as signature batches complete: records checked so far and in
+   * all, `done` never decreasing, the last call with `done === total`. With
+   * {@link verifyBundleText}, a text not laid out as the exporter writes it
+   * may have its total corrected once, when the whole text takes over.
+   */
   readonly onProgress?: (done: number, total: number) => void;
   /**
    * Also check every entry with core's `parseEntry`: the whole envelope
@@ -503,6 +508,8 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
     }
     checkInclusion();
     await Promise.all(pending);
+    // Key records only: progress is shown once, done.
+    if (!list.has(0)) options.onProgress?.(keyRecs.length, keyRecs.length);
   } catch (e) {
     abandoned = true;
     await Promise.allSettled(pending);
