@@ -940,7 +940,7 @@ function parseRecord(
     const k = env.key;
     if (!isObj(k) || (k.action !== "register" && k.action !== "revoke") || typeof k.keyId !== "string" || typeof k.publicKey !== "string") return malformedRecord(r, "key must be {action, keyId, publicKey}");
   }
-  r.env = env;
+  r.env = compactEnvelope(env);
   r.slot = slot;
   r.msgLen = envEnd;
 
@@ -976,6 +976,33 @@ function parseRecord(
   // The leaf hash is needed later only to place a misplaced entry or to match a redaction.
   if (r.positioned && r.payload !== "absent") r.leaf = null;
   return r;
+}
+
+// Values that many records share (type, author, key id) stored once.
+const shared = new Map<string, string>();
+function once(s: string): string {
+  const had = shared.get(s);
+  if (had !== undefined) return had;
+  if (shared.size >= 65536) shared.clear();
+  shared.set(s, s);
+  return s;
+}
+
+// The envelope fields judged and reported after the signatures are back:
+// kept for every record until the report, so only those, and the values
+// records share only once (fewer bytes for the collector to move).
+function compactEnvelope(env: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {
+    type: once(env.type as string),
+    author: once(env.author as string),
+    keyId: once(env.keyId as string),
+    mode: env.mode,
+    time: env.time,
+    subjects: env.subjects,
+  };
+  if (env.redacts !== undefined) out.redacts = env.redacts;
+  if (env.key !== undefined) out.key = env.key;
+  return out;
 }
 
 // A key record: checked here, in this thread, in index order, since it
