@@ -242,6 +242,10 @@ interface Rec {
   /** Payload and salt: "ok", "changed", "absent" (redacted?), or "none" (no commitment). */
   payload: "ok" | "changed" | "absent" | "none";
   failures: readonly BundleFailure[];
+  /** Its signature sits in a batch not answered yet. */
+  awaiting: boolean;
+  /** Its line of the report, once judged. */
+  report: RecordReport | null;
 }
 
 interface Cp {
@@ -477,6 +481,116 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   // Set when a record of a split text does not parse: the batches still
   // out then report no progress, and the caller starts over from the whole text.
   let abandoned = false;
+  let allRecs: Rec[] | null = null;
+  const all = (): Rec[] => (allRecs ??= [...keyRecs, ...recs]);
+  const isRedaction = (r: Rec): boolean => r.env !== null && r.env.type === REDACTION_RECORD_TYPE;
+
+  // -- Judging a record, in three steps (docs/formats.md §14): its signature
+  // and place in the log; a missing payload against the redactions; then
+  // time bounds and its line of the report.
+  let leafIndex: Map<string, number> | null = null;
+  const redactions = new Map<number, Rec>();
+  const judgeWith = async (anchorsPromise: typeof anchorsDone) => {
+    const anchors = await anchorsPromise;
+    // -- Time: signed-no-later-than and backdating, from verified anchors.
+    const bySize = anchors.filter((a) => cps[a.cp]!.usable).map((a) => ({ size: cps[a.cp]!.size, time: a.time.getTime() }));
+    bySize.sort((x, y) => x.size - y.size);
+    const suffixMin = new Array<number>(bySize.length + 1).fill(Infinity);
+    for (let i = bySize.length - 1; i >= 0; i--) suffixMin[i] = Math.min(bySize[i]!.time, suffixMin[i + 1]!);
+    const prefixMax = new Array<number>(bySize.length + 1).fill(-Infinity);
+    for (let i = 0; i < bySize.length; i++) prefixMax[i + 1] = Math.max(bySize[i]!.time, prefixMax[i]!);
+    const firstAbove = (index: number): number => {
+      let lo = 0;
+      let hi = bySize.length;
+      while (lo < hi) {
+        const m = (lo + hi) >>> 1;
+        if (bySize[m]!.size <= index) lo = m + 1;
+        else hi = m;
+      }
+      return lo;
+    };
+
+    const signatureAndPlace = (r: Rec): void => {
+      if (r.env === null) return;
+      if (r.sigOk === false) addFailure(r, fail("envelope_changed", `entry ${r.index}: the author signature does not verify`, { index: r.index }));
+      if (!r.positioned) {
+        leafIndex ??= new Map(indices.map((ix, p) => [toHex(manifestLeaves.subarray(p * HASH, (p + 1) * HASH)), ix]));
+        const at = leafIndex.get(r.leaf!);
+        if (r.sigOk === false) {
+          // Already named: a changed envelope changes the leaf too.
+        } else if (at !== undefined) {
+          addFailure(r, fail("entry_reordered", `entry given at index ${r.index} is the log's entry ${at}`, { index: r.index }));
+        } else {
+          addFailure(r, fail("entry_inserted", `entry ${r.index} is not in the log: its leaf hash is not the manifest's at that index, nor anywhere`, { index: r.index }));
+        }
+      } else if (!inclusionOk) {
+        addFailure(r, fail("inclusion_unproven", `entry ${r.index}: the bundle's inclusion proof does not hold`, { index: r.index }));
+      }
+      if (r.payload === "changed") addFailure(r, fail("payload_changed", `entry ${r.index}: payload and salt do not match the envelope's commitment`, { index: r.index }));
+      const env = r.env;
+      if (env.type === REDACTION_RECORD_TYPE && r.failures.length === 0 && isObj(env.redacts)) {
+        const target = env.redacts.index as number;
+        if (target < r.index && !redactions.has(target)) redactions.set(target, r);
+      }
+    };
+
+    const missingPayload = (r: Rec): void => {
+      const red = redactions.get(r.index);
+      const redactsLeaf = red === undefined ? null : ((red.env!.redacts as Record<string, unknown>).leafHash as string);
+      if (red === undefined || redactsLeaf !== r.leaf) {
+        addFailure(r, fail("payload_missing", `entry ${r.index}: payload and salt are missing and no valid redaction record in the bundle names this entry`, { index: r.index }));
+      }
+    };
+
+    const record = (r: Rec, placed = false): void => {
+      if (!placed) signatureAndPlace(r);
+      const env = r.env;
+      let bound: number | null = null;
+      if (env !== null && bySize.length > 0) {
+        const p = firstAbove(r.index);
+        const claimed = Date.parse(env.time as string);
+        if (Number.isNaN(claimed)) addFailure(r, fail("record_malformed", `entry ${r.index}: envelope time ${String(env.time)} is not a real date`, { index: r.index }));
+        if (suffixMin[p]! !== Infinity) bound = suffixMin[p]!;
+        if (bound !== null && claimed > bound) {
+          addFailure(r, fail("claimed_after_anchor", `entry ${r.index} claims ${String(env.time)}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
+        }
+        const before = prefixMax[p]!;
+        if (before !== -Infinity && claimed < before - policy.maxSealDelayMs) {
+          addFailure(
+            r,
+            fail(
+              "backdated",
+              `entry ${r.index} claims ${String(env.time)}, but a checkpoint anchored at ${new Date(before).toISOString()} did not hold it yet (more than ${policy.maxSealDelayMs / 1000} s later)`,
+              { index: r.index },
+            ),
+          );
+        }
+      }
+      const red = r.payload === "absent" ? redactions.get(r.index) : undefined;
+      const redacted = red !== undefined && r.failures.length === 0;
+      const redEnv = red?.env as Record<string, unknown> | undefined;
+      const reason = redEnv !== undefined ? (redEnv.redacts as Record<string, unknown>).reason : undefined;
+      r.report = {
+        index: r.index,
+        type: env === null ? null : (env.type as string),
+        author: env === null ? null : (env.author as string),
+        keyId: env === null ? null : (env.keyId as string),
+        claimedTime: env === null ? null : (env.time as string),
+        subjects: env !== null && Array.isArray(env.subjects) ? (env.subjects as string[]) : [],
+        status: r.failures.length > 0 ? "invalid" : redacted ? "redacted" : "valid",
+        custodial: env?.mode === "custodial",
+        redactedBy: redacted ? (redEnv!.author as string) : null,
+        redactedAt: redacted ? (redEnv!.time as string) : null,
+        redactionIndex: redacted ? red.index : null,
+        redactionReason: redacted && typeof reason === "string" ? reason : null,
+        signedNoLaterThan: bound === null ? null : new Date(bound).toISOString(),
+        failures: r.failures,
+      };
+    };
+    return { signatureAndPlace, missingPayload, record };
+  };
+  let judge: Awaited<ReturnType<typeof judgeWith>> | null = null;
+  const missing: RecordReport[] = [];
   try {
     for (let start = 0; list.has(start); start += batchSize) {
       // Bounded: the records are read far faster than their signatures are checked.
@@ -489,6 +603,7 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
         const key = r.env === null ? null : keyFor(r, keys);
         if (key !== null) {
           batch.commit(r.slot, key, r.msgLen);
+          r.awaiting = true;
           owners.push(r);
         }
       }
@@ -497,7 +612,10 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
       pending.push(
         Promise.resolve(count === 0 ? new Uint8Array(0) : check(packed, count)).then((res) => {
           if (abandoned) return;
-          for (let k = 0; k < owners.length; k++) owners[k]!.sigOk = res[k] === 1;
+          for (let k = 0; k < owners.length; k++) {
+            owners[k]!.sigOk = res[k] === 1;
+            owners[k]!.awaiting = false;
+          }
           done += n;
           if (options.onProgress !== undefined) {
             if (total < 0) total = list.length + keyRecs.length;
@@ -507,6 +625,34 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
       );
     }
     checkInclusion();
+    // While the last batches are out, judge every record that depends on
+    // nothing still unknown: its own signature is back, and it neither is
+    // nor may be named by a redaction (those wait for all records).
+    judge = await judgeWith(anchorsDone);
+    for (const r of all()) if (!r.awaiting && r.payload !== "absent" && !isRedaction(r)) judge.record(r);
+    // Manifest entries the bundle does not hold.
+    for (const ix of indices) {
+      if (!seen.has(ix)) {
+        const f = fail("entry_missing", `entry ${ix} is in the manifest but not in the bundle`, { index: ix });
+        failures.push(f);
+        missing.push({
+          index: ix,
+          type: null,
+          author: null,
+          keyId: null,
+          claimedTime: null,
+          subjects: [],
+          status: "invalid",
+          custodial: false,
+          redactedBy: null,
+          redactedAt: null,
+          redactionIndex: null,
+          redactionReason: null,
+          signedNoLaterThan: null,
+          failures: [f],
+        });
+      }
+    }
     await Promise.all(pending);
     // Key records only: progress is shown once, done.
     if (!list.has(0)) options.onProgress?.(keyRecs.length, keyRecs.length);
@@ -515,129 +661,15 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
     await Promise.allSettled(pending);
     throw e;
   }
-  const anchors = await anchorsDone;
-
-  // -- Judge each record.
-  const all = [...keyRecs, ...recs];
-  let leafIndex: Map<string, number> | null = null;
-  const redactions = new Map<number, Rec>();
-  for (const r of all) {
-    if (r.env === null) continue;
-    if (r.sigOk === false) addFailure(r, fail("envelope_changed", `entry ${r.index}: the author signature does not verify`, { index: r.index }));
-    if (!r.positioned) {
-      leafIndex ??= new Map(indices.map((ix, p) => [toHex(manifestLeaves.subarray(p * HASH, (p + 1) * HASH)), ix]));
-      const at = leafIndex.get(r.leaf!);
-      if (r.sigOk === false) {
-        // Already named: a changed envelope changes the leaf too.
-      } else if (at !== undefined) {
-        addFailure(r, fail("entry_reordered", `entry given at index ${r.index} is the log's entry ${at}`, { index: r.index }));
-      } else {
-        addFailure(r, fail("entry_inserted", `entry ${r.index} is not in the log: its leaf hash is not the manifest's at that index, nor anywhere`, { index: r.index }));
-      }
-    } else if (!inclusionOk) {
-      addFailure(r, fail("inclusion_unproven", `entry ${r.index}: the bundle's inclusion proof does not hold`, { index: r.index }));
-    }
-    if (r.payload === "changed") addFailure(r, fail("payload_changed", `entry ${r.index}: payload and salt do not match the envelope's commitment`, { index: r.index }));
-    const env = r.env;
-    if (env.type === REDACTION_RECORD_TYPE && r.failures.length === 0 && isObj(env.redacts)) {
-      const target = env.redacts.index as number;
-      if (target < r.index && !redactions.has(target)) redactions.set(target, r);
-    }
-  }
-  for (const r of all) {
-    if (r.env === null || r.payload !== "absent") continue;
-    const red = redactions.get(r.index);
-    const redactsLeaf = red === undefined ? null : ((red.env!.redacts as Record<string, unknown>).leafHash as string);
-    if (red === undefined || redactsLeaf !== r.leaf) {
-      addFailure(r, fail("payload_missing", `entry ${r.index}: payload and salt are missing and no valid redaction record in the bundle names this entry`, { index: r.index }));
-    }
-  }
-
-  // -- Time: signed-no-later-than and backdating, from verified anchors.
-  const bySize = anchors.filter((a) => cps[a.cp]!.usable).map((a) => ({ size: cps[a.cp]!.size, time: a.time.getTime() }));
-  bySize.sort((x, y) => x.size - y.size);
-  const suffixMin = new Array<number>(bySize.length + 1).fill(Infinity);
-  for (let i = bySize.length - 1; i >= 0; i--) suffixMin[i] = Math.min(bySize[i]!.time, suffixMin[i + 1]!);
-  const prefixMax = new Array<number>(bySize.length + 1).fill(-Infinity);
-  for (let i = 0; i < bySize.length; i++) prefixMax[i + 1] = Math.max(bySize[i]!.time, prefixMax[i]!);
-  const firstAbove = (index: number): number => {
-    let lo = 0;
-    let hi = bySize.length;
-    while (lo < hi) {
-      const m = (lo + hi) >>> 1;
-      if (bySize[m]!.size <= index) lo = m + 1;
-      else hi = m;
-    }
-    return lo;
-  };
-
+  // -- The rest, in index order: redactions first, then what they name.
+  const j = judge!;
+  const rest = all().filter((r) => r.report === null);
+  for (const r of rest) j.signatureAndPlace(r);
+  for (const r of rest) if (r.env !== null && r.payload === "absent") j.missingPayload(r);
+  for (const r of rest) j.record(r, true);
   const reports: RecordReport[] = [];
-  for (const r of all) {
-    const env = r.env;
-    let bound: number | null = null;
-    if (env !== null && bySize.length > 0) {
-      const p = firstAbove(r.index);
-      const claimed = Date.parse(env.time as string);
-      if (Number.isNaN(claimed)) addFailure(r, fail("record_malformed", `entry ${r.index}: envelope time ${String(env.time)} is not a real date`, { index: r.index }));
-      if (suffixMin[p]! !== Infinity) bound = suffixMin[p]!;
-      if (bound !== null && claimed > bound) {
-        addFailure(r, fail("claimed_after_anchor", `entry ${r.index} claims ${String(env.time)}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
-      }
-      const before = prefixMax[p]!;
-      if (before !== -Infinity && claimed < before - policy.maxSealDelayMs) {
-        addFailure(r, 
-          fail(
-            "backdated",
-            `entry ${r.index} claims ${String(env.time)}, but a checkpoint anchored at ${new Date(before).toISOString()} did not hold it yet (more than ${policy.maxSealDelayMs / 1000} s later)`,
-            { index: r.index },
-          ),
-        );
-      }
-    }
-    const red = r.payload === "absent" ? redactions.get(r.index) : undefined;
-    const redacted = red !== undefined && r.failures.length === 0;
-    const redEnv = red?.env as Record<string, unknown> | undefined;
-    const reason = redEnv !== undefined ? (redEnv.redacts as Record<string, unknown>).reason : undefined;
-    reports.push({
-      index: r.index,
-      type: env === null ? null : (env.type as string),
-      author: env === null ? null : (env.author as string),
-      keyId: env === null ? null : (env.keyId as string),
-      claimedTime: env === null ? null : (env.time as string),
-      subjects: env !== null && Array.isArray(env.subjects) ? (env.subjects as string[]) : [],
-      status: r.failures.length > 0 ? "invalid" : redacted ? "redacted" : "valid",
-      custodial: env?.mode === "custodial",
-      redactedBy: redacted ? (redEnv!.author as string) : null,
-      redactedAt: redacted ? (redEnv!.time as string) : null,
-      redactionIndex: redacted ? red.index : null,
-      redactionReason: redacted && typeof reason === "string" ? reason : null,
-      signedNoLaterThan: bound === null ? null : new Date(bound).toISOString(),
-      failures: r.failures,
-    });
-  }
-  // Manifest entries the bundle does not hold.
-  for (const ix of indices) {
-    if (!seen.has(ix)) {
-      const f = fail("entry_missing", `entry ${ix} is in the manifest but not in the bundle`, { index: ix });
-      failures.push(f);
-      reports.push({
-        index: ix,
-        type: null,
-        author: null,
-        keyId: null,
-        claimedTime: null,
-        subjects: [],
-        status: "invalid",
-        custodial: false,
-        redactedBy: null,
-        redactedAt: null,
-        redactionIndex: null,
-        redactionReason: null,
-        signedNoLaterThan: null,
-        failures: [f],
-      });
-    }
-  }
+  for (const r of all()) reports.push(r.report!);
+  for (const m of missing) reports.push(m);
   // Keys and records each come in index order from an honest exporter: merge-sort cost only when not.
   let sorted = true;
   for (let i = 1; i < reports.length && sorted; i++) sorted = reports[i - 1]!.index < reports[i]!.index;
@@ -862,7 +894,7 @@ function parseRecord(
   batch: SignatureBatchWriter,
 ): Rec {
   const index = isObj(raw) && typeof raw.index === "number" && Number.isSafeInteger(raw.index) && raw.index >= 0 ? raw.index : -1;
-  const r: Rec = { index, section, leaf: null, env: null, slot: -1, msgLen: 0, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES };
+  const r: Rec = { index, section, leaf: null, env: null, slot: -1, msgLen: 0, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES, awaiting: false, report: null };
   if (index < 0 || !isObj(raw)) return malformedRecord(r, "a bundled record needs an index and an entry");
   if (seen.has(index)) return malformedRecord(r, "a second record with this index");
   seen.add(index);
