@@ -592,12 +592,13 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   let judge: Awaited<ReturnType<typeof judgeWith>> | null = null;
   const missing: RecordReport[] = [];
   try {
-    for (let start = 0; list.has(start); start += batchSize) {
+    // The first batches are small, so that the workers start at once.
+    for (let start = 0, size = Math.min(batchSize, 64); list.has(start); start += size, size = Math.min(batchSize, 2 * size)) {
       // Bounded: the records are read far faster than their signatures are checked.
       if (pending.length >= inFlight) await pending.shift();
       const owners: Rec[] = [];
       let end = start;
-      for (let i = start; i < start + batchSize && list.has(i); i++, end++) {
+      for (let i = start; i < start + size && list.has(i); i++, end++) {
         const r = parseRecord(list.at(i), "records", vault, positionOf, manifestLeaves, seen, canonical, batch);
         recs.push(r);
         const key = r.env === null ? null : keyFor(r, keys);
