@@ -10,7 +10,7 @@
  *   node bench/run.js ingest --records=20000 --concurrency=4 --request=1000
  *   node bench/run.js ingest --db=postgres://localhost/bench   ingest into PostgreSQL
  *   node bench/run.js proofs --entries=200000 --proofs=5000
- *   node bench/run.js bundle --bundle-records=100000   evidence bundle verification beside the ceiling
+ *   node bench/run.js bundle --bundle-records=100000 --bundle-runs=3   evidence bundle verification beside the ceiling
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
  *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
  *   node bench/run.js custody --custody-events=10000   custody chain of one identifier
@@ -178,7 +178,7 @@ if (selected.includes("custody")) {
 }
 
 if (selected.includes("bundle")) {
-  const r = await benchBundle({ records: num("bundle-records") });
+  const r = await benchBundle({ records: num("bundle-records"), runs: num("bundle-runs") });
   results.bundle = r;
   rows.push([
     "bundle",
