@@ -231,7 +231,10 @@ interface Rec {
   readonly section: "keys" | "records";
   /** Leaf hash (hex), kept only where it is needed later. */
   leaf: string | null;
-  env: Record<string, unknown> | null;
+  /** The record's line of the report, from its envelope (null when the entry did not parse); completed when judged. */
+  env: Line | null;
+  /** The envelope's `redacts` or `key` object, on those records. */
+  extra: Record<string, unknown> | null;
   /** Where the record's signature task sits in its batch writer, and its message length. */
   slot: number;
   msgLen: number;
@@ -247,6 +250,9 @@ interface Rec {
   /** Its line of the report, once judged. */
   report: RecordReport | null;
 }
+
+/** A report line while it is being filled in. */
+type Line = { -readonly [K in keyof RecordReport]: RecordReport[K] };
 
 interface Cp {
   readonly note: string;
@@ -527,16 +533,16 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
         addFailure(r, fail("inclusion_unproven", `entry ${r.index}: the bundle's inclusion proof does not hold`, { index: r.index }));
       }
       if (r.payload === "changed") addFailure(r, fail("payload_changed", `entry ${r.index}: payload and salt do not match the envelope's commitment`, { index: r.index }));
-      const env = r.env;
-      if (env.type === REDACTION_RECORD_TYPE && r.failures.length === 0 && isObj(env.redacts)) {
-        const target = env.redacts.index as number;
+      const red = r.extra;
+      if (r.env.type === REDACTION_RECORD_TYPE && r.failures.length === 0 && red !== null) {
+        const target = red.index as number;
         if (target < r.index && !redactions.has(target)) redactions.set(target, r);
       }
     };
 
     const missingPayload = (r: Rec): void => {
       const red = redactions.get(r.index);
-      const redactsLeaf = red === undefined ? null : ((red.env!.redacts as Record<string, unknown>).leafHash as string);
+      const redactsLeaf = red === undefined ? null : (red.extra!.leafHash as string);
       if (red === undefined || redactsLeaf !== r.leaf) {
         addFailure(r, fail("payload_missing", `entry ${r.index}: payload and salt are missing and no valid redaction record in the bundle names this entry`, { index: r.index }));
       }
@@ -548,11 +554,11 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
       let bound: number | null = null;
       if (env !== null && bySize.length > 0) {
         const p = firstAbove(r.index);
-        const claimed = Date.parse(env.time as string);
-        if (Number.isNaN(claimed)) addFailure(r, fail("record_malformed", `entry ${r.index}: envelope time ${String(env.time)} is not a real date`, { index: r.index }));
+        const claimed = Date.parse(env.claimedTime!);
+        if (Number.isNaN(claimed)) addFailure(r, fail("record_malformed", `entry ${r.index}: envelope time ${env.claimedTime} is not a real date`, { index: r.index }));
         if (suffixMin[p]! !== Infinity) bound = suffixMin[p]!;
         if (bound !== null && claimed > bound) {
-          addFailure(r, fail("claimed_after_anchor", `entry ${r.index} claims ${String(env.time)}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
+          addFailure(r, fail("claimed_after_anchor", `entry ${r.index} claims ${env.claimedTime}, after ${new Date(bound).toISOString()}, when an anchor proves it existed`, { index: r.index }));
         }
         const before = prefixMax[p]!;
         if (before !== -Infinity && claimed < before - policy.maxSealDelayMs) {
@@ -560,7 +566,7 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
             r,
             fail(
               "backdated",
-              `entry ${r.index} claims ${String(env.time)}, but a checkpoint anchored at ${new Date(before).toISOString()} did not hold it yet (more than ${policy.maxSealDelayMs / 1000} s later)`,
+              `entry ${r.index} claims ${env.claimedTime}, but a checkpoint anchored at ${new Date(before).toISOString()} did not hold it yet (more than ${policy.maxSealDelayMs / 1000} s later)`,
               { index: r.index },
             ),
           );
@@ -568,24 +574,37 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
       }
       const red = r.payload === "absent" ? redactions.get(r.index) : undefined;
       const redacted = red !== undefined && r.failures.length === 0;
-      const redEnv = red?.env as Record<string, unknown> | undefined;
-      const reason = redEnv !== undefined ? (redEnv.redacts as Record<string, unknown>).reason : undefined;
-      r.report = {
-        index: r.index,
-        type: env === null ? null : (env.type as string),
-        author: env === null ? null : (env.author as string),
-        keyId: env === null ? null : (env.keyId as string),
-        claimedTime: env === null ? null : (env.time as string),
-        subjects: env !== null && Array.isArray(env.subjects) ? (env.subjects as string[]) : [],
-        status: r.failures.length > 0 ? "invalid" : redacted ? "redacted" : "valid",
-        custodial: env?.mode === "custodial",
-        redactedBy: redacted ? (redEnv!.author as string) : null,
-        redactedAt: redacted ? (redEnv!.time as string) : null,
-        redactionIndex: redacted ? red.index : null,
-        redactionReason: redacted && typeof reason === "string" ? reason : null,
-        signedNoLaterThan: bound === null ? null : new Date(bound).toISOString(),
-        failures: r.failures,
-      };
+      const status = r.failures.length > 0 ? "invalid" : redacted ? "redacted" : "valid";
+      if (env === null) {
+        r.report = {
+          index: r.index,
+          type: null,
+          author: null,
+          keyId: null,
+          claimedTime: null,
+          subjects: [],
+          status,
+          custodial: false,
+          redactedBy: null,
+          redactedAt: null,
+          redactionIndex: null,
+          redactionReason: null,
+          signedNoLaterThan: null,
+          failures: r.failures,
+        };
+        return;
+      }
+      env.status = status;
+      if (redacted) {
+        const reason = red.extra!.reason;
+        env.redactedBy = red.env!.author;
+        env.redactedAt = red.env!.claimedTime;
+        env.redactionIndex = red.index;
+        env.redactionReason = typeof reason === "string" ? reason : null;
+      }
+      if (bound !== null) env.signedNoLaterThan = new Date(bound).toISOString();
+      env.failures = r.failures;
+      r.report = env;
     };
     return { signatureAndPlace, missingPayload, record };
   };
@@ -895,7 +914,7 @@ function parseRecord(
   batch: SignatureBatchWriter,
 ): Rec {
   const index = isObj(raw) && typeof raw.index === "number" && Number.isSafeInteger(raw.index) && raw.index >= 0 ? raw.index : -1;
-  const r: Rec = { index, section, leaf: null, env: null, slot: -1, msgLen: 0, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES, awaiting: false, report: null };
+  const r: Rec = { index, section, leaf: null, env: null, extra: null, slot: -1, msgLen: 0, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES, awaiting: false, report: null };
   if (index < 0 || !isObj(raw)) return malformedRecord(r, "a bundled record needs an index and an entry");
   if (seen.has(index)) return malformedRecord(r, "a second record with this index");
   seen.add(index);
@@ -973,7 +992,8 @@ function parseRecord(
     const k = env.key;
     if (!isObj(k) || (k.action !== "register" && k.action !== "revoke") || typeof k.keyId !== "string" || typeof k.publicKey !== "string") return malformedRecord(r, "key must be {action, keyId, publicKey}");
   }
-  r.env = compactEnvelope(env);
+  r.env = lineOf(index, env);
+  r.extra = env.type === REDACTION_RECORD_TYPE ? (env.redacts as Record<string, unknown>) : env.type === KEY_RECORD_TYPE ? (env.key as Record<string, unknown>) : null;
   r.slot = slot;
   r.msgLen = envEnd;
 
@@ -1021,21 +1041,28 @@ function once(s: string): string {
   return s;
 }
 
-// The envelope fields judged and reported after the signatures are back:
-// kept for every record until the report, so only those, and the values
-// records share only once (fewer bytes for the collector to move).
-function compactEnvelope(env: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {
+// A record's line of the report, from the envelope fields judged and
+// reported after the signatures come back: kept for every record until the
+// report, so only those, in the one object the report returns, and the
+// values records share (type, author, key id) only once (fewer bytes for the
+// collector to move).
+function lineOf(index: number, env: Record<string, unknown>): Line {
+  return {
+    index,
     type: once(env.type as string),
     author: once(env.author as string),
     keyId: once(env.keyId as string),
-    mode: env.mode,
-    time: env.time,
-    subjects: env.subjects,
+    claimedTime: env.time as string,
+    subjects: Array.isArray(env.subjects) ? (env.subjects as string[]) : [],
+    status: "valid",
+    custodial: env.mode === "custodial",
+    redactedBy: null,
+    redactedAt: null,
+    redactionIndex: null,
+    redactionReason: null,
+    signedNoLaterThan: null,
+    failures: NO_FAILURES,
   };
-  if (env.redacts !== undefined) out.redacts = env.redacts;
-  if (env.key !== undefined) out.key = env.key;
-  return out;
 }
 
 // A key record: checked here, in this thread, in index order, since it
@@ -1043,7 +1070,7 @@ function compactEnvelope(env: Record<string, unknown>): Record<string, unknown> 
 function applyKeyRecord(r: Rec, keys: Map<string, KeyState>, batch: Uint8Array): void {
   const env = r.env;
   if (env === null) return;
-  const k = env.key as Record<string, unknown>;
+  const k = r.extra!;
   let pub: Uint8Array;
   try {
     pub = fromBase64(k.publicKey as string, "key.publicKey");
