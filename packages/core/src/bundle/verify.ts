@@ -576,22 +576,7 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
       const redacted = red !== undefined && r.failures.length === 0;
       const status = r.failures.length > 0 ? "invalid" : redacted ? "redacted" : "valid";
       if (env === null) {
-        r.report = {
-          index: r.index,
-          type: null,
-          author: null,
-          keyId: null,
-          claimedTime: null,
-          subjects: [],
-          status,
-          custodial: false,
-          redactedBy: null,
-          redactedAt: null,
-          redactionIndex: null,
-          redactionReason: null,
-          signedNoLaterThan: null,
-          failures: r.failures,
-        };
+        r.report = blankLine(r.index, status, r.failures);
         return;
       }
       env.status = status;
@@ -655,22 +640,7 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
       if (!seen.has(ix)) {
         const f = fail("entry_missing", `entry ${ix} is in the manifest but not in the bundle`, { index: ix });
         failures.push(f);
-        missing.push({
-          index: ix,
-          type: null,
-          author: null,
-          keyId: null,
-          claimedTime: null,
-          subjects: [],
-          status: "invalid",
-          custodial: false,
-          redactedBy: null,
-          redactedAt: null,
-          redactionIndex: null,
-          redactionReason: null,
-          signedNoLaterThan: null,
-          failures: [f],
-        });
+        missing.push(blankLine(ix, "invalid", [f]));
       }
     }
     await Promise.all(pending);
@@ -1039,6 +1009,26 @@ function once(s: string): string {
   if (shared.size >= 65536) shared.clear();
   shared.set(s, s);
   return s;
+}
+
+// The line of a record with no envelope to report (not parsed, or missing).
+function blankLine(index: number, status: RecordReport["status"], failures: readonly BundleFailure[]): RecordReport {
+  return {
+    index,
+    type: null,
+    author: null,
+    keyId: null,
+    claimedTime: null,
+    subjects: [],
+    status,
+    custodial: false,
+    redactedBy: null,
+    redactedAt: null,
+    redactionIndex: null,
+    redactionReason: null,
+    signedNoLaterThan: null,
+    failures,
+  };
 }
 
 // A record's line of the report, from the envelope fields judged and

@@ -24,6 +24,8 @@ import {
   type VerifyBundleOptions,
 } from "../../src/bundle/index.js";
 import { TestLog, assemble, copy, makeWitness, testAnchor, type Author, type Logged } from "./helpers.js";
+// The seeded PRNG the server's crash tests use: the fuzz loop is reproducible.
+import { mulberry32 } from "../../../server/test/fixtures/prng.mjs";
 
 // The "test" anchor type trusts the time in the record (real anchors are the server's tests).
 const anchorVerifiers: Record<string, AnchorVerifier> = {
@@ -66,17 +68,6 @@ async function expectSameVerdict(text: string, policy: unknown, options: VerifyB
   return textReport;
 }
 
-// A tiny deterministic PRNG (mulberry32): the fuzz loop is reproducible.
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 // Payload texts the split must not be fooled by: they hold, inside strings,
 // the very separators it searches for, non-ASCII text and backslashes.
