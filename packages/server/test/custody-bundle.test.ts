@@ -111,6 +111,27 @@ describe("a five-party chain of custody, verified offline", () => {
     expect(text.out).toMatch(/custody exception not_a_member: .* rogue/);
   });
 
+  it("with the operator named in the policy, the non-member's event fails its write rights and leaves the chain", async () => {
+    const bundle = JSON.parse(readFileSync(bundleFile, "utf8")) as EvidenceBundle;
+    // The exporter bundles every membership record, all of them the operator's.
+    const named = join(log.dir, "policy-operator.json");
+    writeFileSync(named, JSON.stringify({ vkey: log.vkey, operator: "operator" }));
+    const r = await cli(["verify", bundleFile, "--policy", named, "--json"]);
+    expect(r.code).toBe(1);
+    const report = JSON.parse(r.out) as { records: { index: number; author: string | null; failures: { code: string }[] }[]; custody: { steps: { author: string }[]; exceptions: unknown[] }; warnings: string[] };
+    const failing = report.records.filter((x) => x.failures.length > 0);
+    expect(failing.map((x) => [x.author, x.failures.map((f) => f.code)])).toEqual([["rogue", ["write_unauthorised"]]]);
+    expect(report.custody.steps).toHaveLength(9);
+    expect([...new Set(report.custody.steps.map((s) => s.author))]).toEqual(ORGS);
+    expect(report.custody.exceptions).toEqual([]);
+    // Without the operator, the same bundle verifies, with a warning that write rights went unchecked.
+    const plain = await verifyBundle(bundle, parseVerificationPolicy({ vkey: log.vkey }));
+    expect(plain.ok).toBe(true);
+    expect(plain.warnings.some((w) => w.includes("policy.operator"))).toBe(true);
+    const text = await cli(["verify", bundleFile, "--policy", named]);
+    expect(text.out).toMatch(/write_unauthorised: entry \d+: rogue could not write custody\.event records at this index/);
+  });
+
   it("leaves a tampered event out of the chain and fails the verification, naming the change", async () => {
     const bundle = JSON.parse(readFileSync(bundleFile, "utf8")) as Omit<EvidenceBundle, "records"> & { records: { index: number; entry: string; payload?: string; salt?: string }[] };
     // The terminal's receipt now claims the seal was found broken by someone else.

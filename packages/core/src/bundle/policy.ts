@@ -38,9 +38,15 @@ export interface VerificationPolicy {
   readonly evmChains: readonly EvmChainTrust[];
   /** Longest time a record may take to be sealed after the time it claims, in milliseconds. */
   readonly maxSealDelayMs: number;
+  /**
+   * The organisation that runs the vault (writes its membership records), or
+   * null: when named, every record is checked against the membership in
+   * force at its index (docs/formats.md §5a).
+   */
+  readonly operator: string | null;
 }
 
-const POLICY_FIELDS = ["format", "origin", "vkey", "witnesses", "tsaRoots", "evmChains", "maxSealDelay"];
+const POLICY_FIELDS = ["format", "origin", "vkey", "witnesses", "tsaRoots", "evmChains", "maxSealDelay", "operator"];
 
 function obj(v: unknown, what: string): Record<string, unknown> {
   if (v === null || typeof v !== "object" || Array.isArray(v)) throw malformed(`${what}: must be a JSON object`);
@@ -81,7 +87,8 @@ export function certificatesFromText(text: string): Uint8Array[] {
  * ```json
  * {"format": "sealtrail-policy/v1", "origin": "sealtrail/1a2b3c4d/default", "vkey": "sealtrail/1a2b3c4d/default+...",
  *  "witnesses": {"keys": ["witness.example/w1+...+BA..."], "threshold": 1},
- *  "tsaRoots": ["-----BEGIN CERTIFICATE-----..."], "evmChains": [{"chainId": 137}], "maxSealDelay": 3600}
+ *  "tsaRoots": ["-----BEGIN CERTIFICATE-----..."], "evmChains": [{"chainId": 137}], "maxSealDelay": 3600,
+ *  "operator": "acme-ops"}
  * ```
  *
  * Raises `malformed` or `invalid` naming the field.
@@ -164,6 +171,7 @@ export function parseVerificationPolicy(input: string | unknown): VerificationPo
     if (typeof o.maxSealDelay !== "number" || !Number.isFinite(o.maxSealDelay) || o.maxSealDelay < 0) throw malformed("policy.maxSealDelay: must be a number of seconds");
     maxSealDelay = o.maxSealDelay;
   }
+  if (o.operator !== undefined && (typeof o.operator !== "string" || o.operator.length === 0)) throw malformed("policy.operator: must be the operator's organisation id");
   return {
     origin,
     vkey: o.vkey.trim(),
@@ -174,5 +182,6 @@ export function parseVerificationPolicy(input: string | unknown): VerificationPo
     tsaRoots,
     evmChains,
     maxSealDelayMs: maxSealDelay * 1000,
+    operator: typeof o.operator === "string" ? o.operator : null,
   };
 }

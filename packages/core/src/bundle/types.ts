@@ -98,6 +98,12 @@ export const BUNDLE_FAILURE_CODES = [
   "claimed_after_anchor",
   /** An anchor that does not verify, or that names no bundled checkpoint. */
   "anchor_invalid",
+  /**
+   * Checked when the policy names the operator: a record its author could
+   * not write at its index (no membership in force allows its type), or a
+   * membership record not written by the operator.
+   */
+  "write_unauthorised",
 ] as const;
 
 /** One of {@link BUNDLE_FAILURE_CODES}. */

@@ -13,13 +13,16 @@ import { verifyConsistency } from "../merkle/verify.js";
 import { openCheckpoint, parseCheckpoint } from "../note/checkpoint.js";
 import { verifyCosignatures } from "../note/cosignature.js";
 import { parseNote } from "../note/note.js";
+import { writeRightsOf } from "../custody/membership.js";
 import {
   KEY_RECORD_TYPE,
+  MEMBER_RECORD_TYPE,
   PAYLOAD_COMMITMENT_CONTEXT,
   RECORD_SIGNING_CONTEXT,
   REDACTION_RECORD_TYPE,
   keyIdOf,
   parseEntry,
+  type MemberChange,
 } from "../record/envelope.js";
 import { rootFromMultiLeafProof } from "./multiproof.js";
 import { BundleTextSplitError, splitBundleText, type BundleRecordList } from "./text.js";
@@ -233,7 +236,7 @@ interface Rec {
   leaf: string | null;
   /** The record's line of the report, from its envelope (null when the entry did not parse); completed when judged. */
   env: Line | null;
-  /** The envelope's `redacts` or `key` object, on those records. */
+  /** The envelope's `redacts`, `key` or `member` object, on those records. */
   extra: Record<string, unknown> | null;
   /** Where the record's signature task sits in its batch writer, and its message length. */
   slot: number;
@@ -634,7 +637,9 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
     // nothing still unknown: its own signature is back, and it neither is
     // nor may be named by a redaction (those wait for all records).
     judge = await judgeWith(anchorsDone);
-    for (const r of all()) if (!r.awaiting && r.payload !== "absent" && !isRedaction(r)) judge.record(r);
+    // Write rights need every membership record judged first: with an
+    // operator named, everything waits for the last batch.
+    if (policy.operator === null) for (const r of all()) if (!r.awaiting && r.payload !== "absent" && !isRedaction(r)) judge.record(r);
     // Manifest entries the bundle does not hold.
     for (const ix of indices) {
       if (!seen.has(ix)) {
@@ -655,6 +660,10 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   const j = judge!;
   const rest = all().filter((r) => r.report === null);
   for (const r of rest) j.signatureAndPlace(r);
+  if (policy.operator !== null) checkWriteRights(rest, policy.operator);
+  else if (all().some((r) => r.env !== null && r.env.type === MEMBER_RECORD_TYPE)) {
+    warnings.push("write rights not checked against the bundled membership records: the policy names no operator (policy.operator)");
+  }
   for (const r of rest) if (r.env !== null && r.payload === "absent") j.missingPayload(r);
   for (const r of rest) j.record(r, true);
   const reports: RecordReport[] = [];
@@ -958,12 +967,22 @@ function parseRecord(
       return malformedRecord(r, "redacts must be {index, leafHash}");
     }
   }
+  if (env.type === MEMBER_RECORD_TYPE && !isMemberChange(env.member)) {
+    return malformedRecord(r, 'member must be {"action": "set", org, read, write, admin} or {"action": "remove", org}');
+  }
   if (env.type === KEY_RECORD_TYPE) {
     const k = env.key;
     if (!isObj(k) || (k.action !== "register" && k.action !== "revoke") || typeof k.keyId !== "string" || typeof k.publicKey !== "string") return malformedRecord(r, "key must be {action, keyId, publicKey}");
   }
   r.env = lineOf(index, env);
-  r.extra = env.type === REDACTION_RECORD_TYPE ? (env.redacts as Record<string, unknown>) : env.type === KEY_RECORD_TYPE ? (env.key as Record<string, unknown>) : null;
+  r.extra =
+    env.type === REDACTION_RECORD_TYPE
+      ? (env.redacts as Record<string, unknown>)
+      : env.type === KEY_RECORD_TYPE
+        ? (env.key as Record<string, unknown>)
+        : env.type === MEMBER_RECORD_TYPE
+          ? (env.member as Record<string, unknown>)
+          : null;
   r.slot = slot;
   r.msgLen = envEnd;
 
@@ -1009,6 +1028,41 @@ function once(s: string): string {
   if (shared.size >= 65536) shared.clear();
   shared.set(s, s);
   return s;
+}
+
+function isMemberChange(m: unknown): m is MemberChange {
+  if (!isObj(m) || typeof m.org !== "string") return false;
+  if (m.action === "remove") return true;
+  return m.action === "set" && typeof m.read === "boolean" && typeof m.admin === "boolean" && Array.isArray(m.write) && m.write.every((p) => typeof p === "string");
+}
+
+// Write rights (docs/formats.md §5a), for a policy that names the operator:
+// membership records are the operator's to write; any other record needs
+// the operator as author or a membership in force at its index that allows
+// its type. Key records are exempt: a key grants nothing by itself, and
+// every record signed with it is checked here. Only membership records
+// that verified count. `recs` is every judged record, in index order.
+function checkWriteRights(recs: readonly Rec[], operator: string): void {
+  const members: { index: number; member: MemberChange }[] = [];
+  for (const r of recs) {
+    if (r.env === null || r.env.type !== MEMBER_RECORD_TYPE) continue;
+    if (r.env.author !== operator) {
+      addFailure(r, fail("write_unauthorised", `entry ${r.index}: a membership record written by ${r.env.author}, not by the operator ${operator}`, { index: r.index }));
+    } else if (r.failures.length === 0) {
+      members.push({ index: r.index, member: r.extra as unknown as MemberChange });
+    }
+  }
+  const canWrite = writeRightsOf(members, [operator]);
+  for (const r of recs) {
+    const line = r.env;
+    if (line === null || line.type === KEY_RECORD_TYPE || line.type === MEMBER_RECORD_TYPE) continue;
+    if (!canWrite(line.author!, r.index, line.type!)) {
+      addFailure(
+        r,
+        fail("write_unauthorised", `entry ${r.index}: ${line.author} could not write ${line.type} records at this index (no membership in force allows it)`, { index: r.index }),
+      );
+    }
+  }
 }
 
 // The line of a record with no envelope to report (not parsed, or missing).

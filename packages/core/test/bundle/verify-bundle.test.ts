@@ -1,12 +1,13 @@
 import { beforeAll, describe, expect, it } from "vitest";
 import { fromBase64, toBase64, utf8 } from "../../src/bytes.js";
 import { generateSignerKey, signCheckpoint, signerFromKey, cosignCheckpoint, generateWitnessKey, witnessSignerFromKey } from "../../src/note/index.js";
-import { RECORD_SIGNING_CONTEXT, buildRecord } from "../../src/record/index.js";
+import { RECORD_SIGNING_CONTEXT, buildMemberRecord, buildRecord } from "../../src/record/index.js";
 import { ed25519Sign, generateEd25519KeyPair } from "../../src/crypto.js";
 import {
   BUNDLE_FAILURE_CODES,
   parseVerificationPolicy,
   verifyBundle,
+  verifyBundleText,
   type AnchorVerifier,
   type BundleFailureCode,
   type BundleReport,
@@ -337,6 +338,50 @@ describe("verifyBundle", () => {
     const wrongOrigin = copy<{ origin: string }>(bundle);
     wrongOrigin.origin = "elsewhere";
     expect(codes(await verifyBundle(wrongOrigin, policy))).toContain("origin_mismatch");
+  });
+
+  it("write rights: with the operator named, each record is judged against the memberships in force at its index", async () => {
+    const l = new TestLog();
+    const ops = l.author("ops");
+    const member = (change: Parameters<typeof buildMemberRecord>[0]["member"], by: Author = ops) =>
+      l.add(buildMemberRecord({ vault: VAULT, author: by.org, seed: by.seed, member: change, mode: "custodial" }));
+    const acme = l.author("acme");
+    const early = l.record(acme, { title: "before acme was a member" });
+    const setAcme = member({ action: "set", org: "acme", read: true, write: ["sms.*"], admin: false });
+    const risk = l.record(acme, { title: "a risk acme may write" });
+    const event = l.record(acme, { title: "a custody event acme may not write" }, { type: "custody.event" });
+    const byOps = l.record(ops, { title: "the operator writes anything" }, { type: "custody.event" });
+    const stranger = l.author("stranger");
+    const strangers = l.record(stranger, { title: "never a member" });
+    const selfMade = member({ action: "set", org: "stranger", read: true, write: ["*"], admin: true }, stranger);
+    const afterSelfMade = l.record(stranger, { title: "still not a member: its own membership record does not count" });
+    const removeAcme = member({ action: "remove", org: "acme" });
+    const late = l.record(acme, { title: "after acme left" });
+    const all = [early, setAcme, risk, event, byOps, strangers, selfMade, afterSelfMade, removeAcme, late].map((x) => x.index);
+    const b = assemble(l, all);
+
+    const named = await verifyBundle(b, { vkey: l.vkey, operator: "ops" });
+    const unauthorised = named.records.filter((x) => x.failures.some((f) => f.code === "write_unauthorised")).map((x) => x.index);
+    expect(unauthorised).toEqual([early.index, event.index, strangers.index, selfMade.index, afterSelfMade.index, late.index]);
+    for (const ok of [setAcme, risk, byOps, removeAcme]) expect(named.records.find((x) => x.index === ok.index)!.status).toBe("valid");
+    expect(recordCodes(named, selfMade.index)).toEqual(["write_unauthorised"]);
+    expect(named.records.find((x) => x.index === early.index)!.failures[0]!.message).toMatch(/acme could not write sms\.risk records/);
+    // Key records are exempt: a key grants nothing by itself.
+    expect(named.records.filter((x) => x.type === "sealtrail.key").every((x) => x.status === "valid")).toBe(true);
+    expect(named.ok).toBe(false);
+    // The same through the text route.
+    expect(await verifyBundleText(JSON.stringify(b), { vkey: l.vkey, operator: "ops" })).toEqual(named);
+
+    // A policy that names no operator checks no write rights, and says so.
+    const unnamed = await verifyBundle(b, { vkey: l.vkey });
+    expect(unnamed.ok).toBe(true);
+    expect(unnamed.warnings).toEqual(["write rights not checked against the bundled membership records: the policy names no operator (policy.operator)"]);
+    // Another operator named: every membership record is then a stranger's.
+    const wrong = await verifyBundle(b, { vkey: l.vkey, operator: "acme" });
+    expect(recordCodes(wrong, setAcme.index)).toEqual(["write_unauthorised"]);
+    expect(recordCodes(wrong, byOps.index)).toEqual(["write_unauthorised"]);
+    expect(() => parseVerificationPolicy({ vkey: l.vkey, operator: "" })).toThrow(/policy.operator/);
+    expect(() => parseVerificationPolicy({ vkey: l.vkey, operator: 7 })).toThrow(/policy.operator/);
   });
 
   it("checkCanonical refuses a logged, validly signed entry that is not in RFC 8785 form", async () => {
