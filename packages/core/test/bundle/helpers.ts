@@ -8,7 +8,7 @@ import { generateEd25519KeyPair, sha256 } from "../../src/crypto.js";
 import { MemoryTree, hashLeaf } from "../../src/merkle/index.js";
 import { cosignCheckpoint, generateSignerKey, generateWitnessKey, signCheckpoint, signerFromKey, witnessSignerFromKey } from "../../src/note/index.js";
 import { buildKeyRecord, buildRecord, buildRedactionRecord, type BuiltRecord } from "../../src/record/index.js";
-import { BUNDLE_FORMAT, multiLeafProofPlan, type BundleRecord, type EvidenceBundle } from "../../src/bundle/index.js";
+import { BUNDLE_FORMAT, multiLeafProofPlan, type AnchorVerifier, type BundleFailureCode, type BundleRecord, type BundleReport, type EvidenceBundle } from "../../src/bundle/index.js";
 import { toHex, utf8 } from "../../src/bytes.js";
 
 export const ORIGIN = "example.com/sealtrail/default";
@@ -152,4 +152,24 @@ export function assemble(
 /** A deep copy to tamper with. */
 export function copy<T>(x: unknown): T {
   return JSON.parse(JSON.stringify(x)) as T;
+}
+
+// The "test" anchor type stands for a real one in core's tests: it trusts
+// the time in the record, and refuses one marked forged. Real RFC 3161 and
+// EVM anchors are verified in the server's tests.
+export const anchorVerifiers: Record<string, AnchorVerifier> = {
+  test: async (a) => {
+    if (typeof a.time !== "string" || a.forged === true) throw new Error("test anchor refused");
+    return { time: new Date(a.time) };
+  },
+};
+
+/** Every failure code of a report: the bundle's, then each record's. */
+export function codes(r: BundleReport): BundleFailureCode[] {
+  return [...r.failures.map((f) => f.code), ...r.records.flatMap((x) => x.failures.map((f) => f.code))];
+}
+
+/** The failure codes of the record at `index`. */
+export function recordCodes(r: BundleReport, index: number): BundleFailureCode[] {
+  return r.records.find((x) => x.index === index)!.failures.map((f) => f.code);
 }

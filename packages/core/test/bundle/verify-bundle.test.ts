@@ -8,29 +8,9 @@ import {
   parseVerificationPolicy,
   verifyBundle,
   verifyBundleText,
-  type AnchorVerifier,
-  type BundleFailureCode,
-  type BundleReport,
   type EvidenceBundle,
 } from "../../src/bundle/index.js";
-import { ORIGIN, TestLog, VAULT, assemble, copy, makeWitness, testAnchor, type Author, type Logged } from "./helpers.js";
-
-// The "test" anchor type stands for a real one here: it trusts the time in
-// the record. Real RFC 3161 anchors are verified in the server's tests.
-const anchorVerifiers: Record<string, AnchorVerifier> = {
-  test: async (a) => {
-    if (typeof a.time !== "string" || a.forged === true) throw new Error("test anchor refused");
-    return { time: new Date(a.time) };
-  },
-};
-
-function codes(r: BundleReport): BundleFailureCode[] {
-  return [...r.failures.map((f) => f.code), ...r.records.flatMap((x) => x.failures.map((f) => f.code))];
-}
-
-function recordCodes(r: BundleReport, index: number): BundleFailureCode[] {
-  return r.records.find((x) => x.index === index)!.failures.map((f) => f.code);
-}
+import { ORIGIN, TestLog, anchorVerifiers, codes, recordCodes, VAULT, assemble, copy, makeWitness, testAnchor, type Author, type Logged } from "./helpers.js";
 
 describe("verifyBundle", () => {
   let log: TestLog;

@@ -16,32 +16,15 @@ import {
   splitBundleText,
   verifyBundle,
   verifyBundleText,
-  type AnchorVerifier,
   type BundleFailureCode,
   type BundleReport,
   type EvidenceBundle,
   type VerificationPolicy,
   type VerifyBundleOptions,
 } from "../../src/bundle/index.js";
-import { TestLog, assemble, copy, makeWitness, testAnchor, type Author, type Logged } from "./helpers.js";
+import { TestLog, anchorVerifiers, codes, recordCodes, assemble, copy, makeWitness, testAnchor, type Author, type Logged } from "./helpers.js";
 // The seeded PRNG the server's crash tests use: the fuzz loop is reproducible.
 import { mulberry32 } from "../../../server/test/fixtures/prng.mjs";
-
-// The "test" anchor type trusts the time in the record (real anchors are the server's tests).
-const anchorVerifiers: Record<string, AnchorVerifier> = {
-  test: async (a) => {
-    if (typeof a.time !== "string") throw new Error("test anchor refused");
-    return { time: new Date(a.time) };
-  },
-};
-
-function codes(r: BundleReport): BundleFailureCode[] {
-  return [...r.failures.map((f) => f.code), ...r.records.flatMap((x) => x.failures.map((f) => f.code))];
-}
-
-function recordCodes(r: BundleReport, index: number): BundleFailureCode[] {
-  return r.records.find((x) => x.index === index)!.failures.map((f) => f.code);
-}
 
 /** Both routes over one text; the object route only when the text is JSON. */
 async function both(text: string, policy: unknown, options: VerifyBundleOptions = {}): Promise<{ textReport: BundleReport; objectReport: BundleReport | null }> {
