@@ -1,8 +1,8 @@
 /**
  * Child process of the bundle bench: verifies a bundle file the way
  * `sealtrail verify BUNDLE --policy POLICY` does, in a process of its own
- * (as the command runs): the text read from the file (untimed), then core's
- * verifyBundleText with the signatures on a worker per core. Prints one JSON
+ * (as the command runs): the file's bytes read (untimed), then core's
+ * verifyBundleBytes with the signatures on a worker per core. Prints one JSON
  * line per run: wall time and CPU per record on the main thread and on the
  * others.
  *
@@ -10,13 +10,13 @@
  */
 import { readFileSync } from "node:fs";
 import { createVerifierPool } from "@sealtrail/server";
-import { ed25519Sign, generateEd25519KeyPair, packSignatureTasks, parseVerificationPolicy, utf8, verifyBundleText } from "@sealtrail/core";
+import { ed25519Sign, generateEd25519KeyPair, packSignatureTasks, parseVerificationPolicy, utf8, verifyBundleBytes } from "@sealtrail/core";
 import { cpuPerItem, now, threadCpu } from "./util.js";
 
 const [bundleFile, policyFile, runsArg] = process.argv.slice(2);
 const policy = parseVerificationPolicy(readFileSync(policyFile, "utf8"));
 const t = now();
-const text = readFileSync(bundleFile, "utf8");
+const bytes = readFileSync(bundleFile);
 const readMs = now() - t;
 const pool = createVerifierPool();
 try {
@@ -27,7 +27,7 @@ try {
   for (let run = 0; run < Number(runsArg ?? 2); run++) {
     const cpu0 = threadCpu();
     const t0 = now();
-    const report = await verifyBundleText(text, policy, {
+    const report = await verifyBundleBytes(bytes, policy, {
       verifyPacked: (packed, count) => pool.verifyPacked(packed, count),
       batchesInFlight: 4 * pool.threads,
     });

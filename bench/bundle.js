@@ -2,7 +2,7 @@
  * Bundle verification: an evidence bundle of 100,000 author-signed records
  * (a real ledger on SQLite, exported by the real exporter), verified the way
  * `sealtrail verify BUNDLE --policy POLICY` does, in a process of its own
- * (bundle-verify.js: core's verifyBundleText over the file's text, the
+ * (bundle-verify.js: core's verifyBundleBytes over the file's bytes, the
  * signatures on a worker per core), beside the all-core Ed25519 verify
  * ceiling measured just before and after on the same machine.
  */

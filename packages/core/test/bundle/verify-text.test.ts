@@ -13,8 +13,10 @@ import { nodeCryptoBackend } from "../../src/crypto-node.js";
 import {
   BundleTextSplitError,
   parseVerificationPolicy,
+  splitBundleBytes,
   splitBundleText,
   verifyBundle,
+  verifyBundleBytes,
   verifyBundleText,
   type BundleFailureCode,
   type BundleReport,
@@ -26,9 +28,11 @@ import { TestLog, anchorVerifiers, codes, recordCodes, assemble, copy, makeWitne
 // The seeded PRNG the server's crash tests use: the fuzz loop is reproducible.
 import { mulberry32 } from "../../../server/test/fixtures/prng.mjs";
 
-/** Both routes over one text; the object route only when the text is JSON. */
+/** The routes over one text (text, bytes, object); the object route only when the text is JSON. */
 async function both(text: string, policy: unknown, options: VerifyBundleOptions = {}): Promise<{ textReport: BundleReport; objectReport: BundleReport | null }> {
   const textReport = await verifyBundleText(text, policy, options);
+  // The file's bytes give the very same report as its text.
+  expect(await verifyBundleBytes(utf8(text), policy, options)).toEqual(textReport);
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -114,6 +118,28 @@ describe("verifyBundleText: the same report as verifyBundle(JSON.parse(text))", 
     expect(r.records.every((x) => x.signedNoLaterThan !== null)).toBe(true);
     // Small batches and several in flight change nothing.
     await expectSameVerdict(text, policy, { anchorVerifiers, batchSize: 3, batchesInFlight: 2 });
+  });
+
+  it("bytes: the split decodes only the skeleton and each record; a byte order mark and invalid UTF-8 read as a text read of the file would", async () => {
+    const bytes = utf8(text);
+    const split = splitBundleBytes(bytes)!;
+    expect(split).not.toBeNull();
+    expect(split.skeleton).toEqual({ ...JSON.parse(text), records: [] });
+    expect(Array.from({ length: split.records.length }, (_, i) => split.records.at(i))).toEqual(bundle.records);
+    // A byte order mark: JSON.parse refuses it on every route.
+    const bom = new Uint8Array([0xef, 0xbb, 0xbf, ...bytes]);
+    const withBom = await verifyBundleBytes(bom, policy, { anchorVerifiers });
+    expect(withBom.failures.map((f) => f.code)).toEqual(["bundle_malformed"]);
+    expect(await verifyBundleText(new TextDecoder("utf-8", { ignoreBOM: true }).decode(bom), policy, { anchorVerifiers })).toEqual(withBom);
+    // An invalid UTF-8 byte inside a payload string reads as U+FFFD, as in the text: the payload no longer matches.
+    const at = text.indexOf("Zürich");
+    expect(at).toBeGreaterThan(0);
+    const broken = utf8(text);
+    const pos = utf8(text.slice(0, at)).length + 1; // the first byte of "ü"
+    broken[pos] = 0xff;
+    const fromBytes = await verifyBundleBytes(broken, policy, { anchorVerifiers });
+    expect(fromBytes).toEqual(await verifyBundleText(new TextDecoder().decode(broken), policy, { anchorVerifiers }));
+    expect(codes(fromBytes)).toContain("payload_changed");
   });
 
   it("no records, one record, a custody key after the records", async () => {

@@ -10,7 +10,7 @@ import {
   EVM_ANCHOR_TYPE,
   bundleCustodyChain,
   parseVerificationPolicy,
-  verifyBundleText,
+  verifyBundleBytes,
   verifyEvmAnchor,
   type AnchorVerifier,
   type BundleReport,
@@ -74,13 +74,14 @@ export async function runBundleVerify(
   io: { out: (s: string) => void; err: (s: string) => void },
 ): Promise<number> {
   const policy = parseVerificationPolicy(readFileSync(policyFile, "utf8"));
-  const text = readFileSync(bundleFile, "utf8");
+  // The file's bytes: only the skeleton and one record at a time are ever decoded.
+  const bytes = readFileSync(bundleFile);
   const pool = createVerifierPool(opts.threads !== undefined ? { threads: opts.threads } : {});
   const bar = progressBar(process.stderr, "verify");
   let report: BundleReport;
   try {
     // Records parsed one at a time while their signatures are checked (core's bundle/text.ts).
-    report = await verifyBundleText(text, policy, {
+    report = await verifyBundleBytes(bytes, policy, {
       anchorVerifiers: ANCHOR_VERIFIERS,
       verifyPacked: (packed, count) => pool.verifyPacked(packed, count),
       batchesInFlight: 4 * pool.threads,
@@ -92,7 +93,7 @@ export async function runBundleVerify(
   }
   // A custody bundle (small: one identifier's events) is parsed whole for the
   // chain of its identifier, judged from the records that verified.
-  const bundle: unknown = report.vault !== null && text.includes('"custody"') ? JSON.parse(text) : null;
+  const bundle: unknown = report.vault !== null && bytes.includes('"custody"') ? JSON.parse(bytes.toString("utf8")) : null;
   const chain = isCustodyBundle(bundle) ? bundleCustodyChain(bundle, report) : null;
   if (opts.json === true) io.out(JSON.stringify(chain === null ? report : { ...report, custody: chain }, null, 2) + "\n");
   else io.out(formatReport(report) + (chain === null ? "" : formatCustody(chain)));
