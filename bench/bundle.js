@@ -18,6 +18,7 @@ import { cleanup, log, now, tempDir } from "./util.js";
 const VAULT = "default";
 const CHILD = new URL("./bundle-verify.js", import.meta.url).pathname;
 const BATCH = 4096;
+const CEILING_MS = 5000;
 
 /**
  * @param {{ records?: number, authors?: number, runs?: number }} opts
@@ -54,9 +55,11 @@ export async function benchBundle(opts = {}) {
   }
 
   // The machine's speed drifts (other tenants of the host): each run is set
-  // against the mean of the ceilings measured just before and just after it.
+  // against the mean of the ceilings measured just before and just after it,
+  // each over 5 s, near the length of a run, so that a short burst of speed
+  // is not taken for the machine's sustained ceiling.
   log("bundle: all-core Ed25519 ceiling");
-  const ceilings = [await ed25519Ceiling(tasks, 2000, { single: false })];
+  const ceilings = [await ed25519Ceiling(tasks, CEILING_MS, { single: false })];
   const results = [];
   const files = tempDir("bundle-files");
   try {
@@ -70,7 +73,7 @@ export async function benchBundle(opts = {}) {
       const r = JSON.parse(out.trim());
       if (!r.ok || r.counts.valid !== r.records) throw new Error(`bundle: verification failed: ${JSON.stringify(r.failures)} ${JSON.stringify(r.counts)}`);
       log("bundle: all-core Ed25519 ceiling");
-      ceilings.push(await ed25519Ceiling(tasks, 2000, { single: false }));
+      ceilings.push(await ed25519Ceiling(tasks, CEILING_MS, { single: false }));
       const ceiling = (ceilings[run].all + ceilings[run + 1].all) / 2;
       const cpuUsPerVerify = (ceilings[run].cpuUsPerVerify + ceilings[run + 1].cpuUsPerVerify) / 2;
       const rate = (total * 1000) / r.ms;
