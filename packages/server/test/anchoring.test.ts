@@ -7,14 +7,10 @@
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { FastifyInstance } from "fastify";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { buildRecord, parseNote, sha256, toBase64, toHex, utf8, verifyCosignatures } from "@sealtrail/core";
+import { parseNote, sha256, toHex, utf8, verifyCosignatures } from "@sealtrail/core";
 import { openContext, type Context } from "../src/main.js";
-import type { LedgerOptions, PublicationStatus } from "../src/ledger/ledger.js";
-import { initializeWithAccess } from "../src/access/bootstrap.js";
-import { operatorKey } from "../src/ledger/bootstrap.js";
-import { createApp } from "../src/http/app.js";
+import type { PublicationStatus } from "../src/ledger/ledger.js";
 import { pemCertificates } from "../src/ledger/anchoring.js";
 import { verifyAnchor } from "../src/anchors/rfc3161-anchor.js";
 import { createWitnessApp } from "../src/witness/app.js";
@@ -22,7 +18,7 @@ import { followedLog } from "../src/witness/config.js";
 import { openWitnessService } from "../src/witness/service.js";
 import { makeTestPki, opensslVerifyToken, startOpensslTsa, type OpensslTsa, type TestPki } from "./helpers/openssl-tsa.js";
 import { ENGINES, tempDir } from "./helpers/temp-log.js";
-import { freshDatabase } from "./helpers/postgres.js";
+import { reopenableServer, type ReopenOptions, type ReopenableServer } from "./helpers/reopen-server.js";
 import { readFileSync } from "node:fs";
 
 /**
@@ -102,57 +98,29 @@ afterAll(async () => {
 
 for (const engine of ENGINES) {
   describe(`anchoring published checkpoints: ${engine}`, () => {
-    let dir: { dir: string; cleanup: () => void };
-    let pg: { url: string; drop: () => Promise<void> } | undefined;
-    let ctx: Context | null = null;
-    let app: FastifyInstance | null = null;
-    let token: string;
-    let op: { org: string; seed: Uint8Array };
-    let sw: TsaSwitch;
+    let server: ReopenableServer;
     let logged: string[];
+    let sw: TsaSwitch;
     const cleanups: (() => Promise<void> | void)[] = [];
-
-    async function open(extra: Partial<LedgerOptions> & { tsa?: string[]; tsaRoots?: Uint8Array[]; tsaTimeoutMs?: number } = {}): Promise<Context> {
-      await close();
-      ctx = await openContext({ data: dir.dir, db: pg?.url, checkpointIntervalMs: 1000, log: (m) => logged.push(m), ...extra });
-      app = await createApp({ ledger: ctx.ledger, store: ctx.store, rateLimit: false });
-      return ctx;
-    }
-    async function close() {
-      await app?.close();
-      app = null;
-      await ctx?.close();
-      ctx = null;
-    }
-    function records(n: number, tag: string) {
-      return Array.from({ length: n }, (_, i) => {
-        const payload = { title: `${tag} ${i}`, n: Math.random() };
-        const rec = buildRecord({ vault: "default", type: "sms.risk", author: op.org, seed: op.seed, mode: "custodial", payload });
-        return { entry: rec.signed, payload, salt: toBase64(rec.salt!) };
-      });
-    }
+    const open = (extra?: ReopenOptions): Promise<Context> => server.open(extra);
+    const close = (): Promise<void> => server.close();
+    const records = (n: number, tag: string) => server.records(n, tag);
     async function grow(c: Context, tag: string) {
       await c.ledger.append("default", records(1, tag));
       return (await c.ledger.publish("default"))!;
     }
-    const http = (url: string) => app!.inject({ method: "GET", url, headers: { authorization: `Bearer ${token}` } });
+    const http = (url: string) => server.http("GET", url);
 
     beforeEach(async () => {
-      logged = [];
-      dir = tempDir("sealtrail-anchor-");
-      pg = engine === "postgres" ? await freshDatabase() : undefined;
+      server = await reopenableServer("sealtrail-anchor-", engine);
+      ({ logged } = server);
       sw = await tsaSwitch(tsa);
-      const c = await open();
-      token = (await initializeWithAccess(c.store, c.ledger, {})).bootstrapToken!;
-      op = await operatorKey(c.store);
-      await close();
     });
     afterEach(async () => {
       await close();
       for (const f of cleanups.splice(0).reverse()) await f();
       await sw.close();
-      dir.cleanup();
-      await pg?.drop();
+      await server.dispose();
     });
 
     it("anchors each published checkpoint, cosignatures included, with tokens that verify over the stored note (ours and openssl's), served by GET /anchors", async () => {

@@ -10,7 +10,6 @@ import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import {
-  buildRecord,
   checkWitnessPolicy,
   fromBase64,
   openCheckpoint,
@@ -24,17 +23,14 @@ import {
   toBase64,
   verifyCosignatures,
 } from "@sealtrail/core";
-import { openContext, type Context } from "../src/main.js";
-import type { LedgerOptions, PublicationStatus } from "../src/ledger/ledger.js";
-import { initializeWithAccess } from "../src/access/bootstrap.js";
-import { operatorKey } from "../src/ledger/bootstrap.js";
-import { createApp } from "../src/http/app.js";
 import { createWitnessApp } from "../src/witness/app.js";
 import { followedLog } from "../src/witness/config.js";
 import { openWitnessService, type WitnessService } from "../src/witness/service.js";
 import { parseWitnessArg } from "../src/ledger/witness-client.js";
+import type { Context } from "../src/main.js";
+import type { PublicationStatus } from "../src/ledger/ledger.js";
 import { ENGINES, tempDir } from "./helpers/temp-log.js";
-import { freshDatabase } from "./helpers/postgres.js";
+import { reopenableServer, type ReopenOptions, type ReopenableServer } from "./helpers/reopen-server.js";
 import { cli } from "./helpers/cli.js";
 
 /** A real witness service on a 127.0.0.1 port that can go down and come back on the same port. */
@@ -132,61 +128,31 @@ async function startForgingWitness(name: string, logVkey: string): Promise<TestW
 
 for (const engine of ENGINES) {
   describe(`publication with witnesses: ${engine}`, () => {
-    let dir: { dir: string; cleanup: () => void };
-    let pg: { url: string; drop: () => Promise<void> } | undefined;
-    let ctx: Context | null = null;
-    let app: FastifyInstance | null = null;
-    let token: string;
-    let logVkey: string;
-    let op: { org: string; seed: Uint8Array };
-    const witnesses: TestWitness[] = [];
+    let server: ReopenableServer;
     let logged: string[];
-
-    async function open(extra: Partial<LedgerOptions> = {}): Promise<Context> {
-      await close();
-      ctx = await openContext({ data: dir.dir, db: pg?.url, checkpointIntervalMs: 1000, log: (m) => logged.push(m), ...extra });
-      app = await createApp({ ledger: ctx.ledger, store: ctx.store, rateLimit: false });
-      return ctx;
-    }
-    async function close() {
-      await app?.close();
-      app = null;
-      await ctx?.close();
-      ctx = null;
-    }
+    let logVkey: string;
+    const witnesses: TestWitness[] = [];
+    const open = (extra?: ReopenOptions): Promise<Context> => server.open(extra);
+    const close = (): Promise<void> => server.close();
+    const records = (n: number, tag: string) => server.records(n, tag);
     const endpoints = (ws: TestWitness[]) => ws.map((w) => ({ vkey: w.vkey, url: w.url }));
     const witness = async (name: string, opts: { up?: boolean } = {}) => {
       const w = await startWitness(name, logVkey, opts);
       witnesses.push(w);
       return w;
     };
-    function records(n: number, tag: string) {
-      return Array.from({ length: n }, (_, i) => {
-        const payload = { title: `${tag} ${i}`, n: Math.random() };
-        const rec = buildRecord({ vault: "default", type: "sms.risk", author: op.org, seed: op.seed, mode: "custodial", payload });
-        return { entry: rec.signed, payload, salt: toBase64(rec.salt!) };
-      });
-    }
-    const http = (method: "GET" | "POST", url: string, payload?: object) =>
-      app!.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload } : {}) });
+    const http = (method: "GET" | "POST", url: string, payload?: object) => server.http(method, url, payload);
     const status = async () => (await http("GET", "/v1/vaults/default/witnesses")).json() as PublicationStatus;
 
     beforeEach(async () => {
-      logged = [];
-      dir = tempDir("sealtrail-pub-");
-      pg = engine === "postgres" ? await freshDatabase() : undefined;
-      // First start without witnesses: the vault and its log key exist from here on.
-      const c = await open();
-      token = (await initializeWithAccess(c.store, c.ledger, {})).bootstrapToken!;
-      logVkey = await c.ledger.verifierKey("default");
-      op = await operatorKey(c.store);
-      await close();
+      // First started without witnesses: the vault and its log key exist from here on.
+      server = await reopenableServer("sealtrail-pub-", engine);
+      ({ logged, logVkey } = server);
     });
     afterEach(async () => {
       await close();
       for (const w of witnesses.splice(0)) await w.close();
-      dir.cleanup();
-      await pg?.drop();
+      await server.dispose();
     });
 
     it("2 of 3: publishes with one witness down; the note carries the log signature, then the cosignatures in configured order", async () => {
