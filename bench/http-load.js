@@ -124,22 +124,22 @@ function checkAck(res, n) {
   return r.results;
 }
 
-/** `inFlight` clients, each sending its next request as soon as the last is answered. */
-async function closedLoop({ base, tokens, vault, from, count, perRequest, inFlight }) {
-  if (from + count > subs.length) throw new Error("http-load: not enough signed records");
-  const bodies = bodiesOf(from, count, perRequest);
-  const ctx = clientContext(base, tokens, inFlight);
-  const path = `/v1/vaults/${vault}/records`;
-  const latencies = new Float64Array(bodies.length);
+/**
+ * `n` requests from `inFlight` clients, each sending its next as soon as
+ * its last is answered: `request(k)` sends request k, `answered(k, res)`
+ * checks its answer (outside its latency). Timed from the first send to the
+ * last answer, with each request's latency and this process's CPU.
+ */
+async function timedClients(ctx, n, inFlight, request, answered) {
+  const latencies = new Float64Array(n);
   let next = 0;
-  let acked = 0;
   const client = async () => {
-    while (next < bodies.length) {
+    while (next < n) {
       const k = next++;
       const t = now();
-      const res = await send(ctx, "POST", path, bodies[k].body, 201);
+      const res = await request(k);
       latencies[k] = now() - t;
-      acked += checkAck(res, bodies[k].n).length;
+      answered(k, res);
     }
   };
   const cpu0 = process.cpuUsage();
@@ -148,6 +148,25 @@ async function closedLoop({ base, tokens, vault, from, count, perRequest, inFlig
   const ms = now() - t0;
   const cpu = process.cpuUsage(cpu0);
   ctx.agent.destroy();
+  return { ms, latencies, cpuMs: (cpu.user + cpu.system) / 1000 };
+}
+
+/** `inFlight` clients, each sending its next request as soon as the last is answered. */
+async function closedLoop({ base, tokens, vault, from, count, perRequest, inFlight }) {
+  if (from + count > subs.length) throw new Error("http-load: not enough signed records");
+  const bodies = bodiesOf(from, count, perRequest);
+  const ctx = clientContext(base, tokens, inFlight);
+  const path = `/v1/vaults/${vault}/records`;
+  let acked = 0;
+  const { ms, latencies, cpuMs } = await timedClients(
+    ctx,
+    bodies.length,
+    inFlight,
+    (k) => send(ctx, "POST", path, bodies[k].body, 201),
+    (k, res) => {
+      acked += checkAck(res, bodies[k].n).length;
+    },
+  );
   if (acked !== count) throw new Error(`http-load: ${acked} acknowledged of ${count}`);
   return {
     records: count,
@@ -156,7 +175,7 @@ async function closedLoop({ base, tokens, vault, from, count, perRequest, inFlig
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     retries: ctx.retries,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuMs,
   };
 }
 
@@ -233,24 +252,16 @@ async function proofs({ base, tokens, vault, count, inFlight, entries, vkey, ver
   const rand = rng(seed);
   const indices = Array.from({ length: count }, () => 1 + Math.floor(rand() * (entries - 1)));
   const ctx = clientContext(base, tokens, inFlight);
-  const latencies = new Float64Array(count);
   const texts = new Array(count);
-  let next = 0;
-  const client = async () => {
-    while (next < count) {
-      const k = next++;
-      const t = now();
-      const res = await send(ctx, "GET", `/v1/vaults/${vault}/proofs/inclusion?index=${indices[k]}`, undefined, 200);
-      latencies[k] = now() - t;
+  const { ms, latencies, cpuMs } = await timedClients(
+    ctx,
+    count,
+    inFlight,
+    (k) => send(ctx, "GET", `/v1/vaults/${vault}/proofs/inclusion?index=${indices[k]}`, undefined, 200),
+    (k, res) => {
       if (k % Math.max(1, Math.floor(count / verify)) === 0) texts[k] = res.body;
-    }
-  };
-  const cpu0 = process.cpuUsage();
-  const t0 = now();
-  await Promise.all(Array.from({ length: inFlight }, client));
-  const ms = now() - t0;
-  const cpu = process.cpuUsage(cpu0);
-  ctx.agent.destroy();
+    },
+  );
   // The bench cannot lie: verify a sample of what it timed.
   let verified = 0;
   for (let k = 0; k < count; k++) {
@@ -268,6 +279,6 @@ async function proofs({ base, tokens, vault, count, inFlight, entries, vkey, ver
     p99: percentile(latencies, 99),
     verified,
     retries: ctx.retries,
-    cpuMs: (cpu.user + cpu.system) / 1000,
+    cpuMs,
   };
 }
