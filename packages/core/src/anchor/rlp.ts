@@ -80,36 +80,29 @@ function readLength(b: Uint8Array, at: number, n: number, limit: number, what: s
   return len;
 }
 
+// Where the payload of the item at `at` starts and how long it is, for a
+// string (base 0x80) or a list (base 0xc0): a prefix up to base + 55 holds
+// the length itself, one above it the count of big-endian length bytes
+// that follow (Ethereum Yellow Paper, appendix B).
+function payloadOf(b: Uint8Array, at: number, base: number, limit: number, what: string): [number, number] {
+  const p = b[at]!;
+  if (p <= base + 55) return [at + 1, p - base];
+  const n = p - (base + 55);
+  return [at + 1 + n, readLength(b, at + 1, n, limit, what)];
+}
+
 function decodeAt(b: Uint8Array, at: number, limit: number, what: string, depth: number): [RlpItem, number] {
   if (at >= limit) throw bad(what, "item runs past the end of input");
   const p = b[at]!;
   if (p < 0x80) return [b.slice(at, at + 1), at + 1];
   if (p < 0xc0) {
-    let start: number;
-    let len: number;
-    if (p <= 0xb7) {
-      len = p - 0x80;
-      start = at + 1;
-    } else {
-      const n = p - 0xb7;
-      len = readLength(b, at + 1, n, limit, what);
-      start = at + 1 + n;
-    }
+    const [start, len] = payloadOf(b, at, 0x80, limit, what);
     if (start + len > limit) throw bad(what, "string runs past the end of input");
     if (len === 1 && b[start]! < 0x80) throw bad(what, "single byte below 0x80 encoded as a string");
     return [b.slice(start, start + len), start + len];
   }
   if (depth >= MAX_DEPTH) throw bad(what, `lists nested deeper than ${MAX_DEPTH}`);
-  let start: number;
-  let len: number;
-  if (p <= 0xf7) {
-    len = p - 0xc0;
-    start = at + 1;
-  } else {
-    const n = p - 0xf7;
-    len = readLength(b, at + 1, n, limit, what);
-    start = at + 1 + n;
-  }
+  const [start, len] = payloadOf(b, at, 0xc0, limit, what);
   const end = start + len;
   if (end > limit) throw bad(what, "list runs past the end of input");
   const items: RlpItem[] = [];
