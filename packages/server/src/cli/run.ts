@@ -22,6 +22,7 @@ import { createApiKey, publicApiKey } from "../access/api-keys.js";
 import { ORG_ROLES, createOrganisation } from "../access/orgs.js";
 import { addVault } from "../ledger/bootstrap.js";
 import { changeMembership, createCustodialKey } from "../ledger/custodial.js";
+import { acknowledgement } from "../ledger/ledger.js";
 import { createApp } from "../http/app.js";
 import { auditVault, type AuditReport } from "../ledger/audit.js";
 import { progressBar } from "./progress.js";
@@ -524,7 +525,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       await withContext(o, async (ctx) => {
         const r = await changeMembership(ctx.store, ctx.ledger, o.vault, { action: "set", org: o.org, read: o.read, write: o.write ?? [], admin: o.admin === true });
         await ctx.ledger.publish(o.vault);
-        io.out(JSON.stringify({ index: Number(r.index), leafHash: toHex(r.leafHash) }) + "\n");
+        io.out(JSON.stringify(acknowledgement(r)) + "\n");
       });
     });
   member
@@ -539,7 +540,7 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         if ((await ctx.store.member(o.vault, o.org)) === null) throw new SealTrailError("not_found", `${o.org} is not a member of ${o.vault}`);
         const r = await changeMembership(ctx.store, ctx.ledger, o.vault, { action: "remove", org: o.org });
         await ctx.ledger.publish(o.vault);
-        io.out(JSON.stringify({ index: Number(r.index), leafHash: toHex(r.leafHash) }) + "\n");
+        io.out(JSON.stringify(acknowledgement(r)) + "\n");
       });
     });
 

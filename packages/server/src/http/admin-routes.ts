@@ -2,13 +2,13 @@
  * Organisations, API keys, vaults, members and custodial signing.
  */
 import type { FastifyInstance } from "fastify";
-import { SealTrailError, toHex, type MemberChange } from "@sealtrail/core";
+import { SealTrailError, type MemberChange } from "@sealtrail/core";
 import { createApiKey, publicApiKey, type ApiKeyScope } from "../access/api-keys.js";
 import { createOrganisation } from "../access/orgs.js";
 import { isOrgAdmin, isServerAdmin, vaultAccess } from "../access/permissions.js";
 import { addVault } from "../ledger/bootstrap.js";
 import { appendCustodial, changeMembership, createCustodialKey } from "../ledger/custodial.js";
-import type { Ledger } from "../ledger/ledger.js";
+import { acknowledgement, type Ledger } from "../ledger/ledger.js";
 import { auditVault } from "../ledger/audit.js";
 import type { AccessStore, Store } from "../store/types.js";
 import { principal, requireVault } from "./auth.js";
@@ -184,7 +184,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ledger: Ledger, 
         admin: req.body.admin ?? false,
       };
       const r = await changeMembership(store, ledger, req.params.vault, change);
-      return { index: Number(r.index), leafHash: toHex(r.leafHash) };
+      return acknowledgement(r);
     },
   );
 
@@ -193,7 +193,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ledger: Ledger, 
     if (!isServerAdmin(principal(req))) throw forbidden("only the operator's admin keys change memberships");
     if ((await store.member(req.params.vault, req.params.org)) === null) throw new SealTrailError("not_found", `${req.params.org} is not a member`);
     const r = await changeMembership(store, ledger, req.params.vault, { action: "remove", org: req.params.org });
-    return { index: Number(r.index), leafHash: toHex(r.leafHash) };
+    return acknowledgement(r);
   });
 
   // Audit -----------------------------------------------------------------
@@ -240,7 +240,7 @@ export async function registerAdminRoutes(app: FastifyInstance, ledger: Ledger, 
         submittedBy: p.key.id,
       });
       if (r.replayed === true) reply.header("idempotent-replayed", "true");
-      return reply.status(201).send({ results: [{ index: Number(r.index), leafHash: toHex(r.leafHash) }] });
+      return reply.status(201).send({ results: [acknowledgement(r)] });
     },
   );
 }

@@ -20,7 +20,7 @@ import {
   toHex,
   type Envelope,
 } from "@sealtrail/core";
-import type { Idempotency, Ledger } from "../ledger/ledger.js";
+import { acknowledgement, type Idempotency, type Ledger } from "../ledger/ledger.js";
 import type { Principal, VaultAccess } from "../access/permissions.js";
 import type { AccessStore, AdminStore, EntryRow } from "../store/types.js";
 import { recordHistory } from "../ledger/history.js";
@@ -210,7 +210,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
       });
       if (results.some((r) => r.replayed === true)) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({
-        results: results.map((r) => ({ index: Number(r.index), leafHash: toHex(r.leafHash) })),
+        results: results.map(acknowledgement),
       });
     },
   );

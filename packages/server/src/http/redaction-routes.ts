@@ -5,8 +5,8 @@
  * its side appends the same record through POST /v1/vaults/{vault}/records.
  */
 import type { FastifyInstance } from "fastify";
-import { MAX_REDACTION_REASON, REDACTION_RECORD_TYPE, SealTrailError, toHex } from "@sealtrail/core";
-import type { Ledger } from "../ledger/ledger.js";
+import { MAX_REDACTION_REASON, REDACTION_RECORD_TYPE, SealTrailError } from "@sealtrail/core";
+import { acknowledgement, type Ledger } from "../ledger/ledger.js";
 import type { AccessStore, Store } from "../store/types.js";
 import { redactCustodial } from "../ledger/custodial.js";
 import { principal, requireVault } from "./auth.js";
@@ -54,7 +54,7 @@ export async function registerRedactionRoutes(app: FastifyInstance, ledger: Ledg
         throw e;
       });
       if (r.replayed === true) reply.header("idempotent-replayed", "true");
-      return reply.status(201).send({ index: Number(r.index), leafHash: toHex(r.leafHash), redacts: Number(raw) });
+      return reply.status(201).send({ ...acknowledgement(r), redacts: Number(raw) });
     },
   );
 }

@@ -16,6 +16,7 @@ import {
   signerFromKey,
   ed25519PublicKey,
   tileForNode,
+  toHex,
   type Envelope,
   type NodeId,
   type NoteSigner,
@@ -34,6 +35,19 @@ export interface AppendResult {
   readonly leafHash: Uint8Array;
   /** True when an earlier request with the same idempotency key appended this record. */
   readonly replayed?: boolean;
+}
+
+/**
+ * An appended record as the API answers it and the CLI prints it: its log
+ * index and hex leaf hash.
+ *
+ * @example
+ * ```ts
+ * reply.status(201).send({ results: results.map(acknowledgement) });
+ * ```
+ */
+export function acknowledgement(r: AppendResult): { index: number; leafHash: string } {
+  return { index: Number(r.index), leafHash: toHex(r.leafHash) };
 }
 
 /** How a request appends. */
