@@ -11,17 +11,8 @@ import { log, now } from "./util.js";
 /** Deterministic synthetic entry of index i, ~120 bytes. */
 export const entryOf = (i) => utf8(`{"bench":"synthetic","i":${i},"pad":"${"x".repeat(96)}"}`);
 
-/** A small deterministic PRNG (mulberry32), so runs pick the same indices. */
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** A small deterministic PRNG (mulberry32, the tests' own), so runs pick the same indices. */
+export { mulberry32 as rng } from "../packages/server/test/fixtures/prng.mjs";
 
 /**
  * Grow `vault` of an initialised store from its single bootstrap entry to
