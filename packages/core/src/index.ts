@@ -8,6 +8,7 @@ export * from "./bytes.js";
 export * from "./crypto.js";
 export * from "./signature-batch.js";
 export * from "./json/canonicalize.js";
+export * from "./json/i-json.js";
 export * from "./merkle/index.js";
 export * from "./note/index.js";
 export * from "./proof/index.js";

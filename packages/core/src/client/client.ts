@@ -9,7 +9,7 @@ import { ERROR_CODES, SealTrailError, type ErrorCode } from "../errors.js";
 import { buildKeyRecord, buildRecord, type BuiltRecord } from "../record/build.js";
 import { ed25519PublicKey } from "../crypto.js";
 import { toBase64 } from "../bytes.js";
-import type { Supersedes } from "../record/envelope.js";
+import { checkPayload, type Supersedes } from "../record/envelope.js";
 
 /** The part of a fetch Response the client reads. */
 export interface FetchResponse {
@@ -141,6 +141,8 @@ export function createClient(opts: ClientOptions): SealTrailClient {
       return (await json<{ results: Appended[] }>("POST", `${v(vault)}/records`, body)).results;
     },
     async appendCustodial(vault, d) {
+      // The server signs what it receives: refuse here what JSON.stringify would change.
+      if (d.payload !== undefined) checkPayload(d.payload);
       const r = await json<{ results: Appended[] }>("POST", `${v(vault)}/records/custodial`, {
         type: d.type,
         ...(d.payload !== undefined ? { payload: d.payload } : {}),

@@ -14,6 +14,7 @@ import { concat, fromBase64, fromHex, toBase64, toHex, utf8 } from "../bytes.js"
 import { ed25519Sign, ed25519Verify, ED25519_PUBLIC_KEY_SIZE, randomBytes, sha256 } from "../crypto.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { canonicalBytes, canonicalize, parseJson, type JsonValue } from "../json/canonicalize.js";
+import { checkIJsonValue } from "../json/i-json.js";
 
 /** Envelope format version. */
 export const ENVELOPE_VERSION = 1;
@@ -464,7 +465,8 @@ export function isName(s: string): boolean {
 }
 
 /**
- * Check a payload: any JSON object.
+ * Check a payload: any JSON object that I-JSON (RFC 7493) allows, so that
+ * it is signed exactly as given (see {@link checkIJsonValue}).
  *
  * @example
  * ```ts
@@ -473,6 +475,8 @@ export function isName(s: string): boolean {
  */
 export function checkPayload(p: unknown): asserts p is { [k: string]: JsonValue } {
   if (p === null || typeof p !== "object" || Array.isArray(p)) throw malformed("payload: must be a JSON object");
+  // Signed exactly as given, or refused: nothing JSON would drop or change.
+  checkIJsonValue(p, "payload");
 }
 
 function asObject(v: unknown, what: string): Record<string, unknown> {

@@ -4,7 +4,7 @@
  * With one core, or for a handful of events, the same work runs inline.
  */
 import { availableParallelism } from "node:os";
-import { SealTrailError, buildRecord, eventHashId, parseJson, readSecurityExtension, toBase64, type EventHashContext, type JsonValue, type SignedEnvelope } from "@sealtrail/core";
+import { SealTrailError, buildRecord, eventHashId, parseIJson, readSecurityExtension, toBase64, type EventHashContext, type JsonValue, type SignedEnvelope } from "@sealtrail/core";
 import type { EpcisValidator } from "./epcis-validate.js";
 import { prepareEvent, type PreparedEvent } from "./prepare.js";
 import { createWorkerPool } from "../ledger/worker-pool.js";
@@ -66,7 +66,7 @@ export function checkGroup(validator: EpcisValidator, m: CheckRequest): CheckRes
     const n = m.first + k;
     let eventID: string | undefined;
     try {
-      const ev = parseJson(text, `event ${n}`);
+      const ev = parseIJson(text, `event ${n}`);
       if (ev !== null && typeof ev === "object" && !Array.isArray(ev) && typeof ev.eventID === "string") eventID = ev.eventID;
       const problems = validator.event(ev, `event ${n}`);
       if (problems.length > 0) return { problems, ...(eventID !== undefined ? { eventID } : {}) };
@@ -90,7 +90,7 @@ export function signCustodyEvent(p: PreparedEvent, vault: string, type: string, 
 /** The build of one group, inline. */
 export function buildGroup(m: BuildRequest): BuiltEvent[] {
   return m.items.map(({ text, hash }) =>
-    signCustodyEvent(prepareEvent(parseJson(text) as Record<string, JsonValue>, m.hashContext, m.recordTime, hash), m.vault, m.type, m.author, m.seed),
+    signCustodyEvent(prepareEvent(parseIJson(text) as Record<string, JsonValue>, m.hashContext, m.recordTime, hash), m.vault, m.type, m.author, m.seed),
   );
 }
 

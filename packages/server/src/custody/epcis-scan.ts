@@ -4,7 +4,7 @@
  * 100,000 events then holds the document once (its bytes) and parses,
  * validates and stores the events a slice at a time.
  */
-import { SealTrailError, parseJson, type JsonValue } from "@sealtrail/core";
+import { SealTrailError, parseIJson, type JsonValue } from "@sealtrail/core";
 
 /** A document split into its header and event byte ranges. */
 export interface ScannedDocument {
@@ -87,7 +87,7 @@ export function scanEpcisDocument(bytes: Uint8Array): ScannedDocument {
     if (i === start) fail("expected a value");
     return [start, i];
   };
-  const parseSlice = (r: readonly [number, number], what: string): JsonValue => parseJson(bytes.subarray(r[0], r[1]), what);
+  const parseSlice = (r: readonly [number, number], what: string): JsonValue => parseIJson(bytes.subarray(r[0], r[1]), what);
   const key = (): string => {
     ws();
     if (bytes[i] !== 0x22) fail("expected a member name");
@@ -198,5 +198,5 @@ export function scanEpcisDocument(bytes: Uint8Array): ScannedDocument {
  * ```
  */
 export function parseEvent(bytes: Uint8Array, range: readonly [number, number], n = 0): JsonValue {
-  return parseJson(bytes.subarray(range[0], range[1]), `event ${n}`);
+  return parseIJson(bytes.subarray(range[0], range[1]), `event ${n}`);
 }

@@ -14,6 +14,7 @@ import { registerEpcisRoutes } from "./epcis-routes.js";
 import { createCaptureService, type CaptureService } from "../custody/capture.js";
 import { createEpcisValidator } from "../custody/epcis-validate.js";
 import { registerAuth } from "./auth.js";
+import { registerJsonBody } from "./json-body.js";
 import { registerOpenApi } from "./openapi.js";
 import { DEFAULT_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
 import type { AccessStore, Store } from "../store/types.js";
@@ -66,6 +67,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     sendProblem(reply, new SealTrailError("not_found", `no route ${req.method} ${req.url.split("?")[0]}`), req.url);
   });
 
+  registerJsonBody(app);
   await registerOpenApi(app, API_VERSION);
   registerAuth(app, opts.store, opts.rateLimit ?? DEFAULT_RATE_LIMIT);
   app.get("/healthz", async () => ({ ok: true }));
