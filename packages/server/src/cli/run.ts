@@ -41,7 +41,8 @@ import { createEvmAnchorProvider, readEvmKey } from "../anchors/evm-anchor.js";
 /** Raised for wrong command-line use: exit code 2. */
 class UsageError extends Error {}
 
-interface Io {
+/** Where the CLI reads and writes (the process's own streams by default; tests capture them). */
+export interface Io {
   out: (s: string) => void;
   outBytes: (b: Uint8Array) => void;
   err: (s: string) => void;
@@ -60,6 +61,17 @@ function uint(name: string) {
     if (!/^(0|[1-9][0-9]{0,18})$/.test(v)) throw new UsageError(`${name} must be a non-negative integer, got "${v}"`);
     return BigInt(v);
   };
+}
+
+/**
+ * A non-negative integer option, parsed to bigint. Its default is shown in
+ * --help as digits: commander prints a default with JSON.stringify unless it
+ * has a description, and JSON.stringify throws on a bigint.
+ */
+function uintOption(flags: string, description: string, dflt?: bigint): Option {
+  const option = new Option(flags, description);
+  option.argParser(uint(option.long ?? flags));
+  return dflt === undefined ? option : option.default(dflt, dflt.toString());
 }
 
 function port(v: string): number {
@@ -110,15 +122,23 @@ async function withLog<T>(o: DatabaseLocation & { server?: string }, fn: (log: L
   return withContext(o, (ctx) => fn(localLog(ctx)));
 }
 
+/** The `sealtrail` program, and the exit code its last command set. */
+export interface Program {
+  readonly program: Command;
+  /** 0 unless a command found a failure (1); read it after parsing. */
+  readonly exitCode: () => number;
+}
+
 /**
- * Run the CLI with `argv` (as process.argv) and return the exit code.
+ * Build the `sealtrail` program, writing to `io`; it does nothing until parsed.
  *
  * @example
  * ```ts
- * process.exitCode = await main(process.argv);
+ * const { program } = createProgram();
+ * const names = program.commands.map((c) => c.name());
  * ```
  */
-export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+export function createProgram(io: Io = defaultIo): Program {
   let code = 0;
   const program = new Command()
     .name("sealtrail")
@@ -159,8 +179,8 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
     .addOption(dbOption())
     .addOption(new Option("--port <n>", "TCP port").default(8080).argParser(port))
     .option("--host <addr>", "address to listen on", "127.0.0.1")
-    .addOption(new Option("--checkpoint-interval <ms>", "checkpoint interval").default(1000n).argParser(uint("--checkpoint-interval")))
-    .addOption(new Option("--rate-limit <n>", "requests per second per API key (burst: twice that); 0 for none").default(200n).argParser(uint("--rate-limit")))
+    .addOption(uintOption("--checkpoint-interval <ms>", "checkpoint interval", 1000n))
+    .addOption(uintOption("--rate-limit <n>", "requests per second per API key (burst: twice that); 0 for none", 200n))
     // Publication: witnesses and anchors (docs/formats.md §16).
     .option("--witness <vkey=url>", "a witness that must cosign checkpoints: its verifier key, =, its URL (repeatable)", (v: string, acc: WitnessEndpoint[] = []) => {
       try {
@@ -169,16 +189,16 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
         throw new UsageError(`--witness: ${(e as Error).message}`);
       }
     })
-    .addOption(new Option("--witness-threshold <k>", "witnesses that must cosign a checkpoint before it is published (default: all)").argParser(uint("--witness-threshold")))
-    .addOption(new Option("--witness-timeout <ms>", "time limit of each request to a witness").default(5000n).argParser(uint("--witness-timeout")))
-    .addOption(new Option("--max-unpublished <n>", "refuse appends (503) while more entries than this wait for a published checkpoint (default 100000 with witnesses)").argParser(uint("--max-unpublished")))
+    .addOption(uintOption("--witness-threshold <k>", "witnesses that must cosign a checkpoint before it is published (default: all)"))
+    .addOption(uintOption("--witness-timeout <ms>", "time limit of each request to a witness", 5000n))
+    .addOption(uintOption("--max-unpublished <n>", "refuse appends (503) while more entries than this wait for a published checkpoint (default 100000 with witnesses)"))
     .option("--tsa <url>", "an RFC 3161 time-stamp authority that anchors published checkpoints (repeatable)", (v: string, acc: string[] = []) => [...acc, v])
     .option("--tsa-root <file>", "PEM certificate(s) of a CA the TSAs chain to (repeatable; needed with --tsa)", (v: string, acc: string[] = []) => [...acc, v])
-    .addOption(new Option("--anchor-every <n>", "anchor every Nth published checkpoint").default(1n).argParser(uint("--anchor-every")))
+    .addOption(uintOption("--anchor-every <n>", "anchor every Nth published checkpoint", 1n))
     .option("--evm-rpc <url>", "JSON-RPC URL of an EVM chain (Polygon or any other) that anchors published checkpoints")
     .option("--evm-key <file>", "file holding the hex secp256k1 key of the account that pays for anchors (needed with --evm-rpc)")
-    .addOption(new Option("--evm-chain-id <n>", "chain id the node must serve").argParser(uint("--evm-chain-id")))
-    .addOption(new Option("--evm-confirmations <n>", "blocks to wait for, the including one counted (the chain's finality depth)").default(1n).argParser(uint("--evm-confirmations")))
+    .addOption(uintOption("--evm-chain-id <n>", "chain id the node must serve"))
+    .addOption(uintOption("--evm-confirmations <n>", "blocks to wait for, the including one counted (the chain's finality depth)", 1n))
     .action(async (o: {
       data: string;
       db?: string;
@@ -624,9 +644,22 @@ export async function main(argv: readonly string[], io: Io = defaultIo): Promise
       io.out(JSON.stringify({ evidence: readEvidence(data) }, null, 2) + "\n");
     });
 
+  return { program, exitCode: () => code };
+}
+
+/**
+ * Run the CLI with `argv` (as process.argv) and return the exit code.
+ *
+ * @example
+ * ```ts
+ * process.exitCode = await main(process.argv);
+ * ```
+ */
+export async function main(argv: readonly string[], io: Io = defaultIo): Promise<number> {
+  const { program, exitCode } = createProgram(io);
   try {
     await program.parseAsync(argv as string[]);
-    return code;
+    return exitCode();
   } catch (e) {
     if (e instanceof CommanderError) {
       if (e.code === "commander.helpDisplayed" || e.code === "commander.help" || e.code === "commander.version") return 0;
