@@ -4,12 +4,11 @@
  * witness's last answer, anchoring). Readable by whoever may read the vault.
  */
 import type { FastifyInstance } from "fastify";
-import { SealTrailError, parseJson } from "@sealtrail/core";
+import { parseJson } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, AdminStore } from "../store/types.js";
 import { requireVault } from "./auth.js";
-
-const UINT_PATTERN = /^(0|[1-9][0-9]{0,18})$/;
+import { parseIndex } from "./params.js";
 
 /**
  * Register `GET /v1/vaults/:vault/anchors` and `GET /v1/vaults/:vault/witnesses`.
@@ -23,9 +22,8 @@ export async function registerAnchorRoutes(app: FastifyInstance, ledger: Ledger,
   app.get<{ Params: { vault: string }; Querystring: { size?: string } }>("/v1/vaults/:vault/anchors", async (req, reply) => {
     const vault = req.params.vault;
     await requireVault(store, req, vault, "read");
-    const size = req.query.size;
-    if (size !== undefined && !UINT_PATTERN.test(size)) throw new SealTrailError("malformed", "size: must be a non-negative decimal integer");
-    const rows = await ledger.reader.anchors(vault, size === undefined ? {} : { checkpointSize: BigInt(size) });
+    const size = req.query.size === undefined ? undefined : parseIndex(req.query.size, "size");
+    const rows = await ledger.reader.anchors(vault, size === undefined ? {} : { checkpointSize: size });
     return reply.header("cache-control", "no-cache").send({
       anchors: rows.map((a) => ({
         checkpointSize: Number(a.checkpointSize),

@@ -13,6 +13,7 @@ import { parseEpcisQuery } from "../custody/epcis-query.js";
 import { custodyOf } from "../custody/custody-of.js";
 import { INCIDENT_TYPE, openCustodyIncident } from "../custody/incident.js";
 import { principal, requireVault } from "./auth.js";
+import { isIndexText, parsePositiveDecimal } from "./params.js";
 
 /** Versions this binding speaks (EPCIS 2.0 §12.3 version headers). */
 export const EPCIS_VERSION = "2.0.0";
@@ -23,6 +24,8 @@ const EPCIS_CONTEXT = "https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.j
 
 /** Largest EPCIS document a capture accepts (bytes). */
 export const MAX_CAPTURE_BYTES = 512 * 1024 * 1024;
+// Longest gap a custody query may allow: about 114 years, far beyond any chain, well inside a Date.
+const MAX_GAP_HOURS = 1_000_000;
 // A query scans at most this many records per page before answering with what it found.
 const MAX_SCAN = 20_000;
 
@@ -143,7 +146,7 @@ export async function registerEpcisRoutes(
       const q = parseEpcisQuery(params, identifierKey);
       let after: bigint | undefined;
       if (q.nextPageToken !== null) {
-        if (!/^(0|[1-9][0-9]{0,18})$/.test(q.nextPageToken)) throw new SealTrailError("malformed", "nextPageToken: not a token this server gave");
+        if (!isIndexText(q.nextPageToken)) throw new SealTrailError("malformed", "nextPageToken: not a token this server gave", { detail: { parameter: "nextPageToken" } });
         after = BigInt(q.nextPageToken);
       }
       // Candidates in index order: by identifier through the subject index when the query names exact ones.
@@ -200,12 +203,8 @@ export async function registerEpcisRoutes(
   app.get<{ Params: { vault: string; id: string }; Querystring: { maxGapHours?: string } }>("/v1/vaults/:vault/custody/:id", async (req) => {
     const vault = req.params.vault;
     await requireVault(store, req, vault, "read");
-    let maxGapMs: number | undefined;
-    if (req.query.maxGapHours !== undefined) {
-      const h = Number(req.query.maxGapHours);
-      if (!Number.isFinite(h) || h <= 0) throw new SealTrailError("malformed", "maxGapHours: a positive number of hours");
-      maxGapMs = h * 3600_000;
-    }
+    const h = req.query.maxGapHours;
+    const maxGapMs = h === undefined ? undefined : parsePositiveDecimal(h, "maxGapHours", MAX_GAP_HOURS) * 3600_000;
     return custodyOf(reader, store, vault, req.params.id, maxGapMs === undefined ? {} : { maxGapMs });
   });
 

@@ -28,15 +28,7 @@ import { redactionJson, redactionsOf, type RedactionInfo } from "../ledger/redac
 import { principal, requireVault } from "./auth.js";
 import type { RecordSubmission } from "../ledger/submission.js";
 import { tileKey } from "../store/types.js";
-
-const UINT_PATTERN = /^(0|[1-9][0-9]{0,19})$/;
-
-function parseIndex(v: unknown, what: string): bigint {
-  if (typeof v !== "string" || !UINT_PATTERN.test(v)) throw new SealTrailError("malformed", `${what}: must be a non-negative decimal integer`);
-  const n = BigInt(v);
-  if (n >= 1n << 63n) throw new SealTrailError("malformed", `${what}: too large`);
-  return n;
-}
+import { isIndexText, parseIndex, parseIntegerIn } from "./params.js";
 
 /**
  * May this principal append this record? Records are written only as the
@@ -115,7 +107,10 @@ function encodeCursor(index: bigint): string {
 
 function decodeCursor(cursor: string): bigint {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
-  if (!/^i(0|[1-9][0-9]{0,18})$/.test(text)) throw new SealTrailError("malformed", "cursor: not one this server gave");
+  // An index past MAX_INDEX was never given: refused here, before index + 1 could overflow a store's int64.
+  if (!text.startsWith("i") || !isIndexText(text.slice(1))) {
+    throw new SealTrailError("malformed", "cursor: not one this server gave", { detail: { parameter: "cursor" } });
+  }
   return BigInt(text.slice(1));
 }
 
@@ -221,8 +216,7 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
       const vault = req.params.vault;
       await requireVault(store, req, vault, "read");
       const q = req.query;
-      const limit = q.limit === undefined ? DEFAULT_PAGE : Number(parseIndex(q.limit, "limit"));
-      if (limit < 1 || limit > MAX_PAGE) throw new SealTrailError("invalid", `limit: 1 to ${MAX_PAGE}`);
+      const limit = q.limit === undefined ? DEFAULT_PAGE : parseIntegerIn(q.limit, "limit", 1, MAX_PAGE);
       let typeFilter: { type?: string; typePrefix?: string } = {};
       if (q.type !== undefined) {
         if (!isTypePattern(q.type)) throw new SealTrailError("malformed", "type: a record type or a pattern such as custody.*");

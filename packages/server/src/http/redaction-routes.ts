@@ -11,8 +11,7 @@ import type { AccessStore, Store } from "../store/types.js";
 import { redactCustodial } from "../ledger/custodial.js";
 import { principal, requireVault } from "./auth.js";
 import { authorizeRecord, idempotencyOf } from "./log-routes.js";
-
-const UINT_PATTERN = /^(0|[1-9][0-9]{0,15})$/;
+import { parseIndex } from "./params.js";
 
 /**
  * Register `POST /v1/vaults/:vault/records/:index/redact`.
@@ -40,11 +39,10 @@ export async function registerRedactionRoutes(app: FastifyInstance, ledger: Ledg
       const p = principal(req);
       // Refuse before looking for the record or a held key: a caller may not learn whether either exists.
       if (!access.canWrite(REDACTION_RECORD_TYPE)) throw new SealTrailError("forbidden", `this API key may not write ${REDACTION_RECORD_TYPE} records in this vault`);
-      const raw = req.params.index;
-      if (!UINT_PATTERN.test(raw) || !Number.isSafeInteger(Number(raw))) throw new SealTrailError("malformed", "index: must be a non-negative decimal integer");
+      const index = parseIndex(req.params.index, "index");
       const idem = idempotencyOf(req, p, "redact");
       const reason = req.body?.reason;
-      const r = await redactCustodial(store, ledger, vault, p.org, BigInt(raw), reason !== undefined ? { reason } : {}, {
+      const r = await redactCustodial(store, ledger, vault, p.org, index, reason !== undefined ? { reason } : {}, {
         authorize: (env) => authorizeRecord(p, access, env),
         ...(idem !== undefined ? { idempotency: idem } : {}),
         submittedBy: p.key.id,
@@ -54,7 +52,7 @@ export async function registerRedactionRoutes(app: FastifyInstance, ledger: Ledg
         throw e;
       });
       if (r.replayed === true) reply.header("idempotent-replayed", "true");
-      return reply.status(201).send({ ...acknowledgement(r), redacts: Number(raw) });
+      return reply.status(201).send({ ...acknowledgement(r), redacts: Number(index) });
     },
   );
 }
