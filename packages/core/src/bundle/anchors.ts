@@ -24,13 +24,17 @@ export async function checkAnchors(
   warnings: string[],
 ): Promise<AnchorTime[]> {
   const out: AnchorTime[] = [];
+  const byHash = new Map<string, number>();
+  cps.forEach((c, k) => byHash.set(c.hashHex, k));
+  const repeats = setAsideRepeats(anchors, failures);
   await Promise.all(
     anchors.map(async (a, i) => {
+      if (repeats.has(i)) return;
       if (!isObj(a) || typeof a.type !== "string" || typeof a.checkpointHash !== "string") {
         failures.push(fail("anchor_invalid", `anchor ${i}: not an anchor record (type, checkpointHash)`));
         return;
       }
-      const at = cps.findIndex((c) => c.hashHex === a.checkpointHash);
+      const at = byHash.get(a.checkpointHash) ?? -1;
       const cp = cps[at];
       if (cp === undefined) {
         failures.push(fail("anchor_invalid", `anchor ${i} (${a.type}): no bundled checkpoint note has the hash ${a.checkpointHash}`));
@@ -44,7 +48,9 @@ export async function checkAnchors(
         failures.push(fail("anchor_invalid", `anchor ${i} (${a.type}): checkpointSize ${String(a.checkpointSize)} is not its note's size ${cp.size}`, { size: cp.size }));
         return;
       }
-      const check = options.anchorVerifiers?.[a.type];
+      // Own properties only: a type named "constructor" is no verifier.
+      const verifiers = options.anchorVerifiers;
+      const check = verifiers !== undefined && Object.hasOwn(verifiers, a.type) ? verifiers[a.type] : undefined;
       if (check === undefined) {
         warnings.push(`anchor ${i} (${a.type}) over checkpoint ${cp.size} not checked: no verifier for this anchor type`);
         return;
@@ -68,4 +74,36 @@ export async function checkAnchors(
     }),
   );
   return out;
+}
+
+// An anchor record given again (the same JSON) proves nothing more, and an
+// anchor check may be costly (a certificate chain, a block header): repeats
+// are set aside unchecked, reported once with a count, so that the work is
+// that of the distinct anchors.
+function setAsideRepeats(anchors: readonly unknown[], failures: BundleFailure[]): Set<number> {
+  const firstOf = new Map<string, number>();
+  const repeats = new Set<number>();
+  let first: { at: number; of: number } | null = null;
+  for (let i = 0; i < anchors.length; i++) {
+    const a = anchors[i];
+    if (!isObj(a)) continue;
+    let key: string;
+    try {
+      key = JSON.stringify(a);
+    } catch {
+      continue; // not JSON (a bigint, a cycle: an object given in code): checked as it is
+    }
+    const of = firstOf.get(key);
+    if (of === undefined) {
+      firstOf.set(key, i);
+      continue;
+    }
+    repeats.add(i);
+    first ??= { at: i, of };
+  }
+  if (first !== null) {
+    const more = repeats.size > 1 ? ` (${repeats.size - 1} more repeats set aside)` : "";
+    failures.push(fail("anchor_duplicate", `anchor ${first.at} repeats anchor ${first.of}: set aside unchecked${more}`));
+  }
+  return repeats;
 }

@@ -86,18 +86,36 @@ export const BUNDLE_FAILURE_CODES = [
   "checkpoint_forged",
   /** A checkpoint of another origin, or a witness cosignature made over another checkpoint. */
   "checkpoint_replayed",
+  /**
+   * A checkpoint given again: the same note, another note of a checkpoint
+   * already given (other signature lines), or a third note of one size. Set
+   * aside before any signature is checked.
+   */
+  "checkpoint_duplicate",
+  /** Checkpoints not in ascending size, as the format requires. */
+  "checkpoint_unordered",
   /** The checkpoint the records are proven in has fewer valid cosignatures than the policy needs. */
   "witness_threshold",
   /** Two checkpoints of one size with different roots, or a consistency proof that fails. */
   "split_view",
   /** Two bundled checkpoint sizes with no consistency proof between them. */
   "consistency_unproven",
+  /** A consistency entry that is not {from, to, proof: [base64 hash, …]}. */
+  "consistency_malformed",
+  /**
+   * A consistency entry that proves nothing the verifier uses: from not
+   * below to, a pair that is not two consecutive bundled sizes, or a second
+   * entry for one pair.
+   */
+  "consistency_superfluous",
   /** A record claims a time more than maxSealDelay before an anchor over a checkpoint that did not hold it. */
   "backdated",
   /** A record claims a time after the earliest anchor that proves it existed. */
   "claimed_after_anchor",
   /** An anchor that does not verify, or that names no bundled checkpoint. */
   "anchor_invalid",
+  /** An anchor record given again, byte for byte (as JSON): set aside unchecked. */
+  "anchor_duplicate",
   /**
    * Checked when the policy names the operator: a record its author could
    * not write at its index (no membership in force allows its type), or a

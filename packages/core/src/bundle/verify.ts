@@ -7,14 +7,15 @@
  * signatures over threads and a browser can bring its own anchor checks.
  *
  * This file runs the checks in order and assembles the report; each check
- * lives in its own module: structure.ts, checkpoints.ts, anchors.ts,
+ * lives in its own module: structure.ts, checkpoints.ts, consistency.ts, anchors.ts,
  * manifest.ts, parse-record.ts, keys.ts, judge.ts.
  */
 import { toBase64 } from "../bytes.js";
 import { SignatureBatchWriter } from "../signature-batch.js";
 import { MEMBER_RECORD_TYPE, REDACTION_RECORD_TYPE } from "../record/envelope.js";
 import { checkAnchors } from "./anchors.js";
-import { checkCheckpoints, checkConsistency } from "./checkpoints.js";
+import { checkCheckpoints } from "./checkpoints.js";
+import { checkConsistency } from "./consistency.js";
 import { createJudge, type Judge } from "./judge.js";
 import { NO_KEY, applyKeyRecord, checkWriteRights, keyFor } from "./keys.js";
 import { readManifest } from "./manifest.js";

@@ -3,12 +3,25 @@
  * signed by a real log key, cosigned by real witness keys) and a bundle
  * assembler over it, the way the server's exporter assembles one from a store.
  */
+import { expect } from "vitest";
 import { toBase64 } from "../../src/bytes.js";
-import { generateEd25519KeyPair, sha256 } from "../../src/crypto.js";
+import { generateEd25519KeyPair, sha256, type CryptoBackend } from "../../src/crypto.js";
 import { MemoryTree, hashLeaf } from "../../src/merkle/index.js";
 import { cosignCheckpoint, generateSignerKey, generateWitnessKey, signCheckpoint, signerFromKey, witnessSignerFromKey } from "../../src/note/index.js";
 import { buildKeyRecord, buildRecord, buildRedactionRecord, type BuiltRecord } from "../../src/record/index.js";
-import { BUNDLE_FORMAT, multiLeafProofPlan, type AnchorVerifier, type BundleFailureCode, type BundleRecord, type BundleReport, type EvidenceBundle } from "../../src/bundle/index.js";
+import {
+  BUNDLE_FORMAT,
+  multiLeafProofPlan,
+  verifyBundle,
+  verifyBundleBytes,
+  verifyBundleText,
+  type AnchorVerifier,
+  type BundleFailureCode,
+  type BundleRecord,
+  type BundleReport,
+  type EvidenceBundle,
+  type VerifyBundleOptions,
+} from "../../src/bundle/index.js";
 import { toHex, utf8 } from "../../src/bytes.js";
 
 export const ORIGIN = "example.com/sealtrail/default";
@@ -172,4 +185,71 @@ export function codes(r: BundleReport): BundleFailureCode[] {
 /** The failure codes of the record at `index`. */
 export function recordCodes(r: BundleReport, index: number): BundleFailureCode[] {
   return r.records.find((x) => x.index === index)!.failures.map((f) => f.code);
+}
+
+/**
+ * A crypto backend that counts the work done through it: every Ed25519
+ * verification and every SHA-256. Install it with setCryptoBackend, read
+ * the counts, `reset()` between runs.
+ */
+export function countingBackend(inner: CryptoBackend) {
+  const counts = { verify: 0, hash: 0 };
+  const backend: CryptoBackend = {
+    ...inner,
+    name: `counting ${inner.name}`,
+    ed25519Verify: (publicKey, message, signature) => {
+      counts.verify++;
+      return inner.ed25519Verify(publicKey, message, signature);
+    },
+    sha256: (data) => {
+      counts.hash++;
+      return inner.sha256(data);
+    },
+    sha256Hex: (data) => {
+      counts.hash++;
+      return inner.sha256Hex(data);
+    },
+    sha256Parts: (parts) => {
+      counts.hash++;
+      return inner.sha256Parts(parts);
+    },
+  };
+  return {
+    backend,
+    counts,
+    reset: () => {
+      counts.verify = 0;
+      counts.hash = 0;
+    },
+  };
+}
+
+/**
+ * Verify one bundle by every route (verifyBundle over the object,
+ * verifyBundleText over its JSON text, verifyBundleBytes over its UTF-8
+ * bytes), expect the same report from each, and return it with what each
+ * route cost (read by `work`, reset by `reset`, before and after each).
+ */
+export async function everyRoute<W>(
+  bundle: unknown,
+  policy: unknown,
+  options: VerifyBundleOptions = {},
+  meter: { reset: () => void; work: () => W } = { reset: () => {}, work: () => undefined as W },
+): Promise<{ report: BundleReport; work: W[] }> {
+  const text = JSON.stringify(bundle);
+  const routes = [
+    () => verifyBundle(JSON.parse(text), policy, options),
+    () => verifyBundleText(text, policy, options),
+    () => verifyBundleBytes(utf8(text), policy, options),
+  ];
+  const reports: BundleReport[] = [];
+  const work: W[] = [];
+  for (const route of routes) {
+    meter.reset();
+    reports.push(await route());
+    work.push(meter.work());
+  }
+  expect(reports[1]).toEqual(reports[0]);
+  expect(reports[2]).toEqual(reports[0]);
+  return { report: reports[0]!, work };
 }
