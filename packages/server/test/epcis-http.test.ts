@@ -100,8 +100,12 @@ for (const engine of ENGINES) {
         const body = (JSON.parse(text) as { epcisBody: { eventList?: object[]; queryResults?: { resultsBody: { eventList: object[] } } } }).epcisBody;
         const events = body.eventList ?? body.queryResults!.resultsBody.eventList;
         // Some examples repeat an event of another example: those are duplicates, refused by hash.
+        // One (AssociationEvent-h) gives its event two eventID members: not I-JSON, refused by name.
         if (!job.success) {
-          expect(job.errors.every((e) => e.problems.some((p) => /already captured|same event/.test(p))), `${file}: ${JSON.stringify(job.errors)}`).toBe(true);
+          expect(
+            job.errors.every((e) => e.problems.some((p) => /already captured|same event|at \/eventID: duplicate member name/.test(p))),
+            `${file}: ${JSON.stringify(job.errors)}`,
+          ).toBe(true);
           continue;
         }
         expect(job.capturedCount, file).toBe(events.length);

@@ -176,7 +176,10 @@ for (const engine of ENGINES) {
       // Registration and first use in one request.
       const res = await log.ctx.ledger.append("default", [{ entry: reg.signed }, { entry: use.signed, payload: { a: 1 }, salt: toBase64(use.salt!) }]);
       expect(res).toHaveLength(2);
-      await expectCode(log.ctx.ledger.append("default", [{ entry: reg.signed }]), "conflict");
+      // The same registration again is the record already logged; a new one of the same key is a conflict.
+      expect(await log.ctx.ledger.append("default", [{ entry: reg.signed }])).toEqual([{ index: res[0]!.index, leafHash: res[0]!.leafHash, existing: true }]);
+      const again = buildKeyRecord({ vault: "default", author: log.org, seed: k.seed, action: "register", publicKey: k.publicKey, time: new Date(Date.now() + 1) });
+      await expectCode(log.ctx.ledger.append("default", [{ entry: again.signed }]), "conflict");
       const revoke = buildKeyRecord({ vault: "default", author: log.org, seed: log.seed, action: "revoke", publicKey: k.publicKey });
       await log.ctx.ledger.append("default", [{ entry: revoke.signed }]);
       const late = buildRecord({ vault: "default", type: "sms.risk", author: log.org, seed: k.seed, payload: { a: 2 } });

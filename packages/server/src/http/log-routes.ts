@@ -204,7 +204,8 @@ export async function registerLogRoutes(app: FastifyInstance, ledger: Ledger, st
         submittedBy: p.key.id,
       });
       if (results.some((r) => r.replayed === true)) reply.header("idempotent-replayed", "true");
-      return reply.status(201).send({
+      // 200 when nothing new was appended: every record was in the log already.
+      return reply.status(results.every((r) => r.existing === true) ? 200 : 201).send({
         results: results.map(acknowledgement),
       });
     },

@@ -35,6 +35,8 @@ export interface AppendResult {
   readonly leafHash: Uint8Array;
   /** True when an earlier request with the same idempotency key appended this record. */
   readonly replayed?: boolean;
+  /** True when this very signed entry (the same leaf) was in the log already: nothing was appended. */
+  readonly existing?: boolean;
 }
 
 /**
@@ -46,8 +48,8 @@ export interface AppendResult {
  * reply.status(201).send({ results: results.map(acknowledgement) });
  * ```
  */
-export function acknowledgement(r: AppendResult): { index: number; leafHash: string } {
-  return { index: Number(r.index), leafHash: toHex(r.leafHash) };
+export function acknowledgement(r: AppendResult): { index: number; leafHash: string; existing?: true } {
+  return { index: Number(r.index), leafHash: toHex(r.leafHash), ...(r.existing === true ? { existing: true as const } : {}) };
 }
 
 /** How a request appends. */
@@ -444,8 +446,9 @@ export function createLedger(opts: LedgerOptions): Ledger {
       }
       const results: AppendResult[] = [];
       for (const [i, o] of outcomes.entries()) {
-        const { index, replayed } = o as { index: bigint; replayed?: true };
-        if (replayed === true) {
+        const { index, replayed, existing } = o as { index: bigint; replayed?: true; existing?: true };
+        if (existing === true) results.push({ index, leafHash: checked[i]!.pending.leafHash, existing: true });
+        else if (replayed === true) {
           // The original request's record (a retried custodial request is signed anew).
           const [row] = await store.entries(vault, index, index + 1n);
           results.push({ index, leafHash: row!.leafHash, replayed: true });

@@ -7,7 +7,7 @@
  * whose target and author the redaction rule accepts. Engines supply the
  * registry, entries and memberships as of that point in the batch.
  */
-import { bytesEqual } from "@sealtrail/core";
+import { bytesEqual, toHex } from "@sealtrail/core";
 import type { PendingEntry, SequenceOutcome } from "./types.js";
 
 /**
@@ -130,4 +130,35 @@ export function redactionRefusal(
     };
   }
   return null;
+}
+
+/**
+ * Exact replays (docs/formats.md §3, "Replays"): an entry whose leaf is
+ * already in the log, or earlier in the same batch, is answered with the
+ * index it has, marked `existing`, and never appended a second time. A
+ * record signed afresh has a new salt, so a new leaf, and is a new record.
+ * `stored` finds a leaf in the log (by claimed time and leaf hash, which
+ * the entries_by_leaf index serves).
+ *
+ * @example
+ * ```ts
+ * const replays = replayCheck((e) => storedIndexOf(e));
+ * const earlier = replays.existing(e); // outcome, or null to append
+ * replays.appended(e, idx);
+ * ```
+ */
+export function replayCheck(stored: (e: PendingEntry) => bigint | undefined): {
+  existing(e: PendingEntry): SequenceOutcome | null;
+  appended(e: PendingEntry, index: bigint): void;
+} {
+  const inBatch = new Map<string, bigint>();
+  return {
+    existing(e) {
+      const index = inBatch.get(toHex(e.leafHash)) ?? stored(e);
+      return index === undefined ? null : { ok: true, index, existing: true };
+    },
+    appended(e, index) {
+      inBatch.set(toHex(e.leafHash), index);
+    },
+  };
 }

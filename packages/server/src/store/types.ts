@@ -87,7 +87,8 @@ export interface PendingEntry {
 
 /** Outcome of one entry of a batch: its index, or why it was refused. */
 export type SequenceOutcome =
-  | { readonly ok: true; readonly index: bigint; readonly replayed?: true }
+  /** `replayed`: answered from an earlier request's idempotency key; `existing`: this very leaf was in the log already. */
+  | { readonly ok: true; readonly index: bigint; readonly replayed?: true; readonly existing?: true }
   | { readonly ok: false; readonly code: "unknown_key" | "conflict" | "not_found"; readonly message: string };
 
 /** Integrates new leaves into stored tiles (core's pure integrate()). */

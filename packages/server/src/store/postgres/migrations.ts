@@ -172,6 +172,17 @@ CREATE INDEX anchors_by_checkpoint ON anchors (vault, checkpoint_size, id);
 ALTER TABLE entries ADD COLUMN redacted_by bigint;
 `,
   },
+  // --- v7: exact replays are answered, not appended (formats.md §3) ---
+  {
+    version: 7,
+    name: "entries-by-leaf",
+    // Led by the claimed time, which grows with the log, so inserts land at
+    // the index's right edge instead of on random pages as a leaf-hash
+    // index's would.
+    sql: `
+CREATE INDEX entries_by_leaf ON entries (vault, claimed_time, leaf_hash);
+`,
+  },
 ];
 
 /** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */

@@ -18,9 +18,9 @@
  */
 import { Kysely, Migrator, PostgresDialect, sql, type ColumnType, type Migration, type Insertable, type Selectable, type Transaction } from "kysely";
 import { Pool, types } from "pg";
-import { SealTrailError, edgeTiles, type MemberChange } from "@sealtrail/core";
+import { SealTrailError, edgeTiles, toHex, type MemberChange } from "@sealtrail/core";
 import { POSTGRES_MIGRATIONS, migrationName } from "./migrations.js";
-import { OPERATOR_SETTING, refusalOf, type RedactionContext } from "../rules.js";
+import { OPERATOR_SETTING, refusalOf, replayCheck, type RedactionContext } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -356,6 +356,18 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     const plans = planRequests(entries, seen);
     const skipped = skippedOutcomes(plans);
     const redaction = await redactionState(trx, vault, entries);
+    // Leaves of this batch already in the log, in one query (entries_by_leaf):
+    // a leaf hash fixes its entry, so its claimed time too.
+    const storedLeaves = new Map<string, bigint>();
+    const rows = await trx
+      .selectFrom("entries")
+      .select(["idx", "leaf_hash"])
+      .where("vault", "=", vault)
+      .where("claimed_time", "in", [...new Set(entries.map((e) => e.claimedTime))])
+      .where("leaf_hash", "in", entries.map((e) => e.leafHash))
+      .execute();
+    for (const r of rows) storedLeaves.set(toHex(u8(r.leaf_hash)), r.idx);
+    const replays = replayCheck((e) => storedLeaves.get(toHex(e.leafHash)));
 
     const now = new Date().toISOString();
     const outcomes: (SequenceOutcome | "later")[] = [];
@@ -368,8 +380,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     const memberChanges = new Map<string, { change: MemberChange; index: bigint }>();
     let next = start.size;
     for (const [pos, e] of entries.entries()) {
-      const answered = skipped.get(pos);
-      if (answered !== undefined) {
+      const answered = skipped.get(pos) ?? replays.existing(e);
+      if (answered !== null && answered !== undefined) {
         outcomes.push(answered);
         continue;
       }
@@ -407,6 +419,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       heads.set(idx, { type: e.type, leafHash: e.leafHash });
       redaction.sequenced(idx, e);
       leafHashes.push(e.leafHash);
+      replays.appended(e, idx);
       outcomes.push({ ok: true, index: idx });
     }
     const final = resolveSameBatch(plans, outcomes);

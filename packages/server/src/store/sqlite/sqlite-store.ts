@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { SealTrailError } from "@sealtrail/core";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
-import { OPERATOR_SETTING, refusalOf, type EntryView, type KeyView, type RedactionContext } from "../rules.js";
+import { OPERATOR_SETTING, refusalOf, replayCheck, type EntryView, type KeyView, type RedactionContext } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -134,6 +134,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     ),
     revokeKey: db.prepare("UPDATE keys SET revoked_idx = ? WHERE vault = ? AND key_id = ?"),
     entryAt: db.prepare("SELECT type, leaf_hash FROM entries WHERE vault = ? AND idx = ?"),
+    leafAt: db.prepare("SELECT idx FROM entries WHERE vault = ? AND claimed_time = ? AND leaf_hash = ?"),
     entries: db.prepare(
       `SELECT e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, e.redacted_by, p.payload, p.salt
        FROM entries e LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
@@ -309,9 +310,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
         return keyRows.get(keyId);
       };
       const redactions = redactionContext(vault);
+      const replays = replayCheck((e) => (q.leafAt.get(vault, e.claimedTime, e.leafHash) as Row | undefined)?.idx as bigint | undefined);
       for (const [pos, e] of entries.entries()) {
-        const answered = skipped.get(pos);
-        if (answered !== undefined) {
+        const answered = skipped.get(pos) ?? replays.existing(e);
+        if (answered !== null && answered !== undefined) {
           outcomes.push(answered);
           continue;
         }
@@ -335,6 +337,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
         else if (mc?.action === "remove") q.removeMember.run(vault, mc.org);
         if (e.redacts != null) redact(vault, e.redacts.index, idx);
         leafHashes.push(e.leafHash);
+        replays.appended(e, idx);
         outcomes.push({ ok: true, index: idx });
       }
       const final = resolveSameBatch(plans, outcomes);
