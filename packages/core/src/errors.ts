@@ -31,6 +31,12 @@ export type ErrorCode =
   | "unavailable"
   /** Too many requests from one credential: retry later. */
   | "rate_limited"
+  /** A request not received whole in time (its headers or its body). */
+  | "request_timeout"
+  /** A request target over the server's length limit (a path segment...). */
+  | "uri_too_long"
+  /** Request headers (or request line) over the server's size limit. */
+  | "headers_too_large"
   /** Missing or wrong credentials. */
   | "unauthorized"
   /** Valid credentials without the needed permission. */
@@ -50,6 +56,9 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "too_large",
   "unavailable",
   "rate_limited",
+  "request_timeout",
+  "uri_too_long",
+  "headers_too_large",
   "unauthorized",
   "forbidden",
   "internal",

@@ -7,12 +7,13 @@
  * bypasses the parser.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { connect } from "node:net";
+import type { AddressInfo } from "node:net";
 import type { FastifyInstance } from "fastify";
 import { createApp } from "../src/http/app.js";
 import { createApiKey } from "../src/access/api-keys.js";
 import { MAX_INDEX } from "../src/http/params.js";
 import { ENGINES, tempLog, type TempLog } from "./helpers/temp-log.js";
+import { rawRequest, type RawResponse } from "./helpers/raw-http.js";
 
 const INT64_MAX = "9223372036854775807";
 const SAFE_MAX = MAX_INDEX.toString();
@@ -122,3 +123,55 @@ for (const engine of ENGINES) {
     });
   });
 }
+
+// [what, status, code, raw request bytes]. The path parameter limit is 512
+// characters (createApp); Node's header limit is 16 KiB by default.
+const REFUSED: [string, number, string, (auth: string) => string][] = [
+  ["a badly percent-encoded path", 400, "malformed", () => "GET /v1/vaults/%E0%A4%A/checkpoint HTTP/1.1\r\nHost: x\r\n\r\n"],
+  ["a path parameter over 512 characters", 414, "uri_too_long", () => `GET /v1/vaults/${"v".repeat(600)}/checkpoint HTTP/1.1\r\nHost: x\r\n\r\n`],
+  ["a header over the size limit", 431, "headers_too_large", () => `GET /healthz HTTP/1.1\r\nHost: x\r\nX-Big: ${"a".repeat(20_000)}\r\n\r\n`],
+  ["a query string over the size limit", 431, "headers_too_large", () => `GET /healthz?q=${"a".repeat(20_000)} HTTP/1.1\r\nHost: x\r\n\r\n`],
+  ["a Content-Length that is not a number", 400, "malformed", () => "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: abc\r\n\r\n"],
+  ["a Content-Length beyond any integer", 400, "malformed", () => "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 99999999999999999999999\r\n\r\n"],
+  ["two different Content-Lengths", 400, "malformed", () => "POST /healthz HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\nab"],
+  ["a request line that is not HTTP", 400, "malformed", () => "HELLO WORLD\r\n\r\n"],
+  [
+    "a Content-Length of a terabyte",
+    413,
+    "too_large",
+    (auth) => `POST /v1/vaults/default/records HTTP/1.1\r\nHost: x\r\nAuthorization: ${auth}\r\nContent-Type: application/json\r\nContent-Length: 1000000000000\r\n\r\n{`,
+  ],
+];
+
+describe("requests refused by the router or Node's HTTP parser are problems too (real socket)", () => {
+  let log: TempLog;
+  let app: FastifyInstance;
+  let port: number;
+  let auth: string;
+
+  beforeAll(async () => {
+    log = await tempLog();
+    app = await createApp({ ledger: log.ctx.ledger, store: log.ctx.store, rateLimit: false });
+    await app.listen({ port: 0, host: "127.0.0.1" });
+    port = (app.server.address() as AddressInfo).port;
+    auth = `Bearer ${(await createApiKey(log.ctx.store, log.org, { name: "t", vaults: "*", read: true, write: ["*"], admin: true, expiresAt: null })).token}`;
+  });
+  afterAll(async () => {
+    await app.close();
+    await log.close();
+  });
+
+  const expectRawProblem = (res: RawResponse, status: number, code: string) =>
+    expectProblem({ statusCode: res.status, headers: res.headers, body: res.body }, status, code);
+
+  it.each(REFUSED)("%s: %i %s", async (_what, status, code, bytes) => {
+    const p = expectRawProblem(await rawRequest(port, bytes(auth)), status, code);
+    expect(typeof p.detail).toBe("string");
+  });
+
+  it("serves a well-formed request on the same server", async () => {
+    const res = await rawRequest(port, "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n");
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ ok: true });
+  });
+});

@@ -2,10 +2,11 @@
  * HTTP composition: Fastify with the log routes and RFC 9457 errors. Tests
  * call it in-process with `app.inject`, no port.
  */
-import Fastify, { type FastifyError, type FastifyInstance, type FastifyReply } from "fastify";
-import { ERROR_CODES, SealTrailError, type ErrorCode } from "@sealtrail/core";
+import Fastify, { type FastifyError, type FastifyInstance } from "fastify";
+import { SealTrailError } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
-import { STATUS_OF, TITLE_OF } from "./status.js";
+import { sendProblem, toSealTrailError } from "./problem.js";
+import { onClientError, serverTimeoutOptions, type ConnectionTimeouts } from "./connections.js";
 import { registerLogRoutes } from "./log-routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerAnchorRoutes } from "./anchor-routes.js";
@@ -19,8 +20,8 @@ import { registerOpenApi } from "./openapi.js";
 import { DEFAULT_RATE_LIMIT, type RateLimit } from "./rate-limit.js";
 import type { AccessStore, Store } from "../store/types.js";
 
-/** Options of {@link createApp}. */
-export interface AppOptions {
+/** Options of {@link createApp}; the timeouts bound how long a client may hold a connection. */
+export interface AppOptions extends ConnectionTimeouts {
   readonly ledger: Ledger;
   /** Organisations, API keys and memberships: every route but /healthz needs a key. */
   readonly store: Store & AccessStore;
@@ -38,8 +39,7 @@ export interface AppOptions {
 /** Version of the HTTP API, as /openapi.json states it. */
 export const API_VERSION = "0.1.0";
 
-/** Problem type URI base of SealTrail's errors (RFC 9457 §3.1.1). */
-export const PROBLEM_TYPE_BASE = "https://sealtrail.dev/problems/";
+export { PROBLEM_TYPE_BASE, toSealTrailError } from "./problem.js";
 
 /**
  * Build the Fastify app.
@@ -56,6 +56,11 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
     // Record indices are uint64: keep them as strings on the wire.
     routerOptions: { maxParamLength: 512 },
+    ...serverTimeoutOptions(opts),
+    // Errors raised before routing (a bad percent-encoding, a path parameter
+    // over maxParamLength) and by Node's parser are problem documents too.
+    frameworkErrors: (err, req, reply) => sendProblem(reply, toSealTrailError(err), req.url),
+    clientErrorHandler: onClientError,
   });
 
   app.setErrorHandler((err: FastifyError | SealTrailError, req, reply) => {
@@ -80,41 +85,4 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   // Captures still running finish before the app closes.
   app.addHook("onClose", async () => (opts.capture === undefined ? capture.close() : capture.idle()));
   return app;
-}
-
-function sendProblem(reply: FastifyReply, e: SealTrailError, instance: string): void {
-  const status = STATUS_OF[e.code];
-  if (e.code === "unavailable" || e.code === "rate_limited") reply.header("retry-after", String(e.detail?.retryAfter ?? 1));
-  void reply
-    .status(status)
-    .type("application/problem+json")
-    .send({
-      type: PROBLEM_TYPE_BASE + e.code,
-      title: TITLE_OF[e.code],
-      status,
-      detail: e.message,
-      instance: instance.split("?")[0],
-      code: e.code,
-      ...(e.detail !== undefined ? { errors: e.detail } : {}),
-    });
-}
-
-/** Map any thrown value to a SealTrailError (Fastify's own errors by their code). */
-export function toSealTrailError(err: unknown): SealTrailError {
-  if (err instanceof SealTrailError) return err;
-  const fe = err as Partial<FastifyError> & { validation?: unknown };
-  if (fe.validation !== undefined) return new SealTrailError("malformed", fe.message ?? "request does not match its schema");
-  switch (fe.code) {
-    case "FST_ERR_CTP_BODY_TOO_LARGE":
-      return new SealTrailError("too_large", "request body is too large");
-    case "FST_ERR_CTP_INVALID_MEDIA_TYPE":
-    case "FST_ERR_CTP_INVALID_CONTENT_LENGTH":
-    case "FST_ERR_CTP_EMPTY_JSON_BODY":
-      return new SealTrailError("malformed", fe.message ?? "bad request body");
-  }
-  if (typeof fe.statusCode === "number" && fe.statusCode >= 400 && fe.statusCode < 500) {
-    const code = (Object.entries(STATUS_OF).find(([, s]) => s === fe.statusCode)?.[0] ?? "malformed") as ErrorCode;
-    return new SealTrailError(ERROR_CODES.includes(code) ? code : "malformed", fe.message ?? "bad request");
-  }
-  return new SealTrailError("internal", "internal error", { cause: err });
 }

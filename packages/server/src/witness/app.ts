@@ -32,6 +32,9 @@ export const WITNESS_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   too_large: 413,
   unauthorized: 401,
   rate_limited: 429,
+  request_timeout: 408,
+  uri_too_long: 414,
+  headers_too_large: 431,
   unavailable: 503,
   internal: 500,
 };
