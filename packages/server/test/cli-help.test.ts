@@ -6,7 +6,7 @@ import { describe, expect, it } from "vitest";
 import { spawnSync } from "node:child_process";
 import { join } from "node:path";
 import type { Command } from "commander";
-import { createProgram } from "../src/cli/run.js";
+import { createProgram } from "../src/cli/program.js";
 import { cli } from "./helpers/cli.js";
 
 const BIN = join(import.meta.dirname, "..", "bin", "sealtrail.js");

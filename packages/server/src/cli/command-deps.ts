@@ -1,4 +1,4 @@
-/** What the commands kept in their own files borrow from the CLI around them (cli/run.ts). */
+/** What the commands kept in their own files borrow from the CLI around them (cli/program.ts). */
 import type { Option } from "commander";
 import type { Context, DatabaseLocation } from "../main.js";
 

@@ -14,7 +14,7 @@ import { custodyKpis, custodyReportPdf, custodyReportText } from "../report/cust
 import { openCustodyIncident } from "../custody/incident.js";
 import { operatorKey } from "../ledger/bootstrap.js";
 
-/** What the command borrows from the CLI (cli/run.ts). */
+/** What the command borrows from the CLI (cli/program.ts). */
 export interface CustodyCommandDeps extends CommandDeps {
   readonly serverOption: () => Option;
   /** Sets the process exit code (1: exceptions found). */

@@ -23,7 +23,7 @@ export interface RedactResult {
   readonly redacts: number;
 }
 
-/** What the command borrows from the CLI (cli/run.ts). */
+/** What the command borrows from the CLI (cli/program.ts). */
 export interface RedactCommandDeps extends CommandDeps {
   readonly serverOption: () => Option;
   /** Parses the INDEX argument (a non-negative integer, else a usage error). */
