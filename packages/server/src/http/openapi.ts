@@ -1,110 +1,39 @@
 /**
  * OpenAPI 3.1 for the HTTP API, generated from the routes themselves: every
- * route is described here (summary, tag, query parameters), its path
- * parameters are derived from its URL, its body schema is the one Fastify
- * validates with, and @fastify/swagger turns the lot into /openapi.json,
- * with an interactive page at /docs.
+ * route is described in openapi-routes.ts (operationId, summary, tag, query
+ * parameters, success answer, error codes), its path parameters are derived
+ * from its URL, its body schema is the one Fastify validates with, and
+ * @fastify/swagger turns the lot into /openapi.json, with an interactive
+ * page at /docs. The finished document passes Redocly's `recommended` rules.
  */
 import type { FastifyInstance, RouteOptions } from "fastify";
 import swagger from "@fastify/swagger";
 import swaggerUi from "@fastify/swagger-ui";
+import { ERROR_CODES, TILE_HEIGHT, type ErrorCode } from "@sealtrail/core";
+import { STATUS_OF, TITLE_OF } from "./status.js";
+import { ROUTE_DOCS, TAGS, type HeaderName, type RouteDoc, type Success } from "./openapi-routes.js";
+import { SCHEMAS } from "./openapi-schemas.js";
 
-type Doc = { summary: string; tag: string; query?: Record<string, { type: string; description: string }>; required?: string[] };
+export { ROUTE_DOCS } from "./openapi-routes.js";
 
-const uint = (description: string) => ({ type: "string", pattern: "^(0|[1-9][0-9]*)$", description });
-
-/** One line per route: what it does. A route missing here fails the OpenAPI test. */
-export const ROUTE_DOCS: Record<string, Doc> = {
-  "GET /healthz": { summary: "Liveness", tag: "service" },
-  "GET /v1/vaults/:vault/checkpoint": { summary: "Latest signed checkpoint (C2SP tlog-checkpoint)", tag: "log" },
-  "GET /v1/vaults/:vault/vkey": { summary: "The vault's C2SP verifier key", tag: "log" },
-  "GET /v1/vaults/:vault/tile/*": { summary: "Hash tile or entry bundle (C2SP tlog-tiles)", tag: "log" },
-  "POST /v1/vaults/:vault/records": { summary: "Append one signed record, or {records: [...]}", tag: "records" },
-  "POST /v1/vaults/:vault/records/custodial": { summary: "Append a record signed by the server with the caller's custodial key", tag: "records" },
-  "GET /v1/vaults/:vault/records/:index": { summary: "A record: entry, payload and salt (null, with who redacted it, once redacted)", tag: "records" },
-  "POST /v1/vaults/:vault/records/:index/redact": {
-    summary: "Erase a record's payload and salt: a sealtrail.redaction record signed with the caller's custodial key (author, operator or vault admin)",
-    tag: "records",
-  },
-  "GET /v1/vaults/:vault/records": {
-    summary: "Records matching a filter, oldest first, a page at a time",
-    tag: "records",
-    query: {
-      type: { type: "string", description: "a record type, or a pattern such as custody.*" },
-      author: { type: "string", description: "author organisation" },
-      subject: { type: "string", description: "a subject id (container, shipment, site)" },
-      limit: uint("records per page, 1 to 1000 (default 100)"),
-      cursor: { type: "string", description: "nextCursor of the previous page" },
-    },
-  },
-  "GET /v1/vaults/:vault/records/:index/versions": { summary: "Every version of a record, oldest first", tag: "records" },
-  "GET /v1/vaults/:vault/proofs/inclusion": {
-    summary: "Inclusion proof of a record as C2SP tlog-proof text",
-    tag: "proofs",
-    query: { index: uint("record index"), size: uint("tree size of a published checkpoint (default: latest)") },
-    required: ["index"],
-  },
-  "GET /v1/vaults/:vault/proofs/consistency": {
-    summary: "Consistency proof between two tree sizes, one base64 hash a line",
-    tag: "proofs",
-    query: { from: uint("older tree size"), to: uint("newer tree size") },
-    required: ["from", "to"],
-  },
-  "GET /v1/vaults/:vault/anchors": {
-    summary: "Anchors (RFC 3161 tokens, ...) of the vault's published checkpoints, oldest checkpoint first",
-    tag: "log",
-    query: { size: uint("only the anchors of the published checkpoint of this tree size") },
-  },
-  "GET /v1/vaults/:vault/witnesses": {
-    summary: "Publication status: unpublished backlog, each witness's last answer, anchoring",
-    tag: "log",
-  },
-  "POST /v1/vaults/:vault/epcis/capture": {
-    summary: "EPCIS 2.0 capture of a document (application/ld+json): 202 with the capture job's Location; GS1-Capture-Error-Behaviour rollback (default) or proceed",
-    tag: "epcis",
-  },
-  "GET /v1/vaults/:vault/epcis/capture/:id": { summary: "A capture job: running, success, counts and per-event errors", tag: "epcis" },
-  "POST /v1/vaults/:vault/epcis/events": { summary: "Capture one EPCIS event (with its own @context), signed with the caller's custodial key", tag: "epcis" },
-  "GET /v1/vaults/:vault/epcis/events": {
-    summary:
-      "EPCIS query: eventType, GE_/LT_eventTime, GE_/LT_recordTime, EQ_action, EQ_bizStep, EQ_disposition, EQ_readPoint, EQ_bizLocation, MATCH_epc, MATCH_anyEPC, MATCH_parentID, EQ_eventID, EXISTS_errorDeclaration, EQ_source_<type>, EQ_destination_<type>, EQ_bizTransaction_<type>, perPage, nextPageToken (several values: repeat the parameter or separate with |)",
-    tag: "epcis",
-  },
-  "GET /v1/vaults/:vault/epcis/events/:id": { summary: "One event by its eventID, with a pointer to its record and log index", tag: "epcis" },
-  "GET /v1/vaults/:vault/epcis/epcs/:epc/events": { summary: "Events about an EPC (URN or GS1 Digital Link), with the query parameters of /events", tag: "epcis" },
-  "GET /v1/vaults/:vault/custody/:id": {
-    summary: "Chain of custody of an identifier: events in time order, holder, location and seals after each, and named exceptions",
-    tag: "custody",
-    query: { maxGapHours: { type: "string", description: "longest allowed time between consecutive events, in hours (default 72)" } },
-  },
-  "POST /v1/vaults/:vault/custody/:id/incident": {
-    summary: "Open an sms.incident for the exceptions of an identifier's chain of custody, signed with the caller's custodial key",
-    tag: "custody",
-  },
-  "GET /v1/vaults": { summary: "Vaults the caller can see", tag: "vaults" },
-  "POST /v1/vaults": { summary: "Create a vault (operator admin)", tag: "vaults" },
-  "GET /v1/vaults/:vault/audit": { summary: "Re-read and recompute the whole vault and name every discrepancy (vault admin)", tag: "vaults" },
-  "GET /v1/vaults/:vault/members": { summary: "Members of a vault and their permissions", tag: "vaults" },
-  "PUT /v1/vaults/:vault/members/:org": { summary: "Set an organisation's membership (written to the log)", tag: "vaults" },
-  "DELETE /v1/vaults/:vault/members/:org": { summary: "End an organisation's membership (written to the log)", tag: "vaults" },
-  "GET /v1/orgs": { summary: "Organisations the caller can see", tag: "organisations" },
-  "POST /v1/orgs": { summary: "Create an organisation (operator admin)", tag: "organisations" },
-  "GET /v1/orgs/:org": { summary: "An organisation", tag: "organisations" },
-  "POST /v1/orgs/:org/api-keys": { summary: "Create an API key; its token is returned once", tag: "organisations" },
-  "GET /v1/orgs/:org/api-keys": { summary: "An organisation's API keys (never their secrets)", tag: "organisations" },
-  "DELETE /v1/orgs/:org/api-keys/:id": { summary: "Revoke an API key", tag: "organisations" },
-  "POST /v1/orgs/:org/custodial-keys": { summary: "Generate a signing key held by the server and register it in a vault", tag: "organisations" },
-};
+type Json = Record<string, unknown>;
+type Operation = Json & { parameters?: Json[] };
 
 /** Routes that are not part of the API description. */
 const HIDDEN = new Set(["/openapi.json"]);
+/** Routes that answer without an API key (as auth.ts lets them). */
+const PUBLIC = new Set(["/healthz"]);
+const METHODS = ["get", "put", "post", "delete", "patch", "head", "options"];
 
+// Describe each route as it is added: what Fastify validates (path and query
+// parameters) must be in the route's own schema; the rest is added to the
+// finished document by finishDocument.
 function describeRoute(route: RouteOptions): void {
   const url = route.url;
   if (HIDDEN.has(url) || url.startsWith("/docs")) return;
   const methods = Array.isArray(route.method) ? route.method : [route.method];
   const doc = ROUTE_DOCS[`${methods[0]} ${url}`];
-  const schema = (route.schema ??= {}) as Record<string, unknown>;
+  const schema = (route.schema ??= {}) as Json;
   const params = [...url.matchAll(/:([A-Za-z]+)/g)].map((m) => m[1]!);
   if (url.endsWith("/*")) params.push("*");
   if (params.length > 0 && schema.params === undefined) {
@@ -117,7 +46,173 @@ function describeRoute(route: RouteOptions): void {
       schema.querystring = { type: "object", properties: doc.query, ...(doc.required ? { required: doc.required } : {}) };
     }
   }
-  if (url === "/healthz") schema.security = [];
+  if (PUBLIC.has(url)) schema.security = [];
+}
+
+/** RFC 9457 §3.1 members, plus the stable `code` and the optional `errors` detail that every SealTrail problem carries. */
+const PROBLEM_DETAILS = {
+  type: "object",
+  description: "An RFC 9457 problem document (application/problem+json)",
+  required: ["type", "title", "status", "detail", "code"],
+  properties: {
+    type: { type: "string", format: "uri", description: "https://sealtrail.dev/problems/<code>" },
+    title: { type: "string", description: "the code's title, the same for every problem of that code" },
+    status: { type: "integer", minimum: 400, maximum: 599 },
+    detail: { type: "string", description: "what went wrong with this request" },
+    instance: { type: "string", description: "the request path; absent when the HTTP parser refused the request" },
+    code: { type: "string", enum: [...ERROR_CODES] },
+    errors: { type: "object", description: "machine-readable detail: the offending parameter, per-record results, retryAfter, evidence" },
+  },
+};
+
+const HEADERS: Readonly<Record<HeaderName, Json>> = {
+  "Idempotency-Key": {
+    description: "1 to 255 visible ASCII characters: a retry of the same request with the same key gets the first answer and appends nothing more",
+    schema: { type: "string", pattern: "^[!-~]{1,255}$" },
+  },
+  "Idempotent-Replayed": { description: "`true` when this is the answer to an earlier request with the same Idempotency-Key", schema: { const: "true" } },
+  Location: { description: "URL of what was created", schema: { type: "string" } },
+  Link: { description: 'The next page: <...>; rel="next" (absent on the last page)', schema: { type: "string" } },
+  "GS1-Capture-Error-Behaviour": {
+    description: "rollback (default): capture nothing if one event fails; proceed: capture the events that pass",
+    schema: { type: "string", enum: ["rollback", "proceed"] },
+  },
+};
+const RETRY_AFTER = { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "integer", minimum: 1 } } };
+
+/**
+ * The error codes a route can answer: those of every request (the HTTP
+ * parser's 400, 408 and 431; 500), authentication and the rate limit
+ * (auth.ts), a path parameter over the router's length limit, the vault
+ * guard (404 for a vault the caller may not see), a body over the limit,
+ * then the route's own.
+ */
+export function problemCodes(method: string, url: string, doc: RouteDoc): ErrorCode[] {
+  const codes = new Set<ErrorCode>(["malformed", "request_timeout", "headers_too_large", "internal"]);
+  if (!PUBLIC.has(url)) for (const c of ["unauthorized", "rate_limited"] as const) codes.add(c);
+  if (url.includes(":") || url.endsWith("*")) codes.add("uri_too_long");
+  if (url.includes(":vault")) codes.add("not_found");
+  if (method !== "GET" && method !== "HEAD") codes.add("too_large");
+  for (const c of doc.problems) codes.add(c);
+  return [...codes];
+}
+
+// One response per status, its `code` narrowed to the codes that answer with
+// that status on this route (the status itself comes from status.ts). Each
+// distinct response is kept once in `shared` (components.responses), named by
+// its codes, and referred to.
+function problemResponses(codes: readonly ErrorCode[], shared: Record<string, Json>): Record<string, Json> {
+  const byStatus = new Map<number, ErrorCode[]>();
+  for (const c of codes) byStatus.set(STATUS_OF[c], [...(byStatus.get(STATUS_OF[c]) ?? []), c]);
+  const out: Record<string, Json> = {};
+  for (const [status, cs] of [...byStatus].sort(([a], [b]) => a - b)) {
+    const name = cs.join(".");
+    shared[name] ??= {
+      description: cs.map((c) => `${TITLE_OF[c]} (code ${c})`).join("; "),
+      ...(status === STATUS_OF.rate_limited || status === STATUS_OF.unavailable ? { headers: RETRY_AFTER } : {}),
+      content: {
+        "application/problem+json": {
+          schema: { allOf: [{ $ref: "#/components/schemas/ProblemDetails" }], properties: { status: { const: status }, code: { enum: cs } } },
+        },
+      },
+    };
+    out[String(status)] = { $ref: `#/components/responses/${name}` };
+  }
+  return out;
+}
+
+function successResponses(ok: Success): Record<string, Json> {
+  const media = ok.media === undefined ? "application/json" : ok.media;
+  const body = {
+    ...(ok.headers !== undefined ? { headers: Object.fromEntries(ok.headers.map((h) => [h, HEADERS[h]])) } : {}),
+    ...(media !== null ? { content: { [media]: { schema: ok.schema ?? { type: "object" } } } } : {}),
+  };
+  return {
+    ...(ok.also !== undefined ? { [String(ok.also.status)]: { description: ok.also.description, ...body } } : {}),
+    [String(ok.status)]: { description: ok.description, ...body },
+  };
+}
+
+function describeOperation(op: Operation, method: string, url: string, doc: RouteDoc, shared: Record<string, Json>): Operation {
+  const parameters = [...(op.parameters ?? []), ...(doc.headers ?? []).map((h) => ({ in: "header", name: h, required: false, ...HEADERS[h] }))];
+  return {
+    operationId: doc.id,
+    ...op,
+    ...(parameters.length > 0 ? { parameters } : {}),
+    ...(doc.body !== undefined
+      ? { requestBody: { required: true, content: Object.fromEntries(doc.body.map((m) => [m, { schema: { type: "object", description: "an EPCIS 2.0 JSON-LD document or event" } }])) } }
+      : {}),
+    responses: { ...successResponses(doc.ok), ...problemResponses(problemCodes(method, url, doc), shared) },
+  };
+}
+
+// A tile index N is below 2^64 / 256^(level+1) (C2SP tlog-tiles: a tile
+// starts inside a uint64-sized tree), so at most 17 digits: 6 elements.
+const MAX_INDEX_ELEMENTS = Math.ceil(String((1n << BigInt(64 - TILE_HEIGHT)) - 1n).length / 3);
+const DIGITS3 = { type: "string", pattern: "^[0-9]{3}$" };
+
+/**
+ * The tile route as the paths it serves. Fastify matches them with one
+ * wildcard, which OpenAPI cannot describe (a path parameter holds no "/"):
+ * C2SP tlog-tiles writes the index N as 3-digit elements, all but the last
+ * prefixed with x (1234067 is x001/x234/067), and a partial tile of width W
+ * ends in .p/W. So each kind (hash tile at a level, entry bundle), number of
+ * elements and full or partial tile is one path of its own.
+ */
+export function tilePaths(op: Operation): Record<string, Json> {
+  const vault = (op.parameters ?? []).filter((p) => p.name !== "*");
+  const out: Record<string, Json> = {};
+  for (const kind of ["hash", "entries"] as const) {
+    for (let n = 1; n <= MAX_INDEX_ELEMENTS; n++) {
+      for (const partial of [false, true]) {
+        const elements = Array.from({ length: n }, (_, i) => (i === n - 1 ? `{n0}` : `x{n${n - 1 - i}}`));
+        const path = `/v1/vaults/{vault}/tile/${kind === "hash" ? "{level}" : "entries"}/${elements.join("/")}${partial ? ".p/{width}" : ""}`;
+        const what = `${partial ? "Partial " : ""}${kind === "hash" ? "hash tile" : "entry bundle"}`;
+        const range = n === 1 ? "N below 1000" : `N of ${3 * n - 2} to ${3 * n} digits`;
+        const parameters = [
+          ...vault,
+          ...(kind === "hash" ? [{ in: "path", name: "level", required: true, schema: { type: "string", pattern: "^([0-9]|[1-5][0-9]|6[0-3])$" }, description: "tile level, 0 to 63" }] : []),
+          ...Array.from({ length: n }, (_, i) => ({ in: "path", name: `n${i}`, required: true, schema: DIGITS3, description: `digits ${3 * i + 1} to ${3 * i + 3} of N, counted from the right` })),
+          ...(partial ? [{ in: "path", name: "width", required: true, schema: { type: "string", pattern: "^([1-9]|[1-9][0-9]|1[0-9]{2}|2[0-4][0-9]|25[0-5])$" }, description: "entries or hashes in a partial tile, 1 to 255" }] : []),
+        ];
+        const id = `get${partial ? "Partial" : ""}${kind === "hash" ? "HashTile" : "EntryBundle"}${n}`;
+        out[path] = { get: { ...op, operationId: id, summary: `${what}, tile index ${range} (C2SP tlog-tiles)`, parameters } };
+      }
+    }
+  }
+  return out;
+}
+
+const routeKey = (method: string, path: string) => `${method.toUpperCase()} ${path.replace("{*}", "*").replace(/\{([^}]+)\}/g, ":$1")}`;
+
+/**
+ * The finished document: operation ids, success and problem responses,
+ * request headers, servers, licence, tags and shared schemas, and the tile
+ * route as its real paths.
+ */
+function finishDocument(doc: Json): Json {
+  const paths: Record<string, Json> = {};
+  const responses: Record<string, Json> = {};
+  for (const [path, item] of Object.entries(doc.paths as Record<string, Record<string, Operation>>)) {
+    const described: Record<string, Json> = {};
+    for (const [method, op] of Object.entries(item)) {
+      const key = routeKey(method, path);
+      const route = ROUTE_DOCS[key];
+      described[method] = METHODS.includes(method) && route !== undefined ? describeOperation(op, method.toUpperCase(), key.slice(key.indexOf(" ") + 1), route, responses) : op;
+    }
+    if (path.endsWith("/{*}")) Object.assign(paths, tilePaths(described.get as Operation));
+    else paths[path] = described;
+  }
+  const components = (doc.components ?? {}) as Json;
+  return {
+    ...doc,
+    info: { ...(doc.info as Json), license: { name: "Apache-2.0", identifier: "Apache-2.0" } },
+    // Relative: the document describes the server that serves it.
+    servers: [{ url: "/", description: "the server that serves this document" }],
+    tags: Object.entries(TAGS).map(([name, description]) => ({ name, description })),
+    components: { ...components, schemas: { ...(components.schemas as Json), ProblemDetails: PROBLEM_DETAILS, ...SCHEMAS }, responses },
+    paths,
+  };
 }
 
 /**
@@ -142,6 +237,8 @@ export async function registerOpenApi(app: FastifyInstance, version: string): Pr
       components: { securitySchemes: { apiKey: { type: "http", scheme: "bearer", description: "stk_... API key" } } },
       security: [{ apiKey: [] }],
     },
+    // The one place the finished document is shaped (it is built once, then cached).
+    transformObject: (d) => finishDocument(("openapiObject" in d ? d.openapiObject : d.swaggerObject) as Json),
   });
   await app.register(swaggerUi, { routePrefix: "/docs" });
   app.get("/openapi.json", { schema: { hide: true } }, async () => app.swagger());
