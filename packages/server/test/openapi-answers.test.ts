@@ -25,8 +25,8 @@ describe("OpenAPI document and the answers the server gives", () => {
     doc = await servedDocument(app);
     const { token } = await createApiKey(log.ctx.store, log.org, { name: "probe", vaults: "*", read: true, write: ["*"], admin: true, expiresAt: null });
     auth = { authorization: `Bearer ${token}` };
-    const ack = await app.inject({ method: "POST", url: "/v1/vaults/default/records", headers: auth, payload: log.submission({ title: "probe" }) });
-    expect(ack.statusCode).toBe(201);
+    const ack = await app.inject({ method: "POST", url: "/v1/vaults/default/records", headers: auth, payload: log.submission({ title: "probe" }, { type: "test.probe" }) });
+    expect(ack.statusCode, ack.body).toBe(201);
     await log.ctx.ledger.publish("default");
   });
   afterAll(async () => {
