@@ -1,3 +1,4 @@
+import { requireBytes, requireInteger, requireString } from "./args.js";
 import { malformed } from "./errors.js";
 
 const encoder = new TextEncoder();
@@ -12,6 +13,7 @@ const strictDecoder = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true })
  * ```
  */
 export function utf8(s: string): Uint8Array {
+  requireString(s, "text");
   return encoder.encode(s);
 }
 
@@ -26,6 +28,7 @@ export function utf8(s: string): Uint8Array {
  * ```
  */
 export function fromUtf8(b: Uint8Array, what = "input"): string {
+  requireBytes(b, what);
   try {
     return strictDecoder.decode(b);
   } catch (e) {
@@ -43,7 +46,7 @@ export function fromUtf8(b: Uint8Array, what = "input"): string {
  */
 export function concat(...parts: Uint8Array[]): Uint8Array {
   let n = 0;
-  for (const p of parts) n += p.length;
+  for (const p of parts) n += requireBytes(p, "concat: part").length;
   const out = new Uint8Array(n);
   let o = 0;
   for (const p of parts) {
@@ -62,6 +65,8 @@ export function concat(...parts: Uint8Array[]): Uint8Array {
  * ```
  */
 export function bytesEqual(a: Uint8Array, b: Uint8Array): boolean {
+  requireBytes(a, "bytesEqual: a");
+  requireBytes(b, "bytesEqual: b");
   if (a.length !== b.length) return false;
   for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
   return true;
@@ -78,6 +83,7 @@ const HEX = "0123456789abcdef";
  * ```
  */
 export function toHex(b: Uint8Array): string {
+  requireBytes(b, "toHex: bytes");
   let s = "";
   for (const x of b) s += HEX[x >> 4]! + HEX[x & 15]!;
   return s;
@@ -92,6 +98,7 @@ export function toHex(b: Uint8Array): string {
  * ```
  */
 export function fromHex(s: string, what = "hex"): Uint8Array {
+  requireString(s, what);
   if (s.length % 2 !== 0) throw malformed(`${what}: odd length`);
   const out = new Uint8Array(s.length / 2);
   for (let i = 0; i < out.length; i++) {
@@ -127,6 +134,7 @@ const B64_INDEX = (() => {
  * ```
  */
 export function toBase64(b: Uint8Array): string {
+  requireBytes(b, "toBase64: bytes");
   let s = "";
   let i = 0;
   for (; i + 2 < b.length; i += 3) {
@@ -155,6 +163,7 @@ export function toBase64(b: Uint8Array): string {
  * ```
  */
 export function fromBase64(s: string, what = "base64"): Uint8Array {
+  requireString(s, what);
   if (s.length % 4 !== 0) throw malformed(`${what}: length is not a multiple of 4`);
   let pad = 0;
   if (s.endsWith("==")) pad = 2;
@@ -196,6 +205,8 @@ function sextet(s: string, i: number, padding: boolean): number {
  * ```
  */
 export function uintBE(n: bigint, width: number): Uint8Array {
+  if (typeof n !== "bigint") throw malformed(`uintBE: integer must be a bigint`);
+  requireInteger(width, "uintBE: width", 0, 1 << 16);
   if (n < 0n || n >= 1n << BigInt(8 * width)) throw malformed(`integer ${n} does not fit in ${width} bytes`);
   const out = new Uint8Array(width);
   for (let i = width - 1; i >= 0; i--) {
@@ -214,6 +225,9 @@ export function uintBE(n: bigint, width: number): Uint8Array {
  * ```
  */
 export function readUintBE(b: Uint8Array, offset: number, width: number): bigint {
+  requireBytes(b, "readUintBE: bytes");
+  requireInteger(offset, "readUintBE: offset");
+  requireInteger(width, "readUintBE: width", 0, 1 << 16);
   if (offset < 0 || offset + width > b.length) throw malformed("integer runs past the end of input");
   let n = 0n;
   for (let i = 0; i < width; i++) n = (n << 8n) | BigInt(b[offset + i]!);

@@ -10,6 +10,7 @@
  */
 import { ed25519 } from "@noble/curves/ed25519";
 import { sha256 as nobleSha256 } from "@noble/hashes/sha2";
+import { requireBytes, requireFunction, requireInteger, requireObject } from "./args.js";
 import { toHex } from "./bytes.js";
 import { SealTrailError } from "./errors.js";
 
@@ -78,6 +79,9 @@ let backend: CryptoBackend = pureCryptoBackend;
  * ```
  */
 export function setCryptoBackend(b: CryptoBackend): void {
+  // Checked whole: a broken backend would fail later, far from the mistake.
+  const o = requireObject(b, "crypto backend");
+  for (const f of ["sha256", "sha256Hex", "sha256Parts", "ed25519PublicKey", "ed25519Sign", "ed25519Verify", "randomBytes"] as const) requireFunction(o[f], `crypto backend.${f}`);
   backend = b;
 }
 
@@ -102,6 +106,7 @@ export function cryptoBackendName(): string {
  * ```
  */
 export function sha256(...parts: Uint8Array[]): Uint8Array {
+  for (const p of parts) requireBytes(p, "sha256: data");
   return parts.length === 1 ? backend.sha256(parts[0]!) : backend.sha256Parts(parts);
 }
 
@@ -116,6 +121,7 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
  * ```
  */
 export function sha256Hex(data: Uint8Array): string {
+  requireBytes(data, "sha256Hex: data");
   return backend.sha256Hex(data);
 }
 
@@ -128,6 +134,7 @@ export function sha256Hex(data: Uint8Array): string {
  * ```
  */
 export function randomBytes(n: number): Uint8Array {
+  requireInteger(n, "randomBytes: byte count", 0, 65536);
   return backend.randomBytes(n);
 }
 
@@ -173,12 +180,14 @@ export function ed25519PublicKey(seed: Uint8Array): Uint8Array {
  */
 export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
   checkLength(seed, ED25519_SEED_SIZE, "Ed25519 seed");
+  requireBytes(message, "ed25519Sign: message");
   return backend.ed25519Sign(seed, message);
 }
 
 /**
  * Verify an Ed25519 signature. Returns false (never throws) for a wrong
- * signature, a malformed key or a signature of the wrong length.
+ * signature, a malformed key or a signature of the wrong length; only an
+ * argument that is not a Uint8Array at all is refused (`malformed`).
  *
  * @example
  * ```ts
@@ -186,6 +195,9 @@ export function ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array {
  * ```
  */
 export function ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean {
+  requireBytes(publicKey, "ed25519Verify: public key");
+  requireBytes(message, "ed25519Verify: message");
+  requireBytes(signature, "ed25519Verify: signature");
   if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE || signature.length !== ED25519_SIGNATURE_SIZE) return false;
   return backend.ed25519Verify(publicKey, message, signature);
 }

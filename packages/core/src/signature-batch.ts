@@ -7,6 +7,7 @@
  * Per task: the 32-byte public key, the 64-byte signature, the message
  * length (u32, big-endian), then the message.
  */
+import { requireArray, requireBytes, requireFunction, requireInteger, requireObject } from "./args.js";
 import { ed25519Verify } from "./crypto.js";
 import { malformed } from "./errors.js";
 
@@ -30,7 +31,12 @@ export const PACKED_TASK_HEADER = 32 + 64 + 4;
  */
 export function packSignatureTasks(tasks: readonly SignatureTask[]): Uint8Array {
   let n = 0;
-  for (const t of tasks) n += PACKED_TASK_HEADER + t.message.length;
+  for (const t of requireArray(tasks, "packSignatureTasks: tasks")) {
+    const o = requireObject(t, "packSignatureTasks: task");
+    requireBytes(o.publicKey, "packSignatureTasks: task public key");
+    requireBytes(o.signature, "packSignatureTasks: task signature");
+    n += PACKED_TASK_HEADER + requireBytes(o.message, "packSignatureTasks: task message").length;
+  }
   const out = new Uint8Array(n);
   const view = new DataView(out.buffer);
   let o = 0;
@@ -59,6 +65,9 @@ export function unpackSignatureTasks(
   count: number,
   fn: (publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array, i: number) => void,
 ): void {
+  requireBytes(packed, "unpackSignatureTasks: packed");
+  requireInteger(count, "unpackSignatureTasks: count");
+  requireFunction(fn, "unpackSignatureTasks: callback");
   const view = new DataView(packed.buffer, packed.byteOffset, packed.byteLength);
   let o = 0;
   for (let i = 0; i < count; i++) {
@@ -80,6 +89,8 @@ export function unpackSignatureTasks(
  * ```
  */
 export function verifyPackedSignatures(packed: Uint8Array, count: number): Uint8Array {
+  requireBytes(packed, "verifyPackedSignatures: packed");
+  requireInteger(count, "verifyPackedSignatures: count");
   const results = new Uint8Array(count);
   unpackSignatureTasks(packed, count, (publicKey, message, signature, i) => {
     results[i] = ed25519Verify(publicKey, message, signature) ? 1 : 0;
@@ -99,6 +110,7 @@ export class SignatureBatchWriter {
   private tasks = 0;
 
   constructor(initialBytes = 1 << 16) {
+    requireInteger(initialBytes, "SignatureBatchWriter: initial bytes", 0, 1 << 30);
     this.buf = new Uint8Array(Math.max(PACKED_TASK_HEADER, initialBytes));
   }
 

@@ -9,6 +9,7 @@
  */
 import { bytesEqual, concat, fromHex, toHex, utf8 } from "../bytes.js";
 import { sha256 } from "../crypto.js";
+import { requireBytes, requireObject, requireText } from "../args.js";
 import { SealTrailError, type ErrorCode } from "../errors.js";
 import { parseCheckpoint } from "../note/checkpoint.js";
 import { parseNote } from "../note/note.js";
@@ -107,6 +108,7 @@ export interface VerifiedEvmAnchor {
  * ```
  */
 export function evmAnchorCalldata(checkpointHash: Uint8Array): Uint8Array {
+  requireBytes(checkpointHash, "evm anchor: checkpoint hash");
   if (checkpointHash.length !== 32) throw new SealTrailError("invalid", "evm anchor: checkpoint hash must be 32 bytes");
   return concat(EVM_ANCHOR_MAGIC, checkpointHash);
 }
@@ -213,6 +215,8 @@ function fail(code: ErrorCode, name: string, m: string): SealTrailError {
  * ```
  */
 export function verifyEvmAnchor(record: unknown, noteBytes: Uint8Array | string, chainPolicy: EvmChainPolicy): VerifiedEvmAnchor {
+  requireText(noteBytes, "evm anchor: note");
+  requireObject(chainPolicy, "evm anchor: chain policy");
   const r = step("record", () => parseEvmAnchorRecord(record));
   const note = typeof noteBytes === "string" ? utf8(noteBytes) : noteBytes;
   const hash = sha256(note);

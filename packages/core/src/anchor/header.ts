@@ -4,6 +4,7 @@
  * Cancun's blob gas and beacon root, Prague's requests hash, and any that
  * come next). The block hash is keccak256 of the header's RLP bytes.
  */
+import { requireBytes } from "../args.js";
 import { SealTrailError } from "../errors.js";
 import { keccak256 } from "./keccak.js";
 import { decodeRlp, readRlpUint, rlpBytes, rlpList, type RlpItem } from "./rlp.js";
@@ -56,6 +57,7 @@ export interface EvmBlockHeader {
  * ```
  */
 export function decodeBlockHeader(raw: Uint8Array): EvmBlockHeader {
+  requireBytes(raw, "block header");
   const f = rlpList(decodeRlp(raw, "block header"), "block header");
   if (f.length < 15) throw new SealTrailError("malformed", `block header: ${f.length} fields, at least 15 expected`);
   const h32 = (i: number, name: string) => rlpBytes(f[i], `block header ${name}`, 32);

@@ -4,6 +4,7 @@
  * use it and Node's OpenSSL has no Keccak-256 to offer as a native backend.
  */
 import { keccak_256 } from "@noble/hashes/sha3";
+import { requireBytes } from "../args.js";
 
 /** Keccak-256 digest length. */
 export const KECCAK256_SIZE = 32;
@@ -17,5 +18,6 @@ export const KECCAK256_SIZE = 32;
  * ```
  */
 export function keccak256(data: Uint8Array): Uint8Array {
+  requireBytes(data, "keccak256: data");
   return keccak_256(data);
 }

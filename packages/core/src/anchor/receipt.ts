@@ -5,6 +5,7 @@
  * list. Status is EIP-658's (Byzantium): 1 success, 0 failure; the 32-byte
  * state root of older receipts is refused, since it says nothing of success.
  */
+import { requireBytes } from "../args.js";
 import { SealTrailError } from "../errors.js";
 import { decodeRlp, readRlpUint, rlpBytes, rlpList } from "./rlp.js";
 
@@ -35,6 +36,7 @@ export interface EvmReceipt {
  * ```
  */
 export function decodeReceipt(raw: Uint8Array): EvmReceipt {
+  requireBytes(raw, "receipt");
   if (raw.length === 0) throw new SealTrailError("malformed", "receipt: empty");
   const first = raw[0]!;
   // EIP-2718: a first byte of 0xc0 or more starts an RLP list (legacy); 0x00..0x7f is a type.

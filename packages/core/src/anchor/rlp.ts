@@ -6,6 +6,7 @@
  * same item (a second encoding would hash differently and break proofs).
  */
 import { concat } from "../bytes.js";
+import { kindOf, requireBytes } from "../args.js";
 import { SealTrailError } from "../errors.js";
 
 /** An RLP item: a byte string or a list of items. */
@@ -46,6 +47,7 @@ function header(len: number, short: number): Uint8Array {
  * ```
  */
 export function encodeRlp(item: RlpItem): Uint8Array {
+  if (!(item instanceof Uint8Array) && !Array.isArray(item)) throw new SealTrailError("malformed", `rlp item: must be a Uint8Array or an array of items, not ${kindOf(item)}`);
   if (item instanceof Uint8Array) {
     if (item.length === 1 && item[0]! < 0x80) return item.slice();
     return concat(header(item.length, 0x80), item);
@@ -66,6 +68,7 @@ export function encodeRlp(item: RlpItem): Uint8Array {
  * ```
  */
 export function decodeRlp(bytes: Uint8Array, what = "rlp"): RlpItem {
+  requireBytes(bytes, what);
   const [item, end] = decodeAt(bytes, 0, bytes.length, what, 0);
   if (end !== bytes.length) throw bad(what, `has ${bytes.length - end} trailing bytes`);
   return item;
@@ -125,6 +128,7 @@ function decodeAt(b: Uint8Array, at: number, limit: number, what: string, depth:
  * ```
  */
 export function rlpUint(n: bigint | number): Uint8Array {
+  if (typeof n !== "bigint" && (typeof n !== "number" || !Number.isSafeInteger(n))) throw new SealTrailError("malformed", `rlp: integer must be a bigint or a safe integer, not ${kindOf(n)}`);
   let v = BigInt(n);
   if (v < 0n) throw new SealTrailError("invalid", "rlp: negative integer");
   const out: number[] = [];

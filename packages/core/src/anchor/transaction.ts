@@ -8,6 +8,7 @@
  */
 import { secp256k1 } from "@noble/curves/secp256k1";
 import { concat } from "../bytes.js";
+import { requireBytes, requireObject } from "../args.js";
 import { SealTrailError } from "../errors.js";
 import { keccak256 } from "./keccak.js";
 import { decodeRlp, encodeRlp, readRlpUint, rlpBytes, rlpList, rlpUint, type RlpItem } from "./rlp.js";
@@ -75,6 +76,7 @@ function toField(item: RlpItem | undefined, what: string): Uint8Array | undefine
  * ```
  */
 export function decodeTransaction(raw: Uint8Array): EvmTransaction {
+  requireBytes(raw, "transaction");
   if (raw.length === 0) throw new SealTrailError("malformed", "transaction: empty");
   const first = raw[0]!;
   const hash = keccak256(raw);
@@ -166,6 +168,9 @@ export type EvmTransactionRequest = {
  * ```
  */
 export function signTransaction(req: EvmTransactionRequest, privateKey: Uint8Array): Uint8Array {
+  requireBytes(requireObject(req, "transaction request").to, "transaction request.to");
+  requireBytes(req.data, "transaction request.data");
+  requireBytes(privateKey, "transaction: private key");
   if (privateKey.length !== 32) throw new SealTrailError("invalid", "transaction: private key must be 32 bytes");
   if (req.to.length !== 20) throw new SealTrailError("invalid", "transaction: recipient must be 20 bytes");
   const u = rlpUint;
@@ -188,6 +193,7 @@ export function signTransaction(req: EvmTransactionRequest, privateKey: Uint8Arr
  * ```
  */
 export function evmAddress(privateKey: Uint8Array): Uint8Array {
+  requireBytes(privateKey, "evm address: private key");
   if (privateKey.length !== 32) throw new SealTrailError("invalid", "evm address: private key must be 32 bytes");
   return addressOf(secp256k1.getPublicKey(privateKey, false));
 }

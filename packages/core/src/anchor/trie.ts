@@ -5,6 +5,7 @@
  * (which is how a block's tries are rebuilt from its transactions).
  */
 import { bytesEqual } from "../bytes.js";
+import { requireArray, requireBytes, requireInteger } from "../args.js";
 import { SealTrailError } from "../errors.js";
 import { keccak256 } from "./keccak.js";
 import { decodeRlp, encodeRlp, rlpUint, type RlpItem } from "./rlp.js";
@@ -22,6 +23,7 @@ export const EMPTY_TRIE_ROOT: Uint8Array = keccak256(new Uint8Array([0x80]));
  * ```
  */
 export function trieIndexKey(index: number): Uint8Array {
+  requireInteger(index, "trie index");
   return encodeRlp(rlpUint(index));
 }
 
@@ -67,6 +69,9 @@ function decodeHexPrefix(b: Uint8Array, what: string): { leaf: boolean; path: nu
  * ```
  */
 export function verifyTrieProof(root: Uint8Array, key: Uint8Array, proof: readonly Uint8Array[], what = "trie proof"): Uint8Array {
+  requireBytes(root, `${what}: root`);
+  requireBytes(key, `${what}: key`);
+  for (const node of requireArray(proof, what)) requireBytes(node, `${what}: node`);
   const fail = (m: string) => new SealTrailError("bad_proof", `${what}: ${m}`);
   const path = nibbles(key);
   let depth = 0;
@@ -191,6 +196,11 @@ function buildNode(entries: Entry[], depth: number): BuiltNode {
  * ```
  */
 export function buildTrie(entries: readonly (readonly [Uint8Array, Uint8Array])[]): { root: Uint8Array; prove(key: Uint8Array): Uint8Array[] } {
+  for (const e of requireArray(entries, "trie: entries")) {
+    const kv = requireArray(e, "trie: entry");
+    requireBytes(kv[0], "trie: entry key");
+    requireBytes(kv[1], "trie: entry value");
+  }
   if (entries.length === 0) return { root: EMPTY_TRIE_ROOT, prove: () => { throw new SealTrailError("not_found", "trie: empty"); } };
   const list: Entry[] = entries.map(([k, v]) => {
     if (v.length === 0) throw new SealTrailError("invalid", "trie: empty value");

@@ -6,6 +6,7 @@
  * only.
  */
 import { MEMBER_RECORD_TYPE, parseEntry, type MemberChange } from "../record/envelope.js";
+import { optionalObject, requireArray, requireObject } from "../args.js";
 import { fromBase64 } from "../bytes.js";
 import { custodyChain, type CustodyChain, type CustodyEvent } from "../custody/chain.js";
 import { custodyIdentifierKey } from "../custody/identifiers.js";
@@ -33,6 +34,9 @@ export function bundleCustodyChain(
   report: BundleReport,
   opts: { identifier?: string; maxGapMs?: number; now?: Date } = {},
 ): CustodyChain | null {
+  requireArray(requireObject(bundle, "bundleCustodyChain: bundle").records, "bundleCustodyChain: bundle.records");
+  requireArray(requireObject(report, "bundleCustodyChain: report").records, "bundleCustodyChain: report.records");
+  optionalObject(opts, "bundleCustodyChain: options");
   const identifier = opts.identifier ?? bundle.custody?.identifier;
   if (identifier === undefined) return null;
   const valid = new Map(report.records.filter((r) => r.status === "valid").map((r) => [r.index, r]));

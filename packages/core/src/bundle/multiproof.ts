@@ -13,6 +13,7 @@
  * RFC 9162 §2.1.3 paths would hash the shared upper levels once per leaf.
  * docs/formats.md §14 specifies it byte for byte.
  */
+import { requireArray, requireBytes } from "../args.js";
 import { bytesEqual } from "../bytes.js";
 import { sha256 } from "../crypto.js";
 import { SealTrailError } from "../errors.js";
@@ -45,6 +46,7 @@ function rangeNodes(start: number, end: number): NodeId[] {
 }
 
 function checkIndices(indices: readonly number[], size: number): void {
+  requireArray(indices, "multi-leaf proof: indices");
   if (!Number.isSafeInteger(size) || size < 1 || size > MAX_SIZE) throw new SealTrailError("invalid", `multi-leaf proof: tree size ${size} out of range`);
   if (indices.length === 0) throw new SealTrailError("invalid", "multi-leaf proof: no leaf indices");
   let prev = -1;
@@ -133,6 +135,8 @@ export function multiLeafProofPlan(indices: readonly number[], size: number): Pr
  */
 export function rootFromMultiLeafProof(indices: readonly number[], leafHashes: Uint8Array, size: number, proof: Uint8Array): Uint8Array {
   checkIndices(indices, size);
+  requireBytes(leafHashes, "multi-leaf proof: leaf hashes");
+  requireBytes(proof, "multi-leaf proof: proof");
   if (leafHashes.length !== indices.length * HASH_SIZE) throw new SealTrailError("invalid", "multi-leaf proof: leaf hashes must be 32 bytes per index");
   if (proof.length % HASH_SIZE !== 0) throw new SealTrailError("bad_proof", "multi-leaf proof: not a whole number of 32-byte hashes");
   const total = proof.length / HASH_SIZE;
@@ -176,6 +180,7 @@ export function rootFromMultiLeafProof(indices: readonly number[], leafHashes: U
  * ```
  */
 export function verifyMultiLeafProof(indices: readonly number[], leafHashes: Uint8Array, size: number, proof: Uint8Array, root: Uint8Array): void {
+  requireBytes(root, "multi-leaf proof: root");
   if (!bytesEqual(rootFromMultiLeafProof(indices, leafHashes, size, proof), root)) {
     throw new SealTrailError("bad_proof", "multi-leaf proof does not lead to the root hash");
   }

@@ -5,6 +5,7 @@
  * own anchor checks.
  */
 import { unpackSignatureTasks, verifyPackedSignatures, type SignatureTask } from "../signature-batch.js";
+import { optionalObject, requireFunction, requireInteger, requireObject } from "../args.js";
 import type { VerificationPolicy } from "./policy.js";
 
 /** Checks a batch of signatures, one boolean per task, in order (a worker pool, for instance). */
@@ -79,4 +80,22 @@ export function signatureChecker(options: VerifyBundleOptions): (packed: Uint8Ar
     const res = await tasksOf(tasks);
     return Uint8Array.from(tasks, (_, i) => (res[i] === true ? 1 : 0));
   };
+}
+
+/**
+ * The options as given, checked: undefined or an object whose known fields
+ * have their types (a plug-in that is not a function would otherwise fail
+ * deep inside, or a batch size that is not a number loop without end).
+ * Raises `malformed` naming the option. Unknown fields are ignored.
+ */
+export function checkVerifyOptions(options: unknown): VerifyBundleOptions {
+  const o = optionalObject(options, "verifyBundle: options");
+  if (o === undefined) return {};
+  if (o.anchorVerifiers !== undefined) {
+    const a = requireObject(o.anchorVerifiers, "verifyBundle: options.anchorVerifiers");
+    for (const k of Object.keys(a)) requireFunction(a[k], `verifyBundle: options.anchorVerifiers.${k}`);
+  }
+  for (const k of ["verifySignatures", "verifyPacked", "onProgress"] as const) if (o[k] !== undefined) requireFunction(o[k], `verifyBundle: options.${k}`);
+  for (const k of ["batchSize", "batchesInFlight"] as const) if (o[k] !== undefined) requireInteger(o[k], `verifyBundle: options.${k}`, 1);
+  return o as VerifyBundleOptions;
 }

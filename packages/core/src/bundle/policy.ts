@@ -2,6 +2,7 @@
  * The verification policy (docs/formats.md §15): everything a bundle verifier
  * trusts, and nothing else. A bundle is checked against it offline.
  */
+import { requireString } from "../args.js";
 import { fromBase64, fromHex } from "../bytes.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { witnessVerifierFromKey, type WitnessVerifier } from "../note/cosignature.js";
@@ -67,6 +68,7 @@ function only(o: Record<string, unknown>, fields: readonly string[], what: strin
  * ```
  */
 export function certificatesFromText(text: string): Uint8Array[] {
+  requireString(text, "certificatesFromText: certificate text");
   const begin = "-----BEGIN CERTIFICATE-----";
   const end = "-----END CERTIFICATE-----";
   if (!text.includes(begin)) return [fromBase64(text.replace(/\s+/g, ""), "certificate")];

@@ -12,6 +12,7 @@
  * makes it answer null or, later, throw {@link BundleTextSplitError}, and the
  * caller parses the text whole.
  */
+import { requireBytes, requireString } from "../args.js";
 import { randomBytes } from "../crypto.js";
 import { toHex } from "../bytes.js";
 
@@ -107,6 +108,7 @@ function bytesSource(b: Uint8Array): Source {
  * ```
  */
 export function splitBundleText(text: string): SplitBundleText | null {
+  requireString(text, "splitBundleText: bundle text");
   return split(stringSource(text));
 }
 
@@ -122,6 +124,7 @@ export function splitBundleText(text: string): SplitBundleText | null {
  * ```
  */
 export function splitBundleBytes(bytes: Uint8Array): SplitBundleText | null {
+  requireBytes(bytes, "splitBundleBytes: bundle bytes");
   return split(bytesSource(bytes));
 }
 

@@ -10,6 +10,7 @@
  * lives in its own module: structure.ts, checkpoints.ts, consistency.ts, anchors.ts,
  * manifest.ts, parse-record.ts, keys.ts, judge.ts.
  */
+import { requireBytes, requireString } from "../args.js";
 import { toBase64 } from "../bytes.js";
 import { SignatureBatchWriter } from "../signature-batch.js";
 import { MEMBER_RECORD_TYPE, REDACTION_RECORD_TYPE } from "../record/envelope.js";
@@ -19,7 +20,7 @@ import { checkConsistency } from "./consistency.js";
 import { createJudge, type Judge } from "./judge.js";
 import { NO_KEY, applyKeyRecord, checkWriteRights, keyFor } from "./keys.js";
 import { readManifest } from "./manifest.js";
-import { signatureChecker, type VerifyBundleOptions } from "./options.js";
+import { checkVerifyOptions, signatureChecker, type VerifyBundleOptions } from "./options.js";
 import { parseRecord } from "./parse-record.js";
 import { BundleTextSplitError, splitBundleBytes, splitBundleText, type BundleRecordList, type SplitBundleText } from "./text.js";
 import { parseVerificationPolicy, type VerificationPolicy } from "./policy.js";
@@ -35,6 +36,8 @@ export type { AnchorCheck, AnchorVerifier, BatchSignatureVerifier, VerifyBundleO
  * policy (§15), offline. Never throws for bad input: everything found is in
  * the report, each failure with a stable code ({@link BUNDLE_FAILURE_CODES}),
  * and `ok` is true only when every record and the bundle as a whole hold.
+ * Only options of the wrong type (the caller's code, not the bundle) are
+ * refused, with a `malformed` SealTrailError naming the option.
  *
  * @example
  * ```ts
@@ -45,6 +48,7 @@ export type { AnchorCheck, AnchorVerifier, BatchSignatureVerifier, VerifyBundleO
  * ```
  */
 export async function verifyBundle(bundle: unknown, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
+  options = checkVerifyOptions(options);
   const records = isObj(bundle) && Array.isArray(bundle.records) ? (bundle.records as unknown[]) : [];
   return verifyParts(bundle, { length: records.length, has: (i) => i < records.length, at: (i) => records[i] }, policyInput, options);
 }
@@ -55,7 +59,8 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
  * at a time, each when its turn comes (bundle/text.ts), so that a large
  * bundle needs neither a whole parse before the first signature is checked
  * nor memory for all its records at once. Text that is not laid out as the
- * exporter writes it is parsed whole.
+ * exporter writes it is parsed whole. A `text` that is not a string is
+ * refused (`malformed`), as are options of the wrong type.
  *
  * @example
  * ```ts
@@ -63,6 +68,8 @@ export async function verifyBundle(bundle: unknown, policyInput: VerificationPol
  * ```
  */
 export async function verifyBundleText(text: string, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
+  requireString(text, "verifyBundleText: bundle text");
+  options = checkVerifyOptions(options);
   return verifySplit(splitBundleText(text), () => text, policyInput, options);
 }
 
@@ -71,7 +78,8 @@ export async function verifyBundleText(text: string, policyInput: VerificationPo
  * report as {@link verifyBundleText} of its text, with only the skeleton
  * and one record at a time ever decoded, so that no string of the whole
  * file is made (bundle/text.ts): half the memory of the text, and no limit
- * from the longest string the engine holds.
+ * from the longest string the engine holds. `bytes` that are not a
+ * Uint8Array are refused (`malformed`), as are options of the wrong type.
  *
  * @example
  * ```ts
@@ -79,6 +87,8 @@ export async function verifyBundleText(text: string, policyInput: VerificationPo
  * ```
  */
 export async function verifyBundleBytes(bytes: Uint8Array, policyInput: VerificationPolicy | unknown, options: VerifyBundleOptions = {}): Promise<BundleReport> {
+  requireBytes(bytes, "verifyBundleBytes: bundle bytes");
+  options = checkVerifyOptions(options);
   return verifySplit(splitBundleBytes(bytes), () => new TextDecoder("utf-8", { ignoreBOM: true }).decode(bytes), policyInput, options);
 }
 

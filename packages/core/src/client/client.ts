@@ -3,6 +3,7 @@
  * side: the organisation's key never leaves the caller. It uses the
  * platform's fetch (browsers, Node 18+) or one passed in.
  */
+import { requireFunction, requireObject, requireString } from "../args.js";
 import { fromBase64 } from "../bytes.js";
 import type { CustodyChain } from "../custody/chain.js";
 import { ERROR_CODES, SealTrailError, type ErrorCode } from "../errors.js";
@@ -101,6 +102,10 @@ export interface SealTrailClient {
  * ```
  */
 export function createClient(opts: ClientOptions): SealTrailClient {
+  requireObject(opts, "createClient: client options");
+  requireString(opts.baseUrl, "createClient: client options.baseUrl");
+  requireString(opts.apiKey, "createClient: client options.apiKey");
+  if (opts.fetch !== undefined) requireFunction(opts.fetch, "createClient: client options.fetch");
   const f = opts.fetch ?? (globalThis as { fetch?: FetchLike }).fetch;
   if (f === undefined) throw new SealTrailError("invalid", "no fetch available: pass one in the client options");
   const base = opts.baseUrl.replace(/\/+$/, "");

@@ -4,6 +4,7 @@
  * with who held it, where and under which seals after each one, and every
  * custody exception named with the events behind it.
  */
+import { optionalObject, requireArray, requireObject, requireString } from "../args.js";
 import { readSecurityExtension, type SecurityData } from "./security-extension.js";
 
 /** One EPCIS event as sealed in a vault. */
@@ -122,6 +123,7 @@ function partyOf(list: unknown, key: "source" | "destination"): string | null {
  * ```
  */
 export function identifiersOf(event: Record<string, unknown>): string[] {
+  requireObject(event, "identifiersOf: EPCIS event");
   const out: string[] = [];
   someIdentifier(event, (id) => {
     out.push(id);
@@ -173,6 +175,9 @@ function timeOf(e: CustodyEvent): number {
  * ```
  */
 export function custodyChain(identifier: string, events: readonly CustodyEvent[], opts: CustodyOptions = {}): CustodyChain {
+  requireString(identifier, "custodyChain: identifier");
+  for (const e of requireArray(events, "custodyChain: events")) requireObject(requireObject(e, "custodyChain: event").event, "custodyChain: event.event");
+  optionalObject(opts, "custodyChain: options");
   const normalize = opts.normalize ?? null;
   const target = normalize === null ? identifier : normalize(identifier);
   const maxGap = opts.maxGapMs ?? 72 * 3600_000;

@@ -1,4 +1,5 @@
 /** The form in which custody records index and match identifiers. */
+import { requireString } from "../args.js";
 import { normaliseGs1Identifier } from "../epcis/digital-link.js";
 
 /**
@@ -12,6 +13,7 @@ import { normaliseGs1Identifier } from "../epcis/digital-link.js";
  * ```
  */
 export function custodyIdentifierKey(id: string): string {
+  requireString(id, "custody identifier");
   try {
     return normaliseGs1Identifier(id) ?? id;
   } catch {

@@ -4,6 +4,7 @@
  * the membership in force at its own log index. Used by the server's custody
  * chains and by the offline custody bundle check alike.
  */
+import { requireIterable, requireObject, requireString } from "../args.js";
 import { typeMatches, type MemberChange } from "../record/envelope.js";
 
 /** Whether `org` could write a record of `type` at log index `index`. */
@@ -21,8 +22,11 @@ export type WriteRight = (org: string, index: number, type: string) => boolean;
  * ```
  */
 export function writeRightsOf(records: Iterable<{ readonly index: number; readonly member: MemberChange }>, operators: Iterable<string>): WriteRight {
+  requireIterable(records, "writeRightsOf: membership records");
+  requireIterable(operators, "writeRightsOf: operators");
   const history = new Map<string, { index: number; change: MemberChange }[]>();
   for (const r of records) {
+    requireString(requireObject(requireObject(r, "writeRightsOf: membership record").member, "writeRightsOf: membership record.member").org, "writeRightsOf: member.org");
     const list = history.get(r.member.org) ?? [];
     list.push({ index: r.index, change: r.member });
     history.set(r.member.org, list);

@@ -4,6 +4,7 @@
  * 7- and 17-point inspections, and handoff acknowledgements, carried as user
  * extension fields (EPCIS 2.0 §7.1.12) in one namespace.
  */
+import { requireObject } from "../args.js";
 import { SealTrailError } from "../errors.js";
 
 /** The namespace IRI of the extension's fields. */
@@ -140,6 +141,7 @@ function prefixesOf(context: unknown): string[] {
  * ```
  */
 export function readSecurityExtension(event: Record<string, unknown>, context?: unknown): SecurityData {
+  requireObject(event, "readSecurityExtension: EPCIS event");
   const own = event["@context"];
   const prefixes = own === undefined || own === context ? prefixesOf(context) : securityPrefixes([context ?? [], own]);
   const where = typeof event.eventID === "string" ? `event ${event.eventID}` : "event";

@@ -6,6 +6,7 @@
  * domain `https://id.gs1.org`, numeric application identifiers, no query
  * string, and only the most fine-grained identification level.
  */
+import { requireString } from "../args.js";
 import { SealTrailError } from "../errors.js";
 
 /**
@@ -30,6 +31,7 @@ export const GS1_DIGITAL_LINK_DOMAIN = "https://id.gs1.org";
  * ```
  */
 export function gs1CheckDigit(digits: string): string {
+  requireString(digits, "GS1 check digit: digits");
   if (!/^[0-9]+$/.test(digits)) throw new SealTrailError("malformed", `GS1 check digit: "${digits}" is not all digits`);
   let sum = 0;
   for (let i = digits.length - 1, weight = 3; i >= 0; i--, weight = 4 - weight) {
@@ -138,6 +140,7 @@ const dl = (...parts: string[]): string => GS1_DIGITAL_LINK_DOMAIN + "/" + parts
  * ```
  */
 export function epcUrnToDigitalLink(urn: string): string {
+  requireString(urn, "EPC URN");
   const converted = convertEpcUrn(urn);
   if (converted === undefined) {
     throw new SealTrailError("invalid", `EPC URI "${urn}" has no GS1 Digital Link form`, { detail: { epc: urn } });
@@ -155,7 +158,7 @@ export function epcUrnToDigitalLink(urn: string): string {
  * ```
  */
 export function isEpcUrn(s: string): boolean {
-  return s.startsWith("urn:epc:id:") || s.startsWith("urn:epc:class:") || s.startsWith("urn:epc:idpat:");
+  return typeof s === "string" && (s.startsWith("urn:epc:id:") || s.startsWith("urn:epc:class:") || s.startsWith("urn:epc:idpat:"));
 }
 
 // undefined: a well-formed URN (or non-GS1 scheme) without a Digital Link form.
@@ -358,6 +361,7 @@ const QUALIFIER_SHAPE: Readonly<Record<string, RegExp>> = {
  * ```
  */
 export function canonicalDigitalLink(uri: string): string | undefined {
+  requireString(uri, "GS1 Digital Link");
   const m = /^https?:\/\/[^/?#]+(\/[^?#]*)(?:\?[^#]*)?(?:#.*)?$/.exec(uri);
   if (m === null) return undefined;
   const segments = m[1]!.split("/").slice(1);
@@ -408,6 +412,7 @@ export function canonicalDigitalLink(uri: string): string | undefined {
  * ```
  */
 export function normaliseGs1Identifier(value: string): string | undefined {
+  requireString(value, "GS1 identifier");
   if (isEpcUrn(value)) return convertEpcUrn(value);
   if (value.startsWith("http://") || value.startsWith("https://")) return canonicalDigitalLink(value);
   return undefined;

@@ -9,6 +9,7 @@
  * vectors; where that implementation's output differs from its README, the
  * output wins (see docs/epcis-event-hash.md for each such point).
  */
+import { kindOf, optionalObject, requireString } from "../args.js";
 import { SealTrailError } from "../errors.js";
 import { sha256 } from "../crypto.js";
 import { toHex, utf8 } from "../bytes.js";
@@ -121,6 +122,8 @@ function isObject(v: unknown): v is JsonObject {
  * ```
  */
 export function compareCodePoints(a: string, b: string): number {
+  requireString(a, "compareCodePoints: a");
+  requireString(b, "compareCodePoints: b");
   const n = Math.min(a.length, b.length);
   for (let i = 0; i < n; i++) {
     let x = a.charCodeAt(i);
@@ -157,6 +160,7 @@ const FLOAT_TEXT = new RegExp(`^[+-]?(?:${DIGITS}(?:\\.(?:${DIGITS})?)?|\\.${DIG
  * ```
  */
 export function formatHashNumber(x: number): string {
+  if (typeof x !== "number") throw new SealTrailError("malformed", `formatHashNumber: number must be a number, not ${kindOf(x)}`);
   if (!Number.isFinite(x)) throw new SealTrailError("invalid", `number ${x} has no pre-hash form`);
   if (Number.isInteger(x)) return BigInt(x).toString();
   const [mantissa, exponent] = x.toExponential().split("e") as [string, string];
@@ -600,6 +604,7 @@ const ORDERED_MEMBERS: ReadonlySet<string> = new Set([
  * ```
  */
 export function eventPreHashString(event: object, context: EventHashContext = {}): string {
+  optionalObject(context, "EPCIS event hash context");
   if (!isObject(event)) throw new SealTrailError("malformed", "EPCIS event: expected a JSON object");
   return new PreHash(context, event).event(event);
 }

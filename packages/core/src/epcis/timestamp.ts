@@ -3,6 +3,7 @@
  * the pre-hash string is written in UTC with exactly three fractional digits
  * and a capital `Z`.
  */
+import { requireString } from "../args.js";
 import { SealTrailError } from "../errors.js";
 
 // xsd:dateTime with a mandatory zone (EPCIS 2.0 requires one for eventTime and
@@ -27,6 +28,7 @@ const pad = (n: number, w: number): string => String(n).padStart(w, "0");
  * ```
  */
 export function normaliseTimestamp(value: string, field = "timestamp"): string {
+  requireString(value, field);
   const m = DATE_TIME.exec(value.trim());
   if (m === null) {
     throw new SealTrailError("malformed", `${field}: "${value}" is not an xsd:dateTime (YYYY-MM-DDThh:mm:ss[.fff](Z|±hh:mm))`, {

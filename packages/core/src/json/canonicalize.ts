@@ -10,6 +10,7 @@
  *   (ES2019 well-formed JSON.stringify escapes lone surrogates, which JCS
  *   forbids: we refuse them instead).
  */
+import { requireText } from "../args.js";
 import { SealTrailError } from "../errors.js";
 import { utf8 } from "../bytes.js";
 
@@ -28,6 +29,7 @@ export const MAX_JSON_DEPTH = 64;
  * ```
  */
 export function canonicalize(value: unknown): string {
+  if (value === undefined) throw new SealTrailError("invalid", "canonicalize: value must be a JSON value, not undefined");
   return write(value, 0);
 }
 
@@ -111,6 +113,7 @@ function quote(s: string): string {
  * ```
  */
 export function parseJson(input: string | Uint8Array, what = "JSON"): JsonValue {
+  requireText(input, what);
   let text: string;
   if (typeof input === "string") text = input;
   else {

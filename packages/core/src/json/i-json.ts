@@ -15,6 +15,7 @@
  * JSON.parse checks the grammar; one extra pass over the text then reads
  * only the tokens that JSON.parse loses: member names and number literals.
  */
+import { optionalObject } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { MAX_JSON_DEPTH, type JsonValue } from "./canonicalize.js";
 
@@ -45,6 +46,7 @@ function broken(rule: IJsonRule, what: string, pointer: string, message: string)
  * ```
  */
 export function parseIJson(input: string | Uint8Array, what = "JSON", opts: IJsonOptions = {}): JsonValue {
+  optionalObject(opts, `${what}: options`);
   let text: string;
   if (typeof input === "string") text = input;
   else if (input instanceof Uint8Array) {
@@ -205,6 +207,7 @@ function checkNumber(literal: string, what: string, stack: Frame[]): void {
  * ```
  */
 export function survivesDouble(literal: string): boolean {
+  if (typeof literal !== "string") return false; // not a literal at all
   // At most 15 significant digits always survive (DBL_DIG); a plain
   // integer or decimal of 15 characters or fewer has no more than that,
   // and cannot overflow or underflow.

@@ -212,6 +212,8 @@ export function rootPlan(size: bigint): ProofPlan {
 }
 
 function runPlan(plan: ProofPlan, read: (id: NodeId) => Uint8Array): Uint8Array[] {
+  // Checked even when the plan needs no node, so that a wrong call fails every time.
+  if (typeof read !== "function") throw new SealTrailError("invalid", "read must be a function");
   return plan.assemble(plan.nodes.map((id) => read(id)));
 }
 

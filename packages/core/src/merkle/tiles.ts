@@ -78,7 +78,7 @@ function checkTileIndex(level: number, index: unknown, code: "invalid" | "malfor
 }
 
 function checkTileId(id: TileId): void {
-  if (typeof id !== "object" || id === null) throw new SealTrailError("invalid", "tile id must be an object");
+  if (typeof id !== "object" || id === null || Array.isArray(id)) throw new SealTrailError("invalid", "tile id must be an object");
   checkSmallInt(id.level, 0, MAX_TILE_LEVEL, "tile level");
   checkTileIndex(id.level, id.index, "invalid");
   checkSmallInt(id.width, 1, TILE_WIDTH, "tile width");
@@ -250,7 +250,7 @@ export function parseEntryBundle(bytes: Uint8Array, width?: number): Uint8Array[
 }
 
 function checkNodeId(id: NodeId): void {
-  if (typeof id !== "object" || id === null) throw new SealTrailError("invalid", "node id must be an object");
+  if (typeof id !== "object" || id === null || Array.isArray(id)) throw new SealTrailError("invalid", "node id must be an object");
   checkSmallInt(id.level, 0, 63, "node level");
   const index = checkUint64(id.index, "node index");
   if ((index + 1n) << BigInt(id.level) > MAX_TREE_SIZE + 1n) {

@@ -5,6 +5,7 @@
  */
 import { fromBase64, toBase64 } from "../bytes.js";
 import { SHA256_SIZE } from "../crypto.js";
+import { optionalObject, requireFunction, requireObject, requireText } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { openNote, signNote, type OpenedNote } from "./note.js";
 import { checkNoteCharacters, formatDecimalUint64, parseDecimalUint64 } from "./text-rules.js";
@@ -112,6 +113,7 @@ function checkLine(line: string, what: string): void {
  * ```
  */
 export function formatCheckpoint(cp: CheckpointInput): string {
+  requireObject(cp, "checkpoint");
   checkLine(cp.origin, "checkpoint origin");
   const size = formatDecimalUint64(cp.size, "checkpoint size");
   if (!(cp.root instanceof Uint8Array) || cp.root.length !== CHECKPOINT_ROOT_SIZE) {
@@ -161,6 +163,7 @@ export function parseCheckpoint(body: string): Checkpoint {
  * ```
  */
 export function signCheckpoint(cp: CheckpointInput, signer: NoteSigner): string {
+  requireObject(signer, "signCheckpoint: signer");
   const body = formatCheckpoint(cp);
   if (signer.name !== cp.origin) {
     throw new SealTrailError("invalid", `checkpoint: signer key name "${signer.name}" differs from origin "${cp.origin}"`);
@@ -185,6 +188,9 @@ export function openCheckpoint(
   verifierKey: string | NoteVerifier,
   opts: OpenCheckpointOptions = {},
 ): OpenedCheckpoint {
+  requireText(noteText, "checkpoint note");
+  if (typeof verifierKey !== "string") requireFunction(requireObject(verifierKey, "openCheckpoint: verifier key").verify, "openCheckpoint: verifier key.verify");
+  optionalObject(opts, "openCheckpoint: options");
   const log = typeof verifierKey === "string" ? verifierFromKey(verifierKey) : verifierKey;
   const note = openNote(noteText, [log, ...(opts.otherVerifiers ?? [])]);
   if (!note.verified.some((s) => s.verifier === log)) {

@@ -11,6 +11,7 @@
  */
 import { bytesEqual, concat, readUintBE, toBase64, toHex, uintBE, utf8 } from "../bytes.js";
 import { ED25519_SIGNATURE_SIZE, ed25519Sign, ed25519Verify, generateEd25519KeyPair } from "../crypto.js";
+import { requireFunction, requireObject, requireString, requireText } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { openCheckpoint, parseCheckpoint, type OpenedCheckpoint } from "./checkpoint.js";
 import { addSignatures, parseNote, NOTE_SIGNATURE_PREFIX, type NoteSignature } from "./note.js";
@@ -179,6 +180,7 @@ function checkTime(time: bigint): bigint {
  * ```
  */
 export function cosignatureMessage(checkpointBody: string, time: bigint): Uint8Array {
+  requireString(checkpointBody, "cosignatureMessage: checkpoint body");
   return utf8(`${COSIGNATURE_V1_HEADER}time ${formatDecimalUint64(checkTime(time), "cosignature time")}\n${checkpointBody}`);
 }
 
@@ -309,6 +311,7 @@ export function parseSignatureLines(text: string): NoteSignature[] {
 }
 
 function cosigner(witness: WitnessSigner, time: bigint): NoteSigner {
+  requireFunction(requireObject(witness, "witness").signMessage, "witness.signMessage");
   return {
     name: witness.name,
     keyId: witness.keyId,
@@ -358,7 +361,7 @@ function toWitnessVerifiers(keys: readonly (string | WitnessVerifier)[]): Witnes
   if (!Array.isArray(keys)) throw new SealTrailError("invalid", "witness keys must be an array");
   const out: WitnessVerifier[] = [];
   for (const k of keys) {
-    const v = typeof k === "string" ? witnessVerifierFromKey(k) : k;
+    const v = typeof k === "string" ? witnessVerifierFromKey(k) : (requireObject(k, "witness key") as unknown as WitnessVerifier);
     const same = out.find((o) => o.name === v.name && bytesEqual(o.keyId, v.keyId));
     if (same !== undefined) {
       if (!bytesEqual(same.publicKey, v.publicKey)) {
@@ -387,6 +390,7 @@ function toWitnessVerifiers(keys: readonly (string | WitnessVerifier)[]): Witnes
  * ```
  */
 export function verifyCosignatures(note: Uint8Array | string, witnessKeys: readonly (string | WitnessVerifier)[]): VerifiedCosignature[] {
+  requireText(note, "verifyCosignatures: note");
   return verifyWith(note, toWitnessVerifiers(witnessKeys)).map((r) => r.cosignature);
 }
 
@@ -437,7 +441,9 @@ export function checkWitnessPolicy(
   logVerifierKey: string | NoteVerifier,
   policy: WitnessPolicy,
 ): WitnessedCheckpoint {
-  if (policy === null || typeof policy !== "object") throw new SealTrailError("invalid", "witness policy: not an object");
+  requireText(note, "checkWitnessPolicy: note");
+  if (typeof logVerifierKey !== "string") requireFunction(requireObject(logVerifierKey, "checkWitnessPolicy: verifier key").verify, "checkWitnessPolicy: verifier key.verify");
+  if (policy === null || typeof policy !== "object" || Array.isArray(policy)) throw new SealTrailError("invalid", "witness policy: not an object");
   const witnesses = toWitnessVerifiers(policy.witnesses);
   const distinctKeys = new Set(witnesses.map((w) => toHex(w.publicKey)));
   const k = policy.threshold;

@@ -5,6 +5,7 @@
  * {@link openNote} follows golang.org/x/mod/sumdb/note `Open`.
  */
 import { bytesEqual, concat, fromBase64, fromUtf8, toBase64, toHex, utf8 } from "../bytes.js";
+import { requireArray, requireFunction, requireObject } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { KEY_ID_SIZE, type NoteSigner, type NoteVerifier } from "./vkey.js";
 import { checkNoteCharacters, keyNameIsValid as isValidKeyName } from "./text-rules.js";
@@ -175,10 +176,13 @@ function formatSignatureLine(sig: NoteSignature): string {
 }
 
 function signWith(text: string, signers: readonly NoteSigner[], what: string): NoteSignature[] {
-  if (!Array.isArray(signers) || signers.length === 0) throw new SealTrailError("invalid", `${what}: at least one signer is needed`);
+  requireArray(signers, `${what}: signers`);
+  if (signers.length === 0) throw new SealTrailError("invalid", `${what}: at least one signer is needed`);
   const msg = utf8(text);
   const out: NoteSignature[] = [];
   for (const s of signers) {
+    requireObject(s, `${what}: signer`);
+    requireFunction(s.sign, `${what}: signer.sign`);
     if (!isValidKeyName(s.name) || !(s.keyId instanceof Uint8Array) || s.keyId.length !== KEY_ID_SIZE) {
       throw new SealTrailError("invalid", `${what}: invalid signer (bad name or key ID)`);
     }
@@ -232,6 +236,7 @@ export function signNote(text: string, signers: readonly NoteSigner[]): string {
  * ```
  */
 export function addSignatures(noteText: Uint8Array | string, signers: readonly NoteSigner[]): string {
+  requireArray(signers, "addSignatures: signers");
   const { text, signatures } = parseNote(noteText);
   const fresh = signWith(text, signers, "addSignatures");
   const kept = signatures.filter((old) => !fresh.some((n) => n.name === old.name && bytesEqual(n.keyId, old.keyId)));
@@ -255,6 +260,7 @@ export function addSignatures(noteText: Uint8Array | string, signers: readonly N
  * ```
  */
 export function openNote(note: Uint8Array | string, verifiers: readonly NoteVerifier[]): OpenedNote {
+  for (const v of requireArray(verifiers, "openNote: verifiers")) requireFunction(requireObject(v, "openNote: verifier").verify, "openNote: verifier.verify");
   const parsed = parseNote(note);
   const msg = utf8(parsed.text);
   const verified: VerifiedNoteSignature[] = [];

@@ -15,6 +15,7 @@ import {
   generateEd25519KeyPair,
   sha256,
 } from "../crypto.js";
+import { requireBytes, requireString } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { keyNameIsValid } from "./text-rules.js";
 
@@ -66,6 +67,8 @@ export const SIGNER_KEY_PREFIX = "PRIVATE+KEY+";
  * ```
  */
 export function keyId(name: string, publicKeyWithType: Uint8Array): Uint8Array {
+  requireString(name, "keyId: key name");
+  requireBytes(publicKeyWithType, "keyId: public key");
   return sha256(utf8(name), new Uint8Array([0x0a]), publicKeyWithType).slice(0, KEY_ID_SIZE);
 }
 

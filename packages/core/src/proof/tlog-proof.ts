@@ -5,6 +5,7 @@
  * Spec: https://c2sp.org/tlog-proof ("Format").
  */
 import { fromBase64, fromUtf8, toBase64, utf8 } from "../bytes.js";
+import { optionalObject, requireFunction, requireObject, requireText } from "../args.js";
 import { SealTrailError, isSealTrailError, malformed } from "../errors.js";
 import { hashLeaf, verifyInclusion } from "../merkle/index.js";
 import { openCheckpoint, parseCheckpoint, type OpenedCheckpoint } from "../note/checkpoint.js";
@@ -145,6 +146,7 @@ function invalid(message: string, cause?: unknown): SealTrailError {
  * ```
  */
 export function formatTlogProof(p: TlogProof): string {
+  requireObject(p, "tlog-proof");
   const index = formatDecimalUint64(p.index, "tlog-proof index");
   if (!Array.isArray(p.proof) || p.proof.length > MAX_TLOG_PROOF_HASHES) {
     throw invalid(`tlog-proof: proof must be an array of at most ${MAX_TLOG_PROOF_HASHES} hashes`);
@@ -259,7 +261,10 @@ export function verifyTlogProof(
   verifierKey: string | NoteVerifier,
   opts: VerifyTlogProofOptions = {},
 ): VerifiedTlogProof {
+  requireText(proofText, "tlog-proof");
   if (!(entry instanceof Uint8Array)) throw invalid("tlog-proof: entry must be a Uint8Array");
+  if (typeof verifierKey !== "string") requireFunction(requireObject(verifierKey, "tlog-proof: verifier key").verify, "tlog-proof: verifier key.verify");
+  optionalObject(opts, "tlog-proof: options");
   const p = parseTlogProof(proofText);
   let cp: OpenedCheckpoint;
   try {

@@ -1,3 +1,4 @@
+import { requireObject } from "../args.js";
 import { toBase64 } from "../bytes.js";
 import { ed25519PublicKey } from "../crypto.js";
 import { canonicalize } from "../json/canonicalize.js";
@@ -54,6 +55,7 @@ export interface BuiltRecord {
  * ```
  */
 export function buildRecord(input: RecordInput): BuiltRecord {
+  requireObject(input, "buildRecord: record input");
   const publicKey = ed25519PublicKey(input.seed);
   let payloadText: string | undefined;
   let salt: Uint8Array | undefined;
@@ -123,6 +125,7 @@ export function buildMemberRecord(input: {
   time?: Date;
   mode?: SigningMode;
 }): BuiltRecord {
+  requireObject(requireObject(input, "buildMemberRecord: record input").member, "buildMemberRecord: member");
   return buildInlineRecord(input, MEMBER_RECORD_TYPE, {
     member: input.member.action === "set" ? { ...input.member, write: [...input.member.write] } : { ...input.member },
   });
@@ -147,6 +150,7 @@ export function buildKeyRecord(input: {
   time?: Date;
   mode?: SigningMode;
 }): BuiltRecord {
+  requireObject(input, "buildKeyRecord: record input");
   return buildInlineRecord(input, KEY_RECORD_TYPE, {
     key: { action: input.action, keyId: keyIdOf(input.publicKey), publicKey: toBase64(input.publicKey) },
   });
@@ -172,6 +176,7 @@ export function buildRedactionRecord(input: {
   time?: Date;
   mode?: SigningMode;
 }): BuiltRecord {
+  requireObject(input, "buildRedactionRecord: record input");
   return buildInlineRecord(input, REDACTION_RECORD_TYPE, {
     ...(input.subjects !== undefined ? { subjects: [...input.subjects] } : {}),
     redacts: { ...input.redacts },

@@ -12,6 +12,7 @@
  */
 import { concat, fromBase64, fromHex, toBase64, toHex, utf8 } from "../bytes.js";
 import { ed25519Sign, ed25519Verify, ED25519_PUBLIC_KEY_SIZE, randomBytes, sha256 } from "../crypto.js";
+import { requireBytes, requireObject, requireString } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { canonicalBytes, canonicalize, parseJson, type JsonValue } from "../json/canonicalize.js";
 import { checkIJsonValue } from "../json/i-json.js";
@@ -133,6 +134,7 @@ const MAX_SUBJECT_LENGTH = 256;
  * ```
  */
 export function keyIdOf(publicKey: Uint8Array): string {
+  requireBytes(publicKey, "keyIdOf: public key");
   if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE) throw new SealTrailError("invalid", "public key must be 32 bytes");
   return toHex(sha256(utf8(KEY_ID_CONTEXT), new Uint8Array([0x01]), publicKey).subarray(0, 16));
 }
@@ -148,6 +150,8 @@ export function keyIdOf(publicKey: Uint8Array): string {
  * ```
  */
 export function payloadCommitment(payload: unknown, salt: Uint8Array): string {
+  if (payload === undefined) throw malformed("payloadCommitment: payload must be a JSON value, not undefined");
+  requireBytes(salt, "payloadCommitment: salt");
   return commitmentOfCanonicalPayload(canonicalize(payload), salt);
 }
 
@@ -162,6 +166,8 @@ export function payloadCommitment(payload: unknown, salt: Uint8Array): string {
  * ```
  */
 export function commitmentOfCanonicalPayload(canonicalText: string, salt: Uint8Array): string {
+  requireString(canonicalText, "commitmentOfCanonicalPayload: canonical payload");
+  requireBytes(salt, "commitmentOfCanonicalPayload: salt");
   if (salt.length !== PAYLOAD_SALT_SIZE) throw new SealTrailError("invalid", `salt must be ${PAYLOAD_SALT_SIZE} bytes`);
   return toHex(sha256(PAYLOAD_CONTEXT_BYTES, salt, utf8(canonicalText)));
 }
@@ -187,6 +193,7 @@ export function newPayloadSalt(): Uint8Array {
  * ```
  */
 export function envelopeSigningMessage(env: Envelope): Uint8Array {
+  requireObject(env, "envelopeSigningMessage: envelope");
   return concat(SIGNING_CONTEXT_BYTES, canonicalBytes(env));
 }
 
@@ -202,6 +209,8 @@ export function envelopeSigningMessage(env: Envelope): Uint8Array {
  * ```
  */
 export function encodeSignedEnvelope(signed: SignedEnvelope): { entry: Uint8Array; message: Uint8Array } {
+  requireString(requireObject(signed, "encodeSignedEnvelope: signed envelope").sig, "encodeSignedEnvelope: signed envelope.sig");
+  requireObject(signed.env, "encodeSignedEnvelope: signed envelope.env");
   if (!BASE64_PATTERN.test(signed.sig)) throw malformed("signature: not base64");
   // The canonical envelope is encoded once and copied into both (this runs
   // for every appended record).
@@ -245,6 +254,9 @@ export function signEnvelope(env: Envelope, seed: Uint8Array): { signed: SignedE
  * ```
  */
 export function verifyEnvelopeSignature(signed: SignedEnvelope, publicKey: Uint8Array): boolean {
+  requireString(requireObject(signed, "verifyEnvelopeSignature: signed envelope").sig, "verifyEnvelopeSignature: signed envelope.sig");
+  requireObject(signed.env, "verifyEnvelopeSignature: signed envelope.env");
+  requireBytes(publicKey, "verifyEnvelopeSignature: public key");
   let sig: Uint8Array;
   try {
     sig = fromBase64(signed.sig, "signature");
@@ -264,6 +276,7 @@ export function verifyEnvelopeSignature(signed: SignedEnvelope, publicKey: Uint8
  * ```
  */
 export function parseEntry(entry: Uint8Array): SignedEnvelope {
+  requireBytes(entry, "entry");
   if (entry.length > MAX_ENTRY_SIZE) throw new SealTrailError("too_large", `entry is ${entry.length} bytes, over ${MAX_ENTRY_SIZE}`);
   const signed = parseSignedEnvelope(parseJson(entry, "entry"));
   const canon = canonicalBytes(signed);
@@ -398,6 +411,7 @@ function validateMemberChange(v: unknown): void {
  * ```
  */
 export function typeMatches(pattern: string, type: string): boolean {
+  if (typeof pattern !== "string" || typeof type !== "string") return false; // nothing matches what is not text
   if (pattern === "*") return true;
   if (pattern.endsWith(".*")) return type.startsWith(pattern.slice(0, -1));
   return pattern === type;
@@ -412,7 +426,8 @@ export function typeMatches(pattern: string, type: string): boolean {
  * ```
  */
 export function isTypePattern(p: string): boolean {
-  return TYPE_PATTERN_PATTERN.test(p);
+  // RegExp.test would read null as the text "null".
+  return typeof p === "string" && TYPE_PATTERN_PATTERN.test(p);
 }
 
 /**
@@ -424,6 +439,7 @@ export function isTypePattern(p: string): boolean {
  * ```
  */
 export function keyChangePublicKey(k: KeyChange): Uint8Array {
+  requireObject(k, "keyChangePublicKey: key change");
   return fromBase64(k.publicKey, "publicKey");
 }
 
@@ -436,6 +452,7 @@ export function keyChangePublicKey(k: KeyChange): Uint8Array {
  * ```
  */
 export function parseHashHex(s: string, what = "hash"): Uint8Array {
+  requireString(s, what);
   if (!HASH_HEX_PATTERN.test(s)) throw malformed(`${what}: must be 64 lower-case hex digits`);
   return fromHex(s, what);
 }
@@ -449,7 +466,7 @@ export function parseHashHex(s: string, what = "hash"): Uint8Array {
  * ```
  */
 export function isRecordType(s: string): boolean {
-  return TYPE_PATTERN.test(s);
+  return typeof s === "string" && TYPE_PATTERN.test(s);
 }
 
 /**
@@ -461,7 +478,8 @@ export function isRecordType(s: string): boolean {
  * ```
  */
 export function isName(s: string): boolean {
-  return NAME_PATTERN.test(s);
+  // RegExp.test would read null as the text "null", a valid name.
+  return typeof s === "string" && NAME_PATTERN.test(s);
 }
 
 /**
