@@ -87,7 +87,7 @@ const RETRY_AFTER = { "Retry-After": { description: "seconds to wait before retr
  * guard (404 for a vault the caller may not see), a body over the limit,
  * then the route's own.
  */
-export function problemCodes(method: string, url: string, doc: RouteDoc): ErrorCode[] {
+function problemCodes(method: string, url: string, doc: RouteDoc): ErrorCode[] {
   const codes = new Set<ErrorCode>(["malformed", "request_timeout", "headers_too_large", "internal"]);
   if (!PUBLIC.has(url)) for (const c of ["unauthorized", "rate_limited"] as const) codes.add(c);
   if (url.includes(":") || url.endsWith("*")) codes.add("uri_too_long");
@@ -136,8 +136,8 @@ function successResponses(ok: Success): Record<string, Json> {
 function describeOperation(op: Operation, method: string, url: string, doc: RouteDoc, shared: Record<string, Json>): Operation {
   const parameters = [...(op.parameters ?? []), ...(doc.headers ?? []).map((h) => ({ in: "header", name: h, required: false, ...HEADERS[h] }))];
   return {
-    operationId: doc.id,
     ...op,
+    operationId: doc.id,
     ...(parameters.length > 0 ? { parameters } : {}),
     ...(doc.body !== undefined
       ? { requestBody: { required: true, content: Object.fromEntries(doc.body.map((m) => [m, { schema: { type: "object", description: "an EPCIS 2.0 JSON-LD document or event" } }])) } }
@@ -159,7 +159,7 @@ const DIGITS3 = { type: "string", pattern: "^[0-9]{3}$" };
  * ends in .p/W. So each kind (hash tile at a level, entry bundle), number of
  * elements and full or partial tile is one path of its own.
  */
-export function tilePaths(op: Operation): Record<string, Json> {
+function tilePaths(op: Operation): Record<string, Json> {
   const vault = (op.parameters ?? []).filter((p) => p.name !== "*");
   const out: Record<string, Json> = {};
   for (const kind of ["hash", "entries"] as const) {
