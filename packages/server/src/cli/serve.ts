@@ -8,6 +8,7 @@ import { Option, type Command } from "commander";
 import { describeLocation, engineOf, openContext } from "../main.js";
 import { initializeWithAccess } from "../access/bootstrap.js";
 import { createApp } from "../http/app.js";
+import { serverTimeoutOptions } from "../http/connections.js";
 import { parseWitnessArg, type WitnessEndpoint } from "../ledger/witness-client.js";
 import { pemCertificates } from "../ledger/anchoring.js";
 import { createEvmAnchorProvider, readEvmKey } from "../anchors/evm-anchor.js";
@@ -58,6 +59,10 @@ export function registerServeCommands(program: Command, io: Io): void {
     .option("--host <addr>", "address to listen on", "127.0.0.1")
     .addOption(uintOption("--checkpoint-interval <ms>", "checkpoint interval", 1000n))
     .addOption(uintOption("--rate-limit <n>", "requests per second per API key (burst: twice that); 0 for none", 200n))
+    // How long a client may hold a connection (README, "HTTP API").
+    .addOption(uintOption("--headers-timeout <ms>", "time to receive a request's headers", 10_000n))
+    .addOption(uintOption("--request-timeout <ms>", "time to receive a whole request, headers and body", 30_000n))
+    .addOption(uintOption("--keep-alive-timeout <ms>", "time an idle keep-alive connection stays open", 5_000n))
     // Publication: witnesses and anchors (docs/formats.md §16).
     .option("--witness <vkey=url>", "a witness that must cosign checkpoints: its verifier key, =, its URL (repeatable)", (v: string, acc: WitnessEndpoint[] = []) => {
       try {
@@ -83,6 +88,9 @@ export function registerServeCommands(program: Command, io: Io): void {
       host: string;
       checkpointInterval: bigint;
       rateLimit: bigint;
+      headersTimeout: bigint;
+      requestTimeout: bigint;
+      keepAliveTimeout: bigint;
       witness?: WitnessEndpoint[];
       witnessThreshold?: bigint;
       witnessTimeout: bigint;
@@ -96,6 +104,9 @@ export function registerServeCommands(program: Command, io: Io): void {
       evmConfirmations: bigint;
     }) => {
       if ((o.evmRpc === undefined) !== (o.evmKey === undefined)) throw new UsageError("--evm-rpc and --evm-key go together");
+      const timeouts = { headersTimeoutMs: Number(o.headersTimeout), requestTimeoutMs: Number(o.requestTimeout), keepAliveTimeoutMs: Number(o.keepAliveTimeout) };
+      // Checked before anything opens, so that bad timeouts leave no server half started.
+      serverTimeoutOptions(timeouts);
       const evm =
         o.evmRpc === undefined
           ? []
@@ -132,6 +143,7 @@ export function registerServeCommands(program: Command, io: Io): void {
         store: ctx.store,
         logger: false,
         rateLimit: perSecond === 0 ? false : { perSecond, burst: 2 * perSecond },
+        ...timeouts,
       });
       const address = await app.listen({ port: o.port, host: o.host });
       io.err(`SealTrail listening on ${address} (${engineOf(o) === "sqlite" ? "data" : "database"} ${describeLocation(o)})\nverifier key of ${r.vault}: ${await ctx.ledger.verifierKey(r.vault)}\n`);
