@@ -18,3 +18,4 @@ export * from "./bundle/index.js";
 export * from "./anchor/index.js";
 export * from "./epcis/index.js";
 export * from "./custody/index.js";
+export * from "./sms/index.js";
