@@ -14,15 +14,24 @@ describe("scanning EPCIS documents", () => {
       const bytes = readFileSync(new URL(f, DIR));
       const whole = JSON.parse(bytes.toString("utf8")) as Record<string, Record<string, unknown>>;
       const { header, events } = scanEpcisDocument(new Uint8Array(bytes));
+      // The ranges hold exactly the events; parseEvent reads them as I-JSON, so
+      // the one GS1 example whose event names eventID twice is refused by name.
+      const slice = (r: readonly [number, number], i: number): unknown => {
+        if (f.startsWith("AssociationEvent_AssociationEvent-h") && i === 0) {
+          expect(() => parseEvent(bytes, r, i)).toThrow(/event 0 at \/eventID: duplicate member name/);
+          return JSON.parse(bytes.subarray(r[0], r[1]).toString("utf8"));
+        }
+        return parseEvent(bytes, r, i);
+      };
       if ((whole.type as unknown) === "EPCISQueryDocument") {
         const qr = whole.epcisBody!.queryResults as { resultsBody: { eventList: unknown[] } };
-        expect(events.map((r, i) => parseEvent(bytes, r, i)), f).toEqual(qr.resultsBody.eventList);
+        expect(events.map(slice), f).toEqual(qr.resultsBody.eventList);
         expect(header, f).toEqual({ ...whole, epcisBody: { ...whole.epcisBody, queryResults: { ...qr, resultsBody: { ...qr.resultsBody, eventList: [] } } } });
         n += events.length;
         continue;
       }
       const list = whole.epcisBody!.eventList as unknown[];
-      expect(events.map((r, i) => parseEvent(bytes, r, i)), f).toEqual(list);
+      expect(events.map(slice), f).toEqual(list);
       expect(header, f).toEqual({ ...whole, epcisBody: { ...whole.epcisBody, eventList: [] } });
       n += events.length;
     }

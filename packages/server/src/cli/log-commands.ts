@@ -5,7 +5,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { SealTrailError, parseCheckpoint, parseNote, fromBase64, parseJson, toBase64 } from "@sealtrail/core";
+import { SealTrailError, parseCheckpoint, parseNote, fromBase64, parseIJson, toBase64 } from "@sealtrail/core";
 import { UsageError, type Io } from "./io.js";
 import { withLog } from "./context.js";
 import { dataOption, dbOption, serverOption, uint } from "./options.js";
@@ -38,7 +38,8 @@ export function registerLogCommands(program: Command, io: Io): void {
         o: { data: string; db?: string; server?: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
       ) => {
         const text = file === "-" ? io.stdin() : readFileSync(file);
-        const doc = parseJson(new Uint8Array(text.buffer, text.byteOffset, text.byteLength), file === "-" ? "stdin" : file);
+        // Signed exactly as written, or refused naming the field (I-JSON, formats.md §10).
+        const doc = parseIJson(new Uint8Array(text.buffer, text.byteOffset, text.byteLength), file === "-" ? "stdin" : file);
         const payloads = Array.isArray(doc) ? doc : [doc];
         if (payloads.length === 0) throw new UsageError("nothing to append: the array is empty");
         if ((o.key === undefined) !== (o.author === undefined)) throw new UsageError("--key and --author go together");

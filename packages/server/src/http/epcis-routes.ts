@@ -5,7 +5,8 @@
  * custody of an identifier at /v1/vaults/{vault}/custody/{id}.
  */
 import type { FastifyInstance, FastifyReply, FastifyRequest } from "fastify";
-import { SealTrailError, parseJson, toHex, type JsonValue } from "@sealtrail/core";
+import { SealTrailError, parseIJson, parseJson, toHex, type JsonValue } from "@sealtrail/core";
+import { requireUtf8Charset } from "./json-body.js";
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, EntryRow, LogReader, Store } from "../store/types.js";
 import { CUSTODY_EVENT_TYPE, eventSubject, identifierKey, type CaptureErrorBehaviour, type CaptureService } from "../custody/capture.js";
@@ -93,8 +94,13 @@ export async function registerEpcisRoutes(
   await app.register(async (scope) => {
     // Captures arrive as raw bytes: a document is scanned, not parsed whole.
     scope.removeContentTypeParser(["application/json"]);
-    scope.addContentTypeParser(["application/json", "application/ld+json"], { parseAs: "buffer", bodyLimit: opts.maxCaptureBytes ?? MAX_CAPTURE_BYTES }, (_req, body, done) => {
-      done(null, body);
+    scope.addContentTypeParser(["application/json", "application/ld+json"], { parseAs: "buffer", bodyLimit: opts.maxCaptureBytes ?? MAX_CAPTURE_BYTES }, (req, body, done) => {
+      try {
+        requireUtf8Charset(req);
+        done(null, body);
+      } catch (e) {
+        done(e as Error, undefined);
+      }
     });
     scope.addHook("onRequest", async (req, reply) => {
       reply.header("GS1-EPCIS-Version", EPCIS_VERSION).header("GS1-CBV-Version", CBV_VERSION);
@@ -132,7 +138,7 @@ export async function registerEpcisRoutes(
 
     scope.post<{ Params: { vault: string } }>(`${base}/events`, async (req, reply) => {
       const p = await writer(req);
-      const ev = parseJson(bodyBytes(req), "event");
+      const ev = parseIJson(bodyBytes(req), "event");
       if (ev === null || typeof ev !== "object" || Array.isArray(ev)) throw new SealTrailError("malformed", "event: must be a JSON object");
       const r = await capture.captureEvent(req.params.vault, p.org, ev, p.key.id);
       return reply
