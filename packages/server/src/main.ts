@@ -8,6 +8,7 @@ import { SealTrailError } from "@sealtrail/core";
 import { migrateSqliteFile, openSqliteStore } from "./store/sqlite/sqlite-store.js";
 import { isPostgresUrl, migratePostgres, openPostgresStore } from "./store/postgres/postgres-store.js";
 import type { AccessStore, Store } from "./store/types.js";
+import { createSmsRules } from "./sms/record-rules.js";
 import { createLedger, type Ledger, type LedgerOptions } from "./ledger/ledger.js";
 import { rfc3161Provider } from "./ledger/anchoring.js";
 
@@ -90,7 +91,8 @@ export async function openContext(opts: DatabaseLocation & { migrate?: boolean }
   const store = await openStore(opts);
   let ledger: Ledger;
   try {
-    ledger = createLedger({ ...opts, store, ...(anchors.length > 0 ? { anchors } : {}) });
+    // SMS records are checked by their rules (schemas, versions, references, workflows) unless told otherwise.
+    ledger = createLedger({ rules: createSmsRules(store), ...opts, store, ...(anchors.length > 0 ? { anchors } : {}) });
   } catch (e) {
     // A bad option (a witness threshold above the number of witnesses...) leaves nothing open.
     await store.close();

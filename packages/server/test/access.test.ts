@@ -159,7 +159,7 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
     { name: "inclusion proof", method: "GET", url: "/v1/vaults/default/proofs/inclusion?index=5", expect: readRule(200, readersOfDefault) },
     { name: "consistency proof", method: "GET", url: "/v1/vaults/default/proofs/consistency?from=1&to=3", expect: readRule(200, readersOfDefault) },
     { name: "members", method: "GET", url: "/v1/vaults/default/members", expect: readRule(200, readersOfDefault) },
-    { name: "list records", method: "GET", url: "/v1/vaults/default/records?type=sms.*", expect: readRule(200, readersOfDefault) },
+    { name: "list records", method: "GET", url: "/v1/vaults/default/records?type=test.*", expect: readRule(200, readersOfDefault) },
     { name: "record versions", method: "GET", url: "/v1/vaults/default/records/5/versions", expect: readRule(200, readersOfDefault) },
     { name: "private records list", method: "GET", url: "/v1/vaults/private/records", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
     { name: "private checkpoint", method: "GET", url: "/v1/vaults/private/checkpoint", expect: readRule(200, ["operatorAdmin", "operatorReader"]) },
@@ -183,7 +183,7 @@ for (const engine of ENGINES) describe(`access control matrix: ${engine}`, () =>
       name: "append a type outside the carrier's patterns",
       method: "POST",
       url: "/v1/vaults/default/records",
-      body: () => carrierRecord("sms.risk"),
+      body: () => carrierRecord("test.risk"),
       expect: (c) => (unauth.includes(c) ? 401 : readersOfDefault.includes(c) ? 403 : 404),
     },
     {

@@ -297,10 +297,10 @@ describe("auditVault: signatures and keys", () => {
       await ctx.close();
     }
     tamper(copy.dir, (db) => {
-      const rec = buildRecord({ vault: VAULT, type: "sms.risk", author: log.org, seed: second.seed, mode: "custodial" });
+      const rec = buildRecord({ vault: VAULT, type: "test.risk", author: log.org, seed: second.seed, mode: "custodial" });
       const entry = canonicalBytes(rec.signed);
       db.prepare(
-        "INSERT INTO entries (vault, idx, leaf_hash, entry, type, author, key_id, claimed_time, sequenced_at) VALUES (?, 302, ?, ?, 'sms.risk', ?, ?, ?, 'x')",
+        "INSERT INTO entries (vault, idx, leaf_hash, entry, type, author, key_id, claimed_time, sequenced_at) VALUES (?, 302, ?, ?, 'test.risk', ?, ?, ?, 'x')",
       ).run(VAULT, hashLeaf(entry), entry, log.org, rec.signed.env.keyId, rec.signed.env.time);
     });
     const r = await auditDir(copy.dir);
@@ -312,7 +312,7 @@ describe("auditVault: signatures and keys", () => {
   it("a record signed by a key no entry registers: unknown_key", async () => {
     const r = await auditTampered((db) => {
       const stranger = generateEd25519KeyPair();
-      const rec = buildRecord({ vault: VAULT, type: "sms.risk", author: log.org, seed: stranger.seed, mode: "custodial" });
+      const rec = buildRecord({ vault: VAULT, type: "test.risk", author: log.org, seed: stranger.seed, mode: "custodial" });
       writeEntry(db, 30, canonicalBytes(rec.signed), { leafHash: true });
       db.prepare("DELETE FROM payloads WHERE vault = ? AND idx = 30").run(VAULT);
     });

@@ -50,7 +50,7 @@ async function registerAuthor(log: TempLog, org: string): Promise<Author> {
 async function append(log: TempLog, a: Author, payload: Record<string, unknown>, opts: { type?: string; subjects?: string[]; time?: Date } = {}): Promise<number> {
   const rec = buildRecord({
     vault: VAULT,
-    type: opts.type ?? "sms.risk",
+    type: opts.type ?? "test.risk",
     author: a.org,
     seed: a.seed,
     payload,
@@ -87,11 +87,11 @@ describe("evidence bundles from a real ledger", () => {
     await registerAuthor(log, "dpo");
     risks = [];
     for (let i = 0; i < 6; i++) risks.push(await append(log, carrier, { title: `risk ${i}` }, { subjects: [`CONT-${i % 2}`] }));
-    incident = await append(log, carrier, { what: "seal broken" }, { type: "sms.incident", subjects: ["CONT-0"] });
+    incident = await append(log, carrier, { what: "seal broken" }, { type: "test.incident", subjects: ["CONT-0"] });
     // A custodial record, signed by the server with the operator's key.
     const [c] = await log.ctx.ledger.append(VAULT, [log.submission({ handoff: "gate 4" }, { type: "custody.handoff", subjects: ["CONT-1"] })]);
     custody = Number(c!.index);
-    vetting = await append(log, carrier, { driver: "J. Smith", vetted: true }, { type: "sms.vetting" });
+    vetting = await append(log, carrier, { driver: "J. Smith", vetted: true }, { type: "test.vetting" });
     const leafHash = toHex(hashLeaf((await log.ctx.store.entries(VAULT, BigInt(vetting), BigInt(vetting) + 1n))[0]!.entry));
     const red = buildRedactionRecord({ vault: VAULT, author: log.org, seed: log.seed, mode: "custodial", redacts: { index: vetting, leafHash, reason: "erasure request" } });
     const [rr] = await log.ctx.ledger.append(VAULT, [{ entry: red.signed }]);
@@ -114,12 +114,12 @@ describe("evidence bundles from a real ledger", () => {
     expect(r.failures).toEqual([]);
     expect(r.ok).toBe(true);
     const rec = (i: number) => r.records.find((x) => x.index === i)!;
-    expect(rec(risks[1]!)).toMatchObject({ status: "valid", type: "sms.risk", author: "carrier", custodial: false });
+    expect(rec(risks[1]!)).toMatchObject({ status: "valid", type: "test.risk", author: "carrier", custodial: false });
     expect(rec(custody)).toMatchObject({ status: "valid", type: "custody.handoff", custodial: true, subjects: ["CONT-1"] });
   });
 
   it("selects by type pattern, author and subject", async () => {
-    const byType = await exportBundle(log.ctx.store, VAULT, { query: { type: "sms.*", subject: "CONT-0" } });
+    const byType = await exportBundle(log.ctx.store, VAULT, { query: { type: "test.*", subject: "CONT-0" } });
     expect(byType.bundle.records.map((x) => x.index)).toEqual([risks[0], risks[2], risks[4], incident]);
     const byAuthor = await exportBundle(log.ctx.store, VAULT, { query: { author: log.org } });
     expect(byAuthor.bundle.records.map((x) => x.index)).toEqual([custody, redaction]);
@@ -189,14 +189,14 @@ describe("evidence bundles from a real ledger", () => {
       const pki = await makeTestPki({ rootName: "Some Other Root" });
       otherRoot = pki.root.der;
       pki.cleanup();
-      early = await append(log, carrier, { title: "before the anchor" }, { type: "sms.anchored" });
+      early = await append(log, carrier, { title: "before the anchor" }, { type: "test.anchored" });
       const cp = (await log.ctx.ledger.publish(VAULT))!;
       const token = await requestTimeStamp(tsa.url, utf8(cp.note));
       const anchor = await createRfc3161Anchor(cp.note, token, { roots: [tsa.pki.root.der] });
       // Stored as the publisher stores anchors; the exporter reads them back.
       await log.ctx.store.putAnchor(VAULT, { checkpointSize: cp.size, type: "rfc3161", record: JSON.stringify(anchor) });
       // Sealed after that checkpoint was stamped, claiming two hours earlier.
-      late = await append(log, carrier, { title: "backdated" }, { type: "sms.anchored", time: new Date(Date.now() - 2 * 3_600_000) });
+      late = await append(log, carrier, { title: "backdated" }, { type: "test.anchored", time: new Date(Date.now() - 2 * 3_600_000) });
       await log.ctx.ledger.publish(VAULT);
     });
 
@@ -250,13 +250,13 @@ describe("evidence bundles from a real ledger", () => {
     });
 
     it("export then verify: exit 0, one line per record", async () => {
-      const e = await cli(["export", "--data", log.dir, "--vault", VAULT, "--query", "type=sms.risk", "--out", bundleFile]);
+      const e = await cli(["export", "--data", log.dir, "--vault", VAULT, "--query", "type=test.risk", "--out", bundleFile]);
       expect(e.err).toMatch(/exported 6 record/);
       expect(e.code).toBe(0);
       const v = await cli(["verify", bundleFile, "--policy", policyFile]);
       expect(v.code, v.out + v.err).toBe(0);
       expect(v.out).toMatch(/^OK: 9 valid, 0 redacted, 0 invalid/m);
-      expect(v.out).toMatch(new RegExp(`^#${risks[3]} sms.risk by carrier, claims .*: valid$`, "m"));
+      expect(v.out).toMatch(new RegExp(`^#${risks[3]} test.risk by carrier, claims .*: valid$`, "m"));
       const j = await cli(["verify", bundleFile, "--policy", policyFile, "--json"]);
       expect((JSON.parse(j.out) as BundleReport).ok).toBe(true);
     });
@@ -291,7 +291,7 @@ describe("evidence bundles from a real ledger", () => {
       expect((await cli(["verify", bundleFile])).code).toBe(2);
       expect((await cli(["verify", "--policy", policyFile])).code).toBe(2);
       expect((await cli(["verify"])).code).toBe(2);
-      expect((await cli(["export", "--data", log.dir, "--vault", VAULT, "--records", "1", "--query", "type=sms.risk"])).code).toBe(2);
+      expect((await cli(["export", "--data", log.dir, "--vault", VAULT, "--records", "1", "--query", "type=test.risk"])).code).toBe(2);
       expect((await cli(["export", "--data", log.dir, "--vault", VAULT, "--records", "1-x"])).code).toBe(2);
       const proof = join(files.dir, "p.tlog-proof");
       const entry = join(files.dir, "e.entry");

@@ -42,7 +42,7 @@ describe("sealtrail CLI on PostgreSQL", () => {
     const init = await cli(["init", "--db", db.url, "--data", data, "--json"]);
     expect(init.code).toBe(0);
     expect(JSON.parse(init.out)).toMatchObject({ created: true, operator: "operator", vault: "default" });
-    const app = await cli(["append", "--db", db.url, "--vault", "default", "--type", "sms.risk", "-"], JSON.stringify([{ a: 1 }, { a: 2 }]));
+    const app = await cli(["append", "--db", db.url, "--vault", "default", "--type", "test.risk", "-"], JSON.stringify([{ a: 1 }, { a: 2 }]));
     expect(app.code).toBe(0);
     const res = JSON.parse(app.out) as { index: number; leafHash: string }[];
     expect(res.map((r) => r.index)).toEqual([1, 2]);

@@ -73,7 +73,7 @@ describe("sealtrail CLI with --server", () => {
   });
 
   it("reports the server's refusals with exit code 1", async () => {
-    const r = await cli(["append", "--server", server, "--vault", "default", "--type", "sms.risk", "-"], JSON.stringify({ a: 1 }));
+    const r = await cli(["append", "--server", server, "--vault", "default", "--type", "test.risk", "-"], JSON.stringify({ a: 1 }));
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/forbidden/);
     const missing = await cli(["entry", "--server", server, "--vault", "nope", "--index", "0"]);

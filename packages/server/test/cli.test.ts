@@ -26,7 +26,7 @@ describe("sealtrail CLI", () => {
   });
 
   it("appends a JSON array from stdin, one record per element, and publishes a checkpoint covering them", async () => {
-    const r = await cli(["append", "--data", data, "--vault", "default", "--type", "sms.risk", "-"], JSON.stringify([{ a: 1 }, { a: 2 }, { a: 3 }]));
+    const r = await cli(["append", "--data", data, "--vault", "default", "--type", "test.risk", "-"], JSON.stringify([{ a: 1 }, { a: 2 }, { a: 3 }]));
     expect(r.code).toBe(0);
     const res = JSON.parse(r.out) as { index: number; leafHash: string }[];
     expect(res.map((x) => x.index)).toEqual([1, 2, 3]);
@@ -39,7 +39,7 @@ describe("sealtrail CLI", () => {
   it("appends a single object from a file", async () => {
     const f = join(tmp.dir, "incident.json");
     writeFileSync(f, JSON.stringify({ title: "Seal broken at gate 4" }));
-    const r = await cli(["append", "--data", data, "--vault", "default", "--type", "sms.incident", "--subject", "CONT-1", "--subject", "SITE-9", f]);
+    const r = await cli(["append", "--data", data, "--vault", "default", "--type", "test.incident", "--subject", "CONT-1", "--subject", "SITE-9", f]);
     expect(r.code).toBe(0);
     const [res] = JSON.parse(r.out) as [{ index: number }];
     const entry = await cli(["entry", "--data", data, "--vault", "default", "--index", String(res.index)]);
@@ -67,7 +67,7 @@ describe("sealtrail CLI", () => {
     const missing = await cli(["proof", "--data", data, "--vault", "default", "--index", "999"]);
     expect(missing.code).toBe(1);
     expect(missing.err).toMatch(/not_found/);
-    const bad = await cli(["append", "--data", data, "--vault", "default", "--type", "sms.risk", "-"], "{not json");
+    const bad = await cli(["append", "--data", data, "--vault", "default", "--type", "test.risk", "-"], "{not json");
     expect(bad.code).toBe(1);
     expect(bad.err).toMatch(/malformed/);
     const noData = await cli(["checkpoint", "--data", join(tmp.dir, "nowhere"), "--vault", "default"]);

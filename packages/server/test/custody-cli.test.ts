@@ -120,10 +120,10 @@ describe("sealtrail custody", () => {
     const index = /incident opened: record (\d+)/.exec(local.err)?.[1];
     expect(index, local.err).toBeDefined();
     const [row] = await log.ctx.store.entries("default", BigInt(index!), BigInt(index!) + 1n);
-    const incident = JSON.parse(row!.payload!) as { title: string; severity: string; identifier: string; exceptions: { kind: string; records: string[] }[] };
+    const incident = JSON.parse(row!.payload!) as { title: string; severity: string; custody: { identifier: string; exceptions: { kind: string; records: string[] }[] } };
     expect(row!.type).toBe("sms.incident");
-    expect(incident).toMatchObject({ identifier: UNIT, severity: "high" });
-    expect(incident.exceptions.map((x) => x.kind)).toEqual(["seal_check_failed"]);
+    expect(incident).toMatchObject({ severity: "high", custody: { identifier: UNIT } });
+    expect(incident.custody.exceptions.map((x) => x.kind)).toEqual(["seal_check_failed"]);
     // Found again by the container's identifier.
     const bySubject = await log.ctx.store.findEntries("default", { type: "sms.incident", subject: epcUrnToDigitalLink(UNIT), limit: 10 });
     expect(bySubject.map((r) => r.index.toString())).toEqual([index]);

@@ -313,7 +313,7 @@ for (const engine of ENGINES) {
       const inc = await call("operator", "POST", `/v1/vaults/${VAULT}/custody/${encodeURIComponent(C)}/incident`);
       expect(inc.statusCode, inc.body).toBe(201);
       const incident = await call("auditor", "GET", `/v1/vaults/${VAULT}/records/${(inc.json() as { index: string }).index}`);
-      expect((incident.json() as { entry: { env: { type: string } }; payload: { exceptions: { kind: string }[] } }).payload.exceptions.map((x) => x.kind)).toEqual(["seal_check_failed"]);
+      expect((incident.json() as { entry: { env: { type: string } }; payload: { custody: { exceptions: { kind: string }[] } } }).payload.custody.exceptions.map((x) => x.kind)).toEqual(["seal_check_failed"]);
       expect((await call("carrier", "POST", `/v1/vaults/${VAULT}/custody/${encodeURIComponent(C)}/incident`)).statusCode).toBe(403);
       // The same chain found by the container's GS1 Digital Link.
       const dl = await call("auditor", "GET", `/v1/vaults/${VAULT}/custody/${encodeURIComponent(epcUrnToDigitalLink(C))}`);

@@ -70,7 +70,7 @@ for (const engine of ENGINES) {
     });
 
     it("gives a retried custodial request the original record, though the server signs anew", async () => {
-      const body = { type: "sms.incident", payload: { title: "Seal broken" } };
+      const body = { type: "test.incident", payload: { title: "Seal broken" } };
       const first = await post(tokenA, "req-4", body, "/v1/vaults/default/records/custodial");
       expect(first.statusCode).toBe(201);
       const before = await size();

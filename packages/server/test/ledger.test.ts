@@ -140,7 +140,7 @@ for (const engine of ENGINES) {
 
       it("an unknown key, and a whole batch with one bad record", async () => {
         const stranger = generateEd25519KeyPair();
-        const rec = buildRecord({ vault: "default", type: "sms.risk", author: log.org, seed: stranger.seed, payload: { a: 1 } });
+        const rec = buildRecord({ vault: "default", type: "test.risk", author: log.org, seed: stranger.seed, payload: { a: 1 } });
         const bad = { entry: rec.signed, payload: { a: 1 }, salt: toBase64(rec.salt!) };
         await sizeUnchanged(() => log.ctx.ledger.append("default", [bad]), "unknown_key");
         const e = await expectCode(log.ctx.ledger.append("default", [log.submission({ ok: 1 }), bad]), "unknown_key");
@@ -148,12 +148,12 @@ for (const engine of ENGINES) {
       });
 
       it("a record for another vault, an unknown vault, a reserved type, a claimed time in the future", async () => {
-        const rec = buildRecord({ vault: "other", type: "sms.risk", author: log.org, seed: log.seed, payload: { a: 1 } });
+        const rec = buildRecord({ vault: "other", type: "test.risk", author: log.org, seed: log.seed, payload: { a: 1 } });
         await sizeUnchanged(() => log.ctx.ledger.append("default", [{ entry: rec.signed, payload: { a: 1 }, salt: toBase64(rec.salt!) }]), "invalid");
         await expectCode(log.ctx.ledger.append("nope", [log.submission({ a: 1 })]), "not_found");
         const res = buildRecord({ vault: "default", type: "sealtrail.audit", author: log.org, seed: log.seed });
         await sizeUnchanged(() => log.ctx.ledger.append("default", [{ entry: res.signed }]), "invalid");
-        const future = buildRecord({ vault: "default", type: "sms.risk", author: log.org, seed: log.seed, time: new Date(Date.now() + 3_600_000) });
+        const future = buildRecord({ vault: "default", type: "test.risk", author: log.org, seed: log.seed, time: new Date(Date.now() + 3_600_000) });
         await sizeUnchanged(() => log.ctx.ledger.append("default", [{ entry: future.signed }]), "invalid");
       });
 
@@ -161,7 +161,7 @@ for (const engine of ENGINES) {
         await sizeUnchanged(() => log.ctx.ledger.append("default", [log.submission({ a: 1 }, { supersedes: { index: 0, leafHash: "ab".repeat(32) } })]), "not_found");
         const [first] = await log.ctx.ledger.append("default", [log.submission({ a: 1 })]);
         await sizeUnchanged(
-          () => log.ctx.ledger.append("default", [log.submission({ a: 2 }, { type: "sms.incident", supersedes: { index: Number(first!.index), leafHash: toHex(first!.leafHash) } })]),
+          () => log.ctx.ledger.append("default", [log.submission({ a: 2 }, { type: "test.incident", supersedes: { index: Number(first!.index), leafHash: toHex(first!.leafHash) } })]),
           "conflict",
         );
         const [second] = await log.ctx.ledger.append("default", [log.submission({ a: 2 }, { supersedes: { index: Number(first!.index), leafHash: toHex(first!.leafHash) } })]);
@@ -172,7 +172,7 @@ for (const engine of ENGINES) {
     it("registers, uses and revokes a key; records signed with a revoked key are refused", async () => {
       const k = generateEd25519KeyPair();
       const reg = buildKeyRecord({ vault: "default", author: log.org, seed: k.seed, action: "register", publicKey: k.publicKey });
-      const use = buildRecord({ vault: "default", type: "sms.risk", author: log.org, seed: k.seed, payload: { a: 1 } });
+      const use = buildRecord({ vault: "default", type: "test.risk", author: log.org, seed: k.seed, payload: { a: 1 } });
       // Registration and first use in one request.
       const res = await log.ctx.ledger.append("default", [{ entry: reg.signed }, { entry: use.signed, payload: { a: 1 }, salt: toBase64(use.salt!) }]);
       expect(res).toHaveLength(2);
@@ -182,7 +182,7 @@ for (const engine of ENGINES) {
       await expectCode(log.ctx.ledger.append("default", [{ entry: again.signed }]), "conflict");
       const revoke = buildKeyRecord({ vault: "default", author: log.org, seed: log.seed, action: "revoke", publicKey: k.publicKey });
       await log.ctx.ledger.append("default", [{ entry: revoke.signed }]);
-      const late = buildRecord({ vault: "default", type: "sms.risk", author: log.org, seed: k.seed, payload: { a: 2 } });
+      const late = buildRecord({ vault: "default", type: "test.risk", author: log.org, seed: k.seed, payload: { a: 2 } });
       await expectCode(log.ctx.ledger.append("default", [{ entry: late.signed, payload: { a: 2 }, salt: toBase64(late.salt!) }]), "unknown_key");
       const key = await log.ctx.store.key("default", reg.signed.env.key!.keyId);
       expect(key?.revokedIndex).toBe(res[1]!.index + 1n);

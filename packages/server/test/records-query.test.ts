@@ -23,16 +23,16 @@ for (const engine of ENGINES) {
       const l = log.ctx.ledger;
       for (let i = 0; i < 30; i++) {
         await l.append("default", [
-          log.submission({ n: i }, { type: i % 3 === 0 ? "custody.handoff" : i % 3 === 1 ? "custody.seal_check" : "sms.risk", subjects: [`C${i % 5}`] }),
+          log.submission({ n: i }, { type: i % 3 === 0 ? "custody.handoff" : i % 3 === 1 ? "custody.seal_check" : "test.risk", subjects: [`C${i % 5}`] }),
         ]);
       }
       // A record with three versions, and a second branch from the first version.
-      const [v1] = await l.append("default", [log.submission({ title: "Theft risk", rating: 3 }, { type: "sms.risk" })]);
+      const [v1] = await l.append("default", [log.submission({ title: "Theft risk", rating: 3 }, { type: "test.risk" })]);
       const [v2] = await l.append("default", [
-        log.submission({ title: "Theft risk", rating: 4 }, { type: "sms.risk", supersedes: { index: Number(v1!.index), leafHash: toHex(v1!.leafHash) } }),
+        log.submission({ title: "Theft risk", rating: 4 }, { type: "test.risk", supersedes: { index: Number(v1!.index), leafHash: toHex(v1!.leafHash) } }),
       ]);
       const [v3] = await l.append("default", [
-        log.submission({ title: "Theft risk", rating: 5 }, { type: "sms.risk", supersedes: { index: Number(v2!.index), leafHash: toHex(v2!.leafHash) } }),
+        log.submission({ title: "Theft risk", rating: 5 }, { type: "test.risk", supersedes: { index: Number(v2!.index), leafHash: toHex(v2!.leafHash) } }),
       ]);
       versionIdx.push(Number(v1!.index), Number(v2!.index), Number(v3!.index));
     });

@@ -55,7 +55,7 @@ describe("sealtrail serve --evm-rpc", () => {
     const res = await fetch(`${url}/v1/vaults/default/records/custodial`, {
       method: "POST",
       headers: { ...auth, "content-type": "application/json" },
-      body: JSON.stringify({ type: "sms.risk", payload: { title: "gate left open" } }),
+      body: JSON.stringify({ type: "test.risk", payload: { title: "gate left open" } }),
     });
     expect(res.status, await res.clone().text()).toBe(201);
     const index = ((await res.json()) as { results: { index: number }[] }).results[0]!.index;

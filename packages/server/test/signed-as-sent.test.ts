@@ -62,13 +62,13 @@ for (const engine of ENGINES) {
 
     describe("custodial appends (the server signs for the caller)", () => {
       it("invalid UTF-8 inside a string is refused, never stored as U+FFFD", async () => {
-        const p = await refused("/records/custodial", body('{"type":"sms.risk","payload":{"title":"a', [0xff, 0xfe, 0xc3], 'b"}}'), 400);
+        const p = await refused("/records/custodial", body('{"type":"test.risk","payload":{"title":"a', [0xff, 0xfe, 0xc3], 'b"}}'), 400);
         expect(p.code).toBe("malformed");
         expect(p.detail).toMatch(/not valid UTF-8/);
       });
 
       it("an integer beyond 2^53 is refused, naming the field, instead of being rounded", async () => {
-        const p = await refused("/records/custodial", '{"type":"sms.risk","payload":{"count":9007199254740993}}', 422);
+        const p = await refused("/records/custodial", '{"type":"test.risk","payload":{"count":9007199254740993}}', 422);
         expect(p.code).toBe("invalid");
         expect(p.errors?.pointer).toBe("/payload/count");
         expect(p.errors?.rule).toMatch(/I-JSON/);
@@ -76,43 +76,43 @@ for (const engine of ENGINES) {
       });
 
       it("a 30-digit integer is refused", async () => {
-        const p = await refused("/records/custodial", '{"type":"sms.risk","payload":{"id":123456789012345678901234567890}}', 422);
+        const p = await refused("/records/custodial", '{"type":"test.risk","payload":{"id":123456789012345678901234567890}}', 422);
         expect(p.errors?.pointer).toBe("/payload/id");
       });
 
       it("a decimal with more precision than a double holds is refused", async () => {
-        const p = await refused("/records/custodial", '{"type":"sms.risk","payload":{"ratio":1.0000000000000000000000001}}', 422);
+        const p = await refused("/records/custodial", '{"type":"test.risk","payload":{"ratio":1.0000000000000000000000001}}', 422);
         expect(p.errors?.pointer).toBe("/payload/ratio");
       });
 
       it("a UTF-8 byte-order mark is refused", async () => {
-        const p = await refused("/records/custodial", body([0xef, 0xbb, 0xbf], '{"type":"sms.risk","payload":{"title":"x"}}'), 400);
+        const p = await refused("/records/custodial", body([0xef, 0xbb, 0xbf], '{"type":"test.risk","payload":{"title":"x"}}'), 400);
         expect(p.detail).toMatch(/byte-order mark/);
       });
 
       it("a charset other than UTF-8 is refused", async () => {
-        const p = await refused("/records/custodial", '{"type":"sms.risk","payload":{"title":"x"}}', 400, "application/json; charset=latin1");
+        const p = await refused("/records/custodial", '{"type":"test.risk","payload":{"title":"x"}}', 400, "application/json; charset=latin1");
         expect(p.detail).toMatch(/charset=latin1/);
       });
 
       it("duplicate member names are refused", async () => {
-        const p = await refused("/records/custodial", '{"type":"sms.risk","payload":{"title":"a","title":"b"}}', 422);
+        const p = await refused("/records/custodial", '{"type":"test.risk","payload":{"title":"a","title":"b"}}', 422);
         expect(p.errors?.pointer).toBe("/payload/title");
         expect(p.detail).toMatch(/duplicate member name/);
       });
 
       it("an escaped lone surrogate is refused", async () => {
-        const p = await refused("/records/custodial", '{"type":"sms.risk","payload":{"title":"\\ud800"}}', 422);
+        const p = await refused("/records/custodial", '{"type":"test.risk","payload":{"title":"\\ud800"}}', 422);
         expect(p.errors?.pointer).toBe("/payload/title");
       });
 
       it("a __proto__ member is refused", async () => {
-        const p = await refused("/records/custodial", '{"type":"sms.risk","payload":{"__proto__":{"admin":true}}}', 422);
+        const p = await refused("/records/custodial", '{"type":"test.risk","payload":{"__proto__":{"admin":true}}}', 422);
         expect(p.errors?.pointer).toBe("/payload/__proto__");
       });
 
       it("what I-JSON allows is signed as sent: charset utf-8, exact numbers in any spelling, non-ASCII text", async () => {
-        const text = '{"type":"sms.risk","payload":{"title":"Zoll \u00fcberpr\u00fcft \u{1f6a2}","count":9007199254740992,"ratio":1.50,"big":1e21,"small":-0.000001}}';
+        const text = '{"type":"test.risk","payload":{"title":"Zoll \u00fcberpr\u00fcft \u{1f6a2}","count":9007199254740992,"ratio":1.50,"big":1e21,"small":-0.000001}}';
         const res = await post("/records/custodial", text, "application/json; charset=UTF-8");
         expect(res.statusCode, res.body).toBe(201);
         const { index } = (res.json() as { results: { index: number }[] }).results[0]!;
@@ -180,7 +180,7 @@ for (const engine of ENGINES) {
 
       it("a record signed afresh, with a new salt, is a new record", async () => {
         const payload = { title: "Same words" };
-        const rec = (time: Date) => buildRecord({ vault: VAULT, type: "sms.risk", author: log.org, seed: log.seed, payload, mode: "custodial", time });
+        const rec = (time: Date) => buildRecord({ vault: VAULT, type: "test.risk", author: log.org, seed: log.seed, payload, mode: "custodial", time });
         const t = new Date();
         const one = rec(t);
         const two = rec(t);

@@ -57,7 +57,7 @@ function entry(over: Partial<PendingEntry> = {}): PendingEntry {
   return {
     entry: bytes,
     leafHash: hashLeaf(bytes),
-    type: "sms.risk",
+    type: "test.risk",
     author: "alice",
     keyId: ALICE_KEY,
     claimedTime: new Date().toISOString(),
@@ -167,7 +167,7 @@ for (const db of DATABASES) {
           entry({ author: "mallory" }),
           good,
           entry({ supersedes: { index: 1n, leafHash: new Uint8Array(32) } }),
-          entry({ type: "sms.incident", supersedes: { index: 1n, leafHash: good.leafHash } }),
+          entry({ type: "test.incident", supersedes: { index: 1n, leafHash: good.leafHash } }),
           entry({ supersedes: { index: 1n, leafHash: good.leafHash } }),
           registerAlice(),
         ],
@@ -250,7 +250,7 @@ for (const db of DATABASES) {
         secretHash: new Uint8Array(32).fill(5),
         vaults: [V] as const,
         read: true,
-        write: ["sms.*"],
+        write: ["test.*"],
         admin: false,
         createdAt: "2026-01-01T00:00:00.000Z",
         expiresAt: null,
@@ -278,15 +278,15 @@ for (const db of DATABASES) {
       const r = await store.sequence(
         V,
         [
-          member({ action: "set", org: "bob", read: true, write: ["sms.*"], admin: false }),
+          member({ action: "set", org: "bob", read: true, write: ["test.*"], admin: false }),
           member({ action: "set", org: "carol", read: true, write: [], admin: false }),
-          member({ action: "set", org: "bob", read: true, write: ["sms.risk"], admin: true }),
+          member({ action: "set", org: "bob", read: true, write: ["test.risk"], admin: true }),
         ],
         integrate,
       );
       expect(r.outcomes.map((o) => o.ok)).toEqual([true, true, true]);
       expect(await store.members(V)).toEqual([
-        { vault: V, org: "bob", read: true, write: ["sms.risk"], admin: true, sinceIndex: 3n },
+        { vault: V, org: "bob", read: true, write: ["test.risk"], admin: true, sinceIndex: 3n },
         { vault: V, org: "carol", read: true, write: [], admin: false, sinceIndex: 2n },
       ]);
       await store.sequence(V, [member({ action: "remove", org: "carol" })], integrate);
@@ -300,18 +300,18 @@ for (const db of DATABASES) {
       const risk = entry({ subjects: ["s1"] });
       const batch = [
         risk,
-        entry({ type: "sms.incident", subjects: ["s1", "s2"] }),
+        entry({ type: "test.incident", subjects: ["s1", "s2"] }),
         entry({ type: "custody.handoff", subjects: ["s2"] }),
         entry({ supersedes: { index: 1n, leafHash: risk.leafHash } }),
         entry({ supersedes: { index: 1n, leafHash: risk.leafHash }, subjects: ["s2"] }),
       ];
       expect((await store.sequence(V, batch, integrate)).outcomes.every((o) => o.ok)).toBe(true);
       const find = async (q: Parameters<Store["findEntries"]>[1]) => (await store.findEntries(V, q)).map((r) => Number(r.index));
-      expect(await find({ type: "sms.risk", limit: 10 })).toEqual([1, 4, 5]);
-      expect(await find({ typePrefix: "sms.", limit: 10 })).toEqual([1, 2, 4, 5]);
+      expect(await find({ type: "test.risk", limit: 10 })).toEqual([1, 4, 5]);
+      expect(await find({ typePrefix: "test.", limit: 10 })).toEqual([1, 2, 4, 5]);
       expect(await find({ subject: "s2", limit: 10 })).toEqual([2, 3, 5]);
       expect(await find({ author: "alice", after: 2n, limit: 2 })).toEqual([3, 4]);
-      expect(await find({ type: "sms.risk", subject: "s2", limit: 10 })).toEqual([5]);
+      expect(await find({ type: "test.risk", subject: "s2", limit: 10 })).toEqual([5]);
       expect(await find({ author: "bob", limit: 10 })).toEqual([]);
       const [row] = await store.findEntries(V, { type: "custody.handoff", limit: 1 });
       expect(row).toMatchObject({ index: 3n, type: "custody.handoff", author: "alice", payload: '{"a":1}' });
@@ -327,13 +327,13 @@ for (const db of DATABASES) {
       expect(await store.firstWithSubject(V, "s2")).toBe(2n);
       expect(await store.firstWithSubject("no-such-vault", "s2")).toBeNull();
       // What a chain of custody reads: index, author and payload of one type with one subject.
-      const sp = await store.subjectPayloads(V, { type: "sms.risk", subject: "s2", limit: 10 });
+      const sp = await store.subjectPayloads(V, { type: "test.risk", subject: "s2", limit: 10 });
       expect(sp.map((r) => [r.index, r.author])).toEqual([
         [5n, "alice"],
         [6n, "alice"],
       ]);
       expect(sp[0]!.payload).toBe('{"a":1}');
-      expect((await store.subjectPayloads(V, { type: "sms.risk", subject: "s2", after: 5n, limit: 10 })).map((r) => r.index)).toEqual([6n]);
+      expect((await store.subjectPayloads(V, { type: "test.risk", subject: "s2", after: 5n, limit: 10 })).map((r) => r.index)).toEqual([6n]);
       expect(await store.subjectPayloads(V, { type: "custody.handoff", subject: "s1", limit: 10 })).toEqual([]);
       // A subject query is driven by the subject index: it pages in index order like any other.
       expect(await find({ subject: "s2", after: 2n, limit: 2 })).toEqual([3, 5]);

@@ -1,11 +1,11 @@
 /**
  * Custody exceptions open security incidents (ISO 28000 §10.1: events that
  * call for a response are recorded, investigated and acted upon): an
- * `sms.incident` record whose payload names the identifier, each exception
+ * `sms.incident` record (core's schema) whose `custody` names the identifier, each exception
  * and the log indices of the events behind it, so the incident register and
  * its KPIs point back to the sealed evidence.
  */
-import { SealTrailError } from "@sealtrail/core";
+import { SealTrailError, sha256, toHex, utf8, type SmsPayload } from "@sealtrail/core";
 import type { AppendResult, Ledger } from "../ledger/ledger.js";
 import { appendCustodial } from "../ledger/custodial.js";
 import type { Store } from "../store/types.js";
@@ -23,19 +23,25 @@ export const INCIDENT_TYPE = "sms.incident";
  * const payload = custodyIncidentPayload(chain);
  * ```
  */
-export function custodyIncidentPayload(chain: VaultCustodyChain, at: Date = new Date()): Record<string, unknown> {
+export function custodyIncidentPayload(chain: VaultCustodyChain, at: Date = new Date()): SmsPayload<"sms.incident"> {
   if (chain.exceptions.length === 0) throw new SealTrailError("invalid", `the chain of custody of ${chain.identifier} has no exception to open an incident for`);
   const kinds = [...new Set(chain.exceptions.map((x) => x.kind))];
+  const title = `Custody exceptions on ${chain.identifier}: ${kinds.join(", ")}`;
+  const detected = at.toISOString();
   return {
-    title: `Custody exceptions on ${chain.identifier}: ${kinds.join(", ")}`,
+    // A record id of its own: the moment, and a digest of the identifier.
+    id: `INC-${detected.replace(/[-:.]/g, "")}-${toHex(sha256(utf8(chain.identifier))).slice(0, 8)}`,
+    title: title.length > 300 ? title.slice(0, 297) + "..." : title,
     category: "custody",
     source: "custody-chain",
-    identifier: chain.identifier,
     status: "open",
-    openedAt: at.toISOString(),
+    detected,
     // Seal tampering or theft is treated as severe; the rest as moderate until assessed.
     severity: kinds.some((k) => k === "seal_changed" || k === "seal_check_failed") || chain.steps.some((s) => s.disposition === "stolen") ? "high" : "medium",
-    exceptions: chain.exceptions.map((x) => ({ kind: x.kind, message: x.message, eventIds: [...x.eventIds], records: x.indices.map(String) })),
+    custody: {
+      identifier: chain.identifier,
+      exceptions: chain.exceptions.map((x) => ({ kind: x.kind, message: x.message, eventIds: [...x.eventIds], records: x.indices.map(String) })),
+    },
   };
 }
 

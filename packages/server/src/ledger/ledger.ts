@@ -22,7 +22,8 @@ import {
   type NoteSigner,
 } from "@sealtrail/core";
 import { tileKey, type CheckpointRow, type LogReader, type SequenceOutcome, type Store, type TreeState } from "../store/types.js";
-import { acceptAnyPayload, checkSubmission, type CheckedSubmission, type PayloadValidator, type RecordSubmission } from "./submission.js";
+import { checkSubmission, type CheckedSubmission, type RecordSubmission } from "./submission.js";
+import { NO_RECORD_RULES, type RecordRules } from "./record-rules.js";
 import { createVerifierPool, type VerifierPool } from "./verifier-pool.js";
 import { ExpandedTileCache, expandTile, nodeFromExpanded } from "./tile-cache.js";
 import { createPublisher, type Publisher, type RoundStatus, type WitnessStatus } from "./publisher.js";
@@ -86,7 +87,8 @@ export interface LedgerOptions {
   readonly maxBatch?: number;
   /** Most entries waiting to be sequenced before appends are refused with `unavailable` (default 100000). */
   readonly maxQueue?: number;
-  readonly validate?: PayloadValidator;
+  /** Rules of record types (schemas, versions, references): the SMS's, or none. */
+  readonly rules?: RecordRules;
   /** Tiles kept expanded in memory for proofs (default 4096, at most 16 KiB each). */
   readonly tileCacheSize?: number;
   /** Signature verification pool (default: one worker per core). */
@@ -185,7 +187,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   const store = opts.store;
   const maxBatch = opts.maxBatch ?? 4096;
   const maxQueue = opts.maxQueue ?? 100_000;
-  const validate = opts.validate ?? acceptAnyPayload;
+  const rules = opts.rules ?? NO_RECORD_RULES;
   const intervalMs = opts.checkpointIntervalMs ?? 1000;
   const idempotencyTtlMs = opts.idempotencyTtlMs ?? 24 * 3600_000;
   let verifier = opts.verifier;
@@ -368,7 +370,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
       await vaultSigner(vault);
       const checked: CheckedSubmission[] = subs.map((s, i) => {
         try {
-          return checkSubmission(vault, s, validate);
+          return checkSubmission(vault, s, rules);
         } catch (e) {
           throw prefixed(e, subs.length > 1 ? `record ${i}: ` : "");
         }
@@ -382,6 +384,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
           }
         });
       }
+      await rules.checkRequest(vault, checked);
       // Keys registered earlier in the same request may sign later records of it.
       const newKeys = new Map<string, Uint8Array>();
       const tasks = [];

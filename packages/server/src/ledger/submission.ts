@@ -21,6 +21,7 @@ import {
   type SignedEnvelope,
 } from "@sealtrail/core";
 import type { PendingEntry } from "../store/types.js";
+import type { RecordRules } from "./record-rules.js";
 
 /** One record as a client sends it: the signed envelope and what is stored beside it. */
 export interface RecordSubmission {
@@ -32,8 +33,6 @@ export interface RecordSubmission {
   readonly salt?: string;
 }
 
-/** Validates the payload of a record type; returns problems, empty when valid. */
-export type PayloadValidator = (type: string, payload: Record<string, unknown>) => string[];
 
 /** Claimed times may run ahead of the server clock by at most this much. */
 export const MAX_CLOCK_SKEW_MS = 5 * 60 * 1000;
@@ -52,13 +51,13 @@ export interface CheckedSubmission {
  *
  * @example
  * ```ts
- * const checked = checkSubmission("default", body.records[0], validate);
+ * const checked = checkSubmission("default", body.records[0], NO_RECORD_RULES);
  * ```
  */
 export function checkSubmission(
   vault: string,
   sub: RecordSubmission,
-  validate: PayloadValidator,
+  rules: RecordRules,
   now: number = Date.now(),
 ): CheckedSubmission {
   if (sub === null || typeof sub !== "object") throw new SealTrailError("malformed", "record: must be an object");
@@ -88,9 +87,12 @@ export function checkSubmission(
     if (commitmentOfCanonicalPayload(payload, salt) !== env.payload) {
       throw new SealTrailError("invalid", "payload: does not match the envelope's commitment");
     }
-    const problems = validate(env.type, sub.payload);
+    const problems = rules.validate(env.type, sub.payload);
     if (problems.length > 0) {
-      throw new SealTrailError("invalid", `payload: not a valid ${env.type}: ${problems.join("; ")}`, { detail: { problems } });
+      const named = problems.map((p) => ({ pointer: `/payload${p.pointer}`, message: p.message }));
+      throw new SealTrailError("invalid", `not a valid ${env.type}: ${named.map((p) => `${p.pointer}: ${p.message}`).join("; ")}`, {
+        detail: { problems: named },
+      });
     }
   } else if (sub.payload !== undefined || sub.salt !== undefined) {
     throw new SealTrailError("invalid", "payload: the envelope commits to no payload");
@@ -118,9 +120,8 @@ export function checkSubmission(
       env.redacts === undefined
         ? null
         : { index: BigInt(env.redacts.index), leafHash: parseHashHex(env.redacts.leafHash, "envelope.redacts.leafHash") },
+    series: rules.seriesOf(env.type, (sub.payload as Record<string, unknown> | undefined) ?? null),
   };
   return { signed, pending, message, signature: fromBase64(signed.sig, "signature") };
 }
 
-/** Accepts any payload: the validator of a vault with no registered schemas. */
-export const acceptAnyPayload: PayloadValidator = () => [];

@@ -162,3 +162,33 @@ export function replayCheck(stored: (e: PendingEntry) => bigint | undefined): {
     },
   };
 }
+
+/**
+ * The series rule (formats.md §10, versioned records): a first version of a
+ * record id starts its series, which must not exist; a later version must
+ * supersede the series' latest version, so that two versions can never both
+ * claim to replace the same one. `headOf` is the series' latest index as of
+ * this point in the batch.
+ *
+ * @example
+ * ```ts
+ * const refusal = seriesRefusal(e, (s) => heads.get(s));
+ * ```
+ */
+export function seriesRefusal(e: PendingEntry, headOf: (series: string) => bigint | undefined): SequenceOutcome | null {
+  if (e.series == null) return null;
+  const head = headOf(e.series);
+  if (e.supersedes === null) {
+    if (head === undefined) return null;
+    return { ok: false, code: "conflict", message: `${e.series} exists already (latest version at index ${head}): send a new version that supersedes it` };
+  }
+  if (head === e.supersedes.index) return null;
+  return {
+    ok: false,
+    code: "conflict",
+    message:
+      head === undefined
+        ? `index ${e.supersedes.index} is not a version of ${e.series}`
+        : `index ${e.supersedes.index} is not the latest version of ${e.series} (index ${head} is): supersede the latest`,
+  };
+}

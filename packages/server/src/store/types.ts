@@ -83,6 +83,13 @@ export interface PendingEntry {
    * store destroys when it sequences this one (its index and leaf hash).
    */
   readonly redacts?: { readonly index: bigint; readonly leafHash: Uint8Array } | null;
+  // --- Versioned records (SMS) ---
+  /**
+   * The record series this entry is a version of (`sms.risk R-12`: type and
+   * record id): a first version (no `supersedes`) must start a new series,
+   * and a later one must supersede the series' latest version.
+   */
+  readonly series?: string | null;
 }
 
 /** Outcome of one entry of a batch: its index, or why it was refused. */
@@ -172,6 +179,8 @@ export interface LedgerStore {
    * author at that point, if it supersedes a record that is not in the vault
    * at that index with that leaf hash and type,
    * or if a key change conflicts with the registry.
+   * An entry of a record series must start it or supersede its latest
+   * version (store/rules.ts, seriesRefusal).
    * A redaction that the rules accept (store/rules.ts) destroys its target's
    * payload and salt and sets the target's `redactedBy`, in the same
    * transaction.
@@ -197,6 +206,8 @@ export interface LogReader {
   entries(vault: string, from: bigint, to: bigint): Promise<EntryRow[]>;
   /** Entries matching a filter, in index order, after a cursor. */
   findEntries(vault: string, q: EntryQuery): Promise<EntryRow[]>;
+  /** Index of the latest version of a record series (see PendingEntry.series), or null. */
+  seriesHead(vault: string, series: string): Promise<bigint | null>;
   /** Indices of the entries whose `supersedes` names `index`. */
   supersedersOf(vault: string, index: bigint): Promise<bigint[]>;
   /**

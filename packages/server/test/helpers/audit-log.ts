@@ -58,7 +58,7 @@ export async function buildAuditLog(size = 300): Promise<AuditLog> {
       const withPayload = i % 17 !== 5;
       const rec = buildRecord({
         vault: VAULT,
-        type: i % 3 === 0 ? "sms.incident" : "sms.risk",
+        type: i % 3 === 0 ? "test.incident" : "test.risk",
         author: org,
         seed: signer,
         mode: "custodial",
@@ -176,7 +176,7 @@ export function deleteEntry(db: Database.Database, idx: number): void {
 
 /** Insert a validly signed operator record at `idx` (the index must be free). */
 export function insertRecord(db: Database.Database, log: AuditLog, idx: number, payload: Record<string, unknown>): Uint8Array {
-  const rec = buildRecord({ vault: VAULT, type: "sms.risk", author: log.org, seed: log.seed, mode: "custodial", payload });
+  const rec = buildRecord({ vault: VAULT, type: "test.risk", author: log.org, seed: log.seed, mode: "custodial", payload });
   const entry = canonicalBytes(rec.signed);
   db.prepare(
     "INSERT INTO entries (vault, idx, leaf_hash, entry, type, author, key_id, claimed_time, supersedes, sequenced_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, NULL, ?)",

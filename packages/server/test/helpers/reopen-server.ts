@@ -32,7 +32,7 @@ export interface ReopenableServer {
   close(): Promise<void>;
   /** An authenticated request to the running server's API. */
   http(method: "GET" | "POST", url: string, payload?: object): Promise<Awaited<ReturnType<FastifyInstance["inject"]>>>;
-  /** `n` custodial sms.risk submissions by the operator. */
+  /** `n` custodial test.risk submissions by the operator. */
   records(n: number, tag: string): { entry: ReturnType<typeof buildRecord>["signed"]; payload: object; salt: string }[];
   /** Stop the server and remove its directory and database. */
   dispose(): Promise<void>;
@@ -88,7 +88,7 @@ export async function reopenableServer(prefix: string, engine: Engine): Promise<
     records: (n, tag) =>
       Array.from({ length: n }, (_, i) => {
         const payload = { title: `${tag} ${i}`, n: Math.random() };
-        const rec = buildRecord({ vault: "default", type: "sms.risk", author: op.org, seed: op.seed, mode: "custodial", payload });
+        const rec = buildRecord({ vault: "default", type: "test.risk", author: op.org, seed: op.seed, mode: "custodial", payload });
         return { entry: rec.signed, payload, salt: toBase64(rec.salt!) };
       }),
     async dispose() {

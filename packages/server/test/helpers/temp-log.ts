@@ -54,7 +54,7 @@ export async function tempLog(opts: { checkpointIntervalMs?: number; engine?: En
     submission(payload, extra = {}) {
       const rec = buildRecord({
         vault: "default",
-        type: extra.type ?? "sms.risk",
+        type: extra.type ?? "test.risk",
         author: org,
         seed,
         mode: "custodial",

@@ -183,6 +183,19 @@ ALTER TABLE entries ADD COLUMN redacted_by bigint;
 CREATE INDEX entries_by_leaf ON entries (vault, claimed_time, leaf_hash);
 `,
   },
+  // --- v8: versioned records: the latest version of each record series ---
+  {
+    version: 8,
+    name: "series",
+    sql: `
+CREATE TABLE series (
+  vault    TEXT NOT NULL,
+  name     TEXT NOT NULL,
+  head_idx bigint NOT NULL,
+  PRIMARY KEY (vault, name)
+);
+`,
+  },
 ];
 
 /** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */

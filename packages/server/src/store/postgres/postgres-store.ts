@@ -20,7 +20,7 @@ import { Kysely, Migrator, PostgresDialect, sql, type ColumnType, type Migration
 import { Pool, types } from "pg";
 import { SealTrailError, edgeTiles, toHex, type MemberChange } from "@sealtrail/core";
 import { POSTGRES_MIGRATIONS, migrationName } from "./migrations.js";
-import { OPERATOR_SETTING, refusalOf, replayCheck, type RedactionContext } from "../rules.js";
+import { OPERATOR_SETTING, refusalOf, replayCheck, seriesRefusal, type RedactionContext } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -90,6 +90,7 @@ interface Tables {
   };
   members: { vault: string; org: string; can_read: boolean; can_write: Json<readonly string[]>; is_admin: boolean; since_idx: bigint };
   idempotency: { vault: string; scope: string; idem_key: string; hash: Uint8Array; outcomes: string; created_at: string };
+  series: { vault: string; name: string; head_idx: bigint };
   // --- Anchors (issue 4) ---
   anchors: { id: ColumnType<bigint, never, never>; vault: string; checkpoint_size: bigint; type: string; record: string; created_at: string };
 }
@@ -368,6 +369,15 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       .execute();
     for (const r of rows) storedLeaves.set(toHex(u8(r.leaf_hash)), r.idx);
     const replays = replayCheck((e) => storedLeaves.get(toHex(e.leafHash)));
+    // The latest version of every record series the batch names; the rows
+    // changed are written back with the batch.
+    const seriesNames = [...new Set(entries.flatMap((e) => (e.series != null ? [e.series] : [])))];
+    const seriesHeads = new Map<string, bigint>();
+    if (seriesNames.length > 0) {
+      const heads = await trx.selectFrom("series").select(["name", "head_idx"]).where("vault", "=", vault).where("name", "in", seriesNames).execute();
+      for (const r of heads) seriesHeads.set(r.name, r.head_idx);
+    }
+    const movedSeries = new Set<string>();
 
     const now = new Date().toISOString();
     const outcomes: (SequenceOutcome | "later")[] = [];
@@ -385,7 +395,8 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         outcomes.push(answered);
         continue;
       }
-      const refusal = refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i), redaction.context(memberChanges));
+      const refusal =
+        refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i), redaction.context(memberChanges)) ?? seriesRefusal(e, (name) => seriesHeads.get(name));
       if (refusal !== null) {
         outcomes.push(refusal);
         continue;
@@ -418,6 +429,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
       if (e.memberChange != null) memberChanges.set(e.memberChange.org, { change: e.memberChange, index: idx });
       heads.set(idx, { type: e.type, leafHash: e.leafHash });
       redaction.sequenced(idx, e);
+      if (e.series != null) {
+        seriesHeads.set(e.series, idx);
+        movedSeries.add(e.series);
+      }
       leafHashes.push(e.leafHash);
       replays.appended(e, idx);
       outcomes.push({ ok: true, index: idx });
@@ -461,6 +476,13 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     }
     for (const rows of chunks(payloadRows)) await trx.insertInto("payloads").values(rows).execute();
     await redaction.apply();
+    if (movedSeries.size > 0) {
+      await trx
+        .insertInto("series")
+        .values([...movedSeries].map((name) => ({ vault, name, head_idx: seriesHeads.get(name)! })))
+        .onConflict((oc) => oc.columns(["vault", "name"]).doUpdateSet((eb) => ({ head_idx: eb.ref("excluded.head_idx") })))
+        .execute();
+    }
     const newKeys = [...registry].filter(([, k]) => !k.stored);
     if (newKeys.length > 0) {
       await trx
@@ -684,6 +706,10 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         .limit(1)
         .executeTakeFirst();
       return r === undefined ? null : r.idx;
+    },
+    async seriesHead(vault, name) {
+      const r = await db.selectFrom("series").select("head_idx").where("vault", "=", vault).where("name", "=", name).executeTakeFirst();
+      return r === undefined ? null : r.head_idx;
     },
     async supersedersOf(vault, index) {
       const rows = await db.selectFrom("entries").select("idx").where("vault", "=", vault).where("supersedes", "=", index).orderBy("idx").execute();

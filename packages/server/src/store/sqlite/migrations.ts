@@ -175,4 +175,17 @@ ALTER TABLE entries ADD COLUMN redacted_by INTEGER;
 CREATE INDEX entries_by_leaf ON entries (vault, claimed_time, leaf_hash);
 `,
   },
+  // --- v8: versioned records: the latest version of each record series ---
+  {
+    version: 8,
+    name: "series",
+    sql: `
+CREATE TABLE series (
+  vault    TEXT NOT NULL,
+  name     TEXT NOT NULL,
+  head_idx INTEGER NOT NULL,
+  PRIMARY KEY (vault, name)
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -8,7 +8,7 @@ import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { SealTrailError } from "@sealtrail/core";
 import { SQLITE_MIGRATIONS } from "./migrations.js";
-import { OPERATOR_SETTING, refusalOf, replayCheck, type EntryView, type KeyView, type RedactionContext } from "../rules.js";
+import { OPERATOR_SETTING, refusalOf, replayCheck, seriesRefusal, type EntryView, type KeyView, type RedactionContext } from "../rules.js";
 import {
   idemKey,
   markedRequests,
@@ -163,6 +163,8 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
        ORDER BY s.idx LIMIT @limit`,
     ),
     supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
+    seriesHead: db.prepare("SELECT head_idx FROM series WHERE vault = ? AND name = ?"),
+    putSeriesHead: db.prepare("INSERT INTO series (vault, name, head_idx) VALUES (?, ?, ?) ON CONFLICT (vault, name) DO UPDATE SET head_idx = excluded.head_idx"),
     subjectPayloads: db.prepare(
       `SELECT s.idx, e.author, p.payload
        FROM entry_subjects s
@@ -317,7 +319,9 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
           outcomes.push(answered);
           continue;
         }
-        const refusal = refusalOf(vault, e, (k) => keyView(keyRow(k)), (i) => entryView(vault, i), redactions);
+        const refusal =
+          refusalOf(vault, e, (k) => keyView(keyRow(k)), (i) => entryView(vault, i), redactions) ??
+          seriesRefusal(e, (name) => (q.seriesHead.get(vault, name) as Row | undefined)?.head_idx as bigint | undefined);
         if (refusal !== null) {
           outcomes.push(refusal);
           continue;
@@ -336,6 +340,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
         if (mc?.action === "set") q.setMember.run(vault, mc.org, mc.read ? 1 : 0, JSON.stringify(mc.write), mc.admin ? 1 : 0, idx);
         else if (mc?.action === "remove") q.removeMember.run(vault, mc.org);
         if (e.redacts != null) redact(vault, e.redacts.index, idx);
+        if (e.series != null) q.putSeriesHead.run(vault, e.series, idx);
         leafHashes.push(e.leafHash);
         replays.appended(e, idx);
         outcomes.push({ ok: true, index: idx });
@@ -479,6 +484,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     async firstWithSubject(vault, subject) {
       const r = q.firstWithSubject.get(vault, subject) as Row | undefined;
       return r === undefined ? null : big(r.idx);
+    },
+    async seriesHead(vault, name) {
+      const r = q.seriesHead.get(vault, name) as Row | undefined;
+      return r === undefined ? null : big(r.head_idx);
     },
     async supersedersOf(vault, index) {
       return (q.supersedersOf.all(vault, index) as Row[]).map((r) => big(r.idx));
