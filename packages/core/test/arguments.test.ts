@@ -296,8 +296,10 @@ const exported = Object.entries(core)
 
 describe("every export answers a wrong argument type with a SealTrailError naming it", () => {
   it("every function export is in the table (a new one: guard it and list it, or list why it needs no guard)", () => {
-    expect(exported.filter((name) => !(name in TABLE))).toEqual([]);
-    expect(Object.keys(TABLE).filter((name) => !exported.includes(name))).toEqual([]);
+    const missing = exported.filter((name) => !(name in TABLE));
+    expect(missing, `exports missing from the table: ${missing.join(", ")}`).toEqual([]);
+    const gone = Object.keys(TABLE).filter((name) => !exported.includes(name));
+    expect(gone, `table entries naming no export: ${gone.join(", ")}`).toEqual([]);
   });
 
   for (const [name, entry] of Object.entries(TABLE)) {
