@@ -11,6 +11,7 @@ import { registerLogRoutes } from "./log-routes.js";
 import { registerAdminRoutes } from "./admin-routes.js";
 import { registerAnchorRoutes } from "./anchor-routes.js";
 import { registerRedactionRoutes } from "./redaction-routes.js";
+import { registerSmsRoutes } from "./sms-routes.js";
 import { registerEpcisRoutes } from "./epcis-routes.js";
 import { createCaptureService, type CaptureService } from "../custody/capture.js";
 import { createEpcisValidator } from "../custody/epcis-validate.js";
@@ -80,6 +81,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerAdminRoutes(app, opts.ledger, opts.store);
   await registerAnchorRoutes(app, opts.ledger, opts.store);
   await registerRedactionRoutes(app, opts.ledger, opts.store);
+  await registerSmsRoutes(app, opts.ledger, opts.store);
   const capture = opts.capture ?? createCaptureService({ ledger: opts.ledger, store: opts.store, validator: createEpcisValidator() });
   await registerEpcisRoutes(app, opts.ledger, opts.store, capture, opts.maxCaptureBytes !== undefined ? { maxCaptureBytes: opts.maxCaptureBytes } : {});
   // Captures still running finish before the app closes.

@@ -8,6 +8,7 @@
  */
 import type { ErrorCode } from "@sealtrail/core";
 import { hex32, ref, type Schema } from "./openapi-schemas.js";
+import { SMS_ROUTE_DOCS } from "./sms-docs.js";
 
 /** Headers named by the document, as request parameters or on answers. */
 export type HeaderName = "Idempotency-Key" | "Idempotent-Replayed" | "Location" | "Link" | "GS1-Capture-Error-Behaviour";
@@ -307,6 +308,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     ok: created("The key's id and the index of its key record", { type: "object", required: ["keyId", "index"], properties: { keyId: { type: "string" }, index: { type: "integer", minimum: 0 } } }),
     problems: ["not_found", "conflict", "unavailable"],
   },
+  ...SMS_ROUTE_DOCS,
 };
 
 /** The tags, in the order the document lists them. */
@@ -320,4 +322,5 @@ export const TAGS: Readonly<Record<string, string>> = {
   custody: "Chains of custody and their incidents",
   vaults: "Vaults, their members and their audit",
   organisations: "Organisations, API keys and custodial signing keys",
+  sms: "The ISO 28000 security management system's records: one set of routes per record type",
 };

@@ -208,6 +208,11 @@ export interface LogReader {
   findEntries(vault: string, q: EntryQuery): Promise<EntryRow[]>;
   /** Index of the latest version of a record series (see PendingEntry.series), or null. */
   seriesHead(vault: string, series: string): Promise<bigint | null>;
+  /**
+   * The latest version of each record series whose name starts with
+   * `prefix`, in series-name order after the series `after`.
+   */
+  latestVersions(vault: string, q: { prefix: string; after?: string; limit: number }): Promise<(EntryRow & { series: string })[]>;
   /** Indices of the entries whose `supersedes` names `index`. */
   supersedersOf(vault: string, index: bigint): Promise<bigint[]>;
   /**

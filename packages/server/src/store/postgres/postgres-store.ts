@@ -707,6 +707,22 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
         .executeTakeFirst();
       return r === undefined ? null : r.idx;
     },
+    async latestVersions(vault, f) {
+      const rows = await db
+        .selectFrom("series as s")
+        .innerJoin("entries as e", (j) => j.onRef("e.vault", "=", "s.vault").onRef("e.idx", "=", "s.head_idx"))
+        .leftJoin("payloads as p", (j) => j.onRef("p.vault", "=", "e.vault").onRef("p.idx", "=", "e.idx"))
+        .select([...ENTRY_COLUMNS, "s.name as series"])
+        .where("s.vault", "=", vault)
+        .where("s.name", ">", f.after ?? "")
+        // A prefix match as a range, so the primary key serves it (no LIKE escaping).
+        .where("s.name", ">=", f.prefix)
+        .where(sql<boolean>`left(s.name, length(${f.prefix})) = ${f.prefix}`)
+        .orderBy("s.name")
+        .limit(f.limit)
+        .execute();
+      return rows.map((r) => ({ ...entryRowOf(r), series: r.series }));
+    },
     async seriesHead(vault, name) {
       const r = await db.selectFrom("series").select("head_idx").where("vault", "=", vault).where("name", "=", name).executeTakeFirst();
       return r === undefined ? null : r.head_idx;

@@ -164,6 +164,12 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     ),
     supersedersOf: db.prepare("SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx"),
     seriesHead: db.prepare("SELECT head_idx FROM series WHERE vault = ? AND name = ?"),
+    latestVersions: db.prepare(
+      `SELECT s.name AS series, e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, e.redacted_by, p.payload, p.salt
+       FROM series s JOIN entries e ON e.vault = s.vault AND e.idx = s.head_idx
+       LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
+       WHERE s.vault = @vault AND s.name > @after AND substr(s.name, 1, length(@prefix)) = @prefix ORDER BY s.name LIMIT @limit`,
+    ),
     putSeriesHead: db.prepare("INSERT INTO series (vault, name, head_idx) VALUES (?, ?, ?) ON CONFLICT (vault, name) DO UPDATE SET head_idx = excluded.head_idx"),
     subjectPayloads: db.prepare(
       `SELECT s.idx, e.author, p.payload
@@ -484,6 +490,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     async firstWithSubject(vault, subject) {
       const r = q.firstWithSubject.get(vault, subject) as Row | undefined;
       return r === undefined ? null : big(r.idx);
+    },
+    async latestVersions(vault, f) {
+      const rows = q.latestVersions.all({ vault, prefix: f.prefix, after: f.after ?? "", limit: f.limit }) as Row[];
+      return rows.map((r) => ({ ...entryRow(r), series: r.series as string }));
     },
     async seriesHead(vault, name) {
       const r = q.seriesHead.get(vault, name) as Row | undefined;

@@ -1,0 +1,92 @@
+/**
+ * What the OpenAPI document says of the SMS routes (sms-routes.ts): four
+ * operations per record type, and the routes that span them. Each type's
+ * body schema is core's (smsJsonSchema), set on the route itself.
+ */
+import { SMS_RECORD_TYPES, SMS_TYPES, type SmsRecordType } from "@sealtrail/core";
+import type { RouteDoc } from "./openapi-routes.js";
+import type { Schema } from "./openapi-schemas.js";
+
+const kind = (type: SmsRecordType): string => type.slice("sms.".length);
+const pascal = (s: string): string => s.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase());
+
+const RECORD: Schema = {
+  type: "object",
+  required: ["id", "index", "leafHash", "author", "payload"],
+  properties: {
+    id: { type: ["string", "null"], description: "the record id (null once the latest version is redacted)" },
+    index: { type: "integer", minimum: 0, description: "log index of the latest version" },
+    leafHash: { type: "string" },
+    author: { type: "string" },
+    claimedTime: { type: "string" },
+    sequencedAt: { type: "string" },
+    payload: { type: ["object", "null"] },
+    redacted: { type: ["object", "null"] },
+  },
+};
+const WRITTEN: Schema = {
+  type: "object",
+  required: ["id", "index", "leafHash"],
+  properties: { id: { type: "string" }, index: { type: "integer", minimum: 0 }, leafHash: { type: "string" }, supersedes: { type: "integer", minimum: 0 } },
+};
+
+function docsOf(type: SmsRecordType): Record<string, RouteDoc> {
+  const base = `/v1/vaults/:vault/sms/${kind(type)}`;
+  const name = `Sms${pascal(kind(type))}`;
+  const what = SMS_RECORD_TYPES[type];
+  const writes = ["forbidden", "conflict", "invalid", "unknown_key", "unavailable"] as const;
+  return {
+    [`POST ${base}`]: {
+      id: `create${name}`,
+      summary: `Create an ${type} record (${what}), signed with the caller's custodial key`,
+      tag: "sms",
+      headers: ["Idempotency-Key"],
+      ok: { status: 201, description: "The record's id, index and leaf hash", schema: WRITTEN, headers: ["Location", "Idempotent-Replayed"] },
+      problems: [...writes],
+    },
+    [`PUT ${base}/:id`]: {
+      id: `update${name}`,
+      summary: `A new version of an ${type} record, superseding its latest (If-Match: the index of the version edited)`,
+      tag: "sms",
+      headers: ["Idempotency-Key"],
+      ok: { status: 201, description: "The new version's index, and the one it supersedes", schema: WRITTEN, headers: ["Idempotent-Replayed"] },
+      problems: [...writes],
+    },
+    [`GET ${base}`]: {
+      id: `list${name}`,
+      summary: `The latest version of every ${type} record, by record id; any other query parameter filters on a top-level field (status=open)`,
+      tag: "sms",
+      query: {
+        limit: { type: "string", pattern: "^(0|[1-9][0-9]*)$", description: "records per page, 1 to 1000 (default 100)" },
+        cursor: { type: "string", description: "nextCursor of the previous page" },
+      },
+      ok: {
+        status: 200,
+        description: "A page of records",
+        schema: { type: "object", required: ["records", "nextCursor"], properties: { records: { type: "array", items: RECORD }, nextCursor: { type: ["string", "null"] } } },
+      },
+      problems: [],
+    },
+    [`GET ${base}/:id`]: {
+      id: `get${name}`,
+      summary: `An ${type} record: its latest version, every version oldest first, and the workflow steps it may take next`,
+      tag: "sms",
+      ok: { status: 200, description: "The record", schema: { ...RECORD, properties: { ...(RECORD.properties as object), nextStatuses: { type: ["array", "null"], items: { type: "string" } }, versions: { type: "array", items: RECORD } } } },
+      problems: [],
+    },
+  };
+}
+
+/** The SMS routes' entries of ROUTE_DOCS. */
+export const SMS_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = Object.assign(
+  {
+    "GET /v1/vaults/:vault/sms/types": {
+      id: "listSmsTypes",
+      summary: "The SMS record types, their paths and workflows",
+      tag: "sms",
+      ok: { status: 200, description: "The types", schema: { type: "object", required: ["types"], properties: { types: { type: "array", items: { type: "object" } } } } },
+      problems: [],
+    },
+  } satisfies Record<string, RouteDoc>,
+  ...SMS_TYPES.map(docsOf),
+);
