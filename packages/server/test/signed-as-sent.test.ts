@@ -123,6 +123,20 @@ for (const engine of ENGINES) {
       });
     });
 
+    describe("request schemas check, never change", () => {
+      it("an unknown member of a record is refused, not dropped", async () => {
+        const sub = log.submission({ title: "Dropped field?" });
+        const p = await refused("/records", JSON.stringify({ ...sub, note: "not a member of a record" }), 400);
+        expect(p.code).toBe("malformed");
+        expect(p.detail).toMatch(/additional properties/);
+      });
+
+      it("a custodial type sent as a number is refused, not turned into a string", async () => {
+        const p = await refused("/records/custodial", '{"type":42,"payload":{"title":"x"}}', 400);
+        expect(p.code).toBe("malformed");
+      });
+    });
+
     describe("client-signed appends", () => {
       it("a payload number that would change is refused before any signature check, naming the record's field", async () => {
         const raw = '{"records":[{"entry":{"env":{},"sig":""},"payload":{"n":18446744073709551617},"salt":"AA=="}]}';

@@ -57,6 +57,9 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
     bodyLimit: opts.bodyLimit ?? 16 * 1024 * 1024,
     // Record indices are uint64: keep them as strings on the wire.
     routerOptions: { maxParamLength: 512 },
+    // Schemas check requests, never change them: no unknown field silently
+    // dropped, no string turned into a number, no default filled in.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false } },
     ...serverTimeoutOptions(opts),
     // Errors raised before routing (a bad percent-encoding, a path parameter
     // over maxParamLength) and by Node's parser are problem documents too.
