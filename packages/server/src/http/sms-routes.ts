@@ -8,25 +8,21 @@
  * rules (the ledger applies them, sms/record-rules.ts).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, nextStatuses, parseJson, smsJsonSchema, toHex, type SmsRecordType, type Supersedes } from "@sealtrail/core";
+import { SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, smsJsonSchema, type SmsRecordType, type Supersedes } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import { acknowledgement } from "../ledger/ledger.js";
 import { appendCustodial } from "../ledger/custodial.js";
-import { recordHistory } from "../ledger/history.js";
-import { redactionJson, redactionsOf } from "../ledger/redaction.js";
-import type { AccessStore, AdminStore, EntryRow, Store } from "../store/types.js";
-import { seriesName } from "../sms/record-rules.js";
+import type { AccessStore, AdminStore, Store } from "../store/types.js";
+import { latestRecords, latestVersionOf, smsRecord } from "../sms/queries.js";
 import { principal, requireVault } from "./auth.js";
 import { authorizeRecord, idempotencyOf } from "./log-routes.js";
-import { parseIndex } from "./params.js";
+import { parseIndex, parseIntegerIn } from "./params.js";
 
 /** The path segment of an SMS record type: `sms.risk-acceptance` is at .../sms/risk-acceptance. */
 export const kindOf = (type: SmsRecordType): string => type.slice("sms.".length);
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
-// A filtered list reads at most this many records per page before answering with what it found.
-const MAX_SCAN = 20_000;
 const RESERVED_QUERY = new Set(["limit", "cursor"]);
 
 function encodeCursor(series: string): string {
@@ -37,35 +33,6 @@ function decodeCursor(cursor: string, type: string): string {
   const text = Buffer.from(cursor, "base64url").toString("utf8");
   if (!text.startsWith(`s${type} `) || text.length > 512) throw new SealTrailError("malformed", "cursor: not one this server gave", { detail: { parameter: "cursor" } });
   return text.slice(1);
-}
-
-/** A record as the SMS routes answer it: its id, latest log index, author and payload. */
-function view(r: EntryRow, redacted: ReturnType<typeof redactionJson> | null) {
-  const payload = r.payload === null ? null : (parseJson(r.payload) as Record<string, unknown>);
-  return {
-    id: payload === null ? null : (payload.id as string),
-    index: Number(r.index),
-    leafHash: toHex(r.leafHash),
-    author: r.author,
-    claimedTime: r.claimedTime,
-    sequencedAt: r.sequencedAt,
-    payload,
-    redacted,
-  };
-}
-
-// A filter matches a top-level field by its text: `status=open`, `domain=cargo`,
-// `owner=Ann` (an object field matches on any of its string members).
-function matches(payload: Record<string, unknown> | null, filters: [string, string][]): boolean {
-  if (filters.length === 0) return true;
-  if (payload === null) return false;
-  return filters.every(([k, v]) => {
-    const x = payload[k];
-    if (typeof x === "string" || typeof x === "number" || typeof x === "boolean") return String(x) === v;
-    if (Array.isArray(x)) return x.some((e) => String(e) === v);
-    if (x !== null && typeof x === "object") return Object.values(x).some((e) => String(e) === v);
-    return false;
-  });
 }
 
 function payloadOf(body: unknown): Record<string, unknown> {
@@ -126,8 +93,8 @@ export async function registerSmsRoutes(app: FastifyInstance, ledger: Ledger, st
 
     app.put<{ Params: { vault: string; id: string }; Body: unknown }>(`${base}/:id`, { schema: { body: smsJsonSchema(type) }, ...describeOnly }, async (req, reply) => {
       await requireVault(store, req, req.params.vault, "any");
-      const head = await reader.seriesHead(req.params.vault, seriesName(type, req.params.id));
-      if (head === null) throw new SealTrailError("not_found", `no ${type} record with id ${req.params.id}`);
+      const latest = await latestVersionOf(reader, req.params.vault, type, req.params.id);
+      const head = latest.index;
       // If-Match names the version the caller edited: a newer one means its edit is stale.
       const ifMatch = req.headers["if-match"];
       if (ifMatch !== undefined) {
@@ -136,8 +103,7 @@ export async function registerSmsRoutes(app: FastifyInstance, ledger: Ledger, st
       }
       const body = payloadOf(req.body);
       if (body.id !== req.params.id) throw new SealTrailError("invalid", `/id: a new version keeps the record id ${req.params.id}`, { detail: { problems: [{ pointer: "/id", message: "must equal the id in the path" }] } });
-      const [row] = await reader.entries(req.params.vault, head, head + 1n);
-      const r = await write(req, { index: Number(head), leafHash: toHex(row!.leafHash) });
+      const r = await write(req, { index: Number(head), leafHash: latest.leafHash });
       if (r.replayed === true) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({ id: req.params.id, supersedes: Number(head), ...acknowledgement(r) });
     });
@@ -146,51 +112,22 @@ export async function registerSmsRoutes(app: FastifyInstance, ledger: Ledger, st
       const vault = req.params.vault;
       await requireVault(store, req, vault, "read");
       const q = req.query;
-      const limitText = q.limit;
-      if (Array.isArray(limitText)) throw new SealTrailError("malformed", "limit: give it once", { detail: { parameter: "limit" } });
-      const limit = limitText === undefined ? DEFAULT_PAGE : Number(parseIndex(limitText, "limit"));
-      if (limit < 1 || limit > MAX_PAGE) throw new SealTrailError("invalid", `limit: 1 to ${MAX_PAGE}`, { detail: { parameter: "limit" } });
+      const limit = q.limit === undefined ? DEFAULT_PAGE : parseIntegerIn(q.limit, "limit", 1, MAX_PAGE);
       const filters: [string, string][] = [];
       for (const [k, v] of Object.entries(q)) {
         if (RESERVED_QUERY.has(k) || v === undefined) continue;
         if (Array.isArray(v)) throw new SealTrailError("malformed", `${k}: give it once`, { detail: { parameter: k } });
         filters.push([k, v]);
       }
-      let after = typeof q.cursor === "string" ? decodeCursor(q.cursor, type) : undefined;
-      const out: EntryRow[] = [];
-      let scanned = 0;
-      let more = true;
-      while (out.length < limit && more && scanned < MAX_SCAN) {
-        const want = Math.min(1000, limit * 4);
-        const batch = await reader.latestVersions(vault, { prefix: `${type} `, ...(after !== undefined ? { after } : {}), limit: want });
-        more = batch.length === want;
-        for (const r of batch) {
-          scanned++;
-          after = r.series;
-          if (matches(r.payload === null ? null : (parseJson(r.payload) as Record<string, unknown>), filters)) out.push(r);
-          if (out.length === limit) break;
-        }
-      }
-      const redactions = await redactionsOf(reader, vault, out);
-      const records = out.map((r) => view(r, (redactions.get(r.index) ?? null) === null ? null : redactionJson(redactions.get(r.index)!)));
-      // More may follow unless the scan reached the end of the type's records.
-      return { records, nextCursor: !more && out.length < limit ? null : after === undefined ? null : encodeCursor(after) };
+      const after = typeof q.cursor === "string" ? decodeCursor(q.cursor, type) : undefined;
+      const page = await latestRecords(reader, vault, type, { filters, limit, ...(after !== undefined ? { after } : {}) });
+      return { records: page.records, nextCursor: page.next === null ? null : encodeCursor(page.next) };
     });
 
     app.get<{ Params: { vault: string; id: string } }>(`${base}/:id`, async (req) => {
       const vault = req.params.vault;
       await requireVault(store, req, vault, "read");
-      const head = await reader.seriesHead(vault, seriesName(type, req.params.id));
-      if (head === null) throw new SealTrailError("not_found", `no ${type} record with id ${req.params.id}`);
-      const versions = await recordHistory(reader, vault, head);
-      const latest = versions.at(-1)!;
-      const current = latest.row.payload === null ? null : (parseJson(latest.row.payload) as Record<string, unknown>);
-      return {
-        ...view(latest.row, latest.redacted === null ? null : redactionJson(latest.redacted)),
-        // The workflow steps this record may take next (null: the type has none).
-        nextStatuses: nextStatuses(type, current === null ? null : String(current.status)),
-        versions: versions.map((v) => ({ ...view(v.row, v.redacted === null ? null : redactionJson(v.redacted)), supersedes: v.supersedes === null ? null : Number(v.supersedes) })),
-      };
+      return smsRecord(reader, vault, type, req.params.id);
     });
   }
 }
