@@ -276,6 +276,20 @@ const TABLE: Record<string, Entry> = {
   custodyIdentifierKey: one("identifier"),
   writeRightsOf: { args: () => [[], ["ops"]], check: { 0: "membership records", 1: "operators" }, allow: { 0: ["array"], 1: ["array"] } },
   securityPrefixes: { exempt: "reads any JSON-LD @context value: what is not one holds no prefix" },
+
+  // -- sms
+  catalogueDigest: { exempt: "takes no argument" },
+  digestOf: { args: () => [], check: { 0: "value" }, allow: { 0: ["null", "number", "object", "array"] } },
+  isSmsRecordType: predicate("type"),
+  nextStatuses: { args: () => ["sms.audit", null], check: { 0: "type", 1: "status" }, allow: { 1: ["null"] } },
+  checkSmsVersion: {
+    args: () => ["sms.audit", null, { id: "A-1", status: "planned" }],
+    check: { 0: "type", 1: "previous version", 2: "next version" },
+    allow: { 1: ["null", "object"], 2: ["object"] },
+  },
+  validateSmsPayload: { args: () => ["sms.risk", {}], check: { 0: "type" } },
+  smsJsonSchema: { args: () => ["sms.risk"], check: { 0: "type" } },
+  referencesOf: { args: () => ["sms.risk", {}], check: { 0: "type" } },
   readSecurityExtension: { args: () => [event], check: { 0: "EPCIS event" }, allow: { 0: ["object"] } },
 };
 

@@ -6,6 +6,9 @@
  * verifier applies the same rules to the versions in a bundle.
  */
 import type { SmsRecordType } from "./record-types.js";
+import { requireObject } from "../args.js";
+import { SealTrailError } from "../errors.js";
+import { checkSmsType } from "./check-type.js";
 import type { SmsProblem } from "./schemas/index.js";
 
 type Payload = Readonly<Record<string, unknown>>;
@@ -83,6 +86,8 @@ export const WORKFLOWS: Partial<Record<SmsRecordType, Workflow>> = {
  * ```
  */
 export function nextStatuses(type: SmsRecordType, status: string | null): readonly string[] | null {
+  checkSmsType(type, "nextStatuses");
+  if (status !== null && typeof status !== "string") throw new SealTrailError("malformed", "nextStatuses: status must be a string or null");
   const w = WORKFLOWS[type];
   if (w === undefined) return null;
   return status === null ? w.initial : (w.next[status] ?? []);
@@ -99,6 +104,9 @@ export function nextStatuses(type: SmsRecordType, status: string | null): readon
  * ```
  */
 export function checkSmsVersion(type: SmsRecordType, previous: Payload | null, next: Payload): SmsProblem[] {
+  checkSmsType(type, "checkSmsVersion");
+  if (previous !== null) requireObject(previous, "checkSmsVersion: previous version");
+  requireObject(next, "checkSmsVersion: next version");
   const out: SmsProblem[] = [];
   if (previous !== null && previous.id !== next.id) {
     out.push({ pointer: "/id", message: `a new version keeps the record id ${String(previous.id)}` });

@@ -6,6 +6,7 @@
  * ({@link smsJsonSchema}).
  */
 import { z } from "zod";
+import { checkSmsType } from "../check-type.js";
 import type { SmsRecordType } from "../record-types.js";
 import { catalogueRecord, contextIssueRecord, interestedPartyRecord, legalRequirementRecord, scopeRecord } from "./context.js";
 import { changeRecord, communicationRecord, competenceRecord, documentRecord, objectiveRecord, resourceRecord, roleRecord } from "./governance.js";
@@ -73,6 +74,7 @@ function pointerOf(path: readonly PropertyKey[]): string {
  * ```
  */
 export function validateSmsPayload(type: SmsRecordType, payload: unknown): SmsProblem[] {
+  checkSmsType(type, "validateSmsPayload");
   const r = SMS_SCHEMAS[type].safeParse(payload);
   if (r.success) return [];
   return r.error.issues.flatMap((i) =>
@@ -95,6 +97,7 @@ const jsonSchemas = new Map<SmsRecordType, Record<string, unknown>>();
  * ```
  */
 export function smsJsonSchema(type: SmsRecordType): Record<string, unknown> {
+  checkSmsType(type, "smsJsonSchema");
   let s = jsonSchemas.get(type);
   if (s === undefined) {
     s = z.toJSONSchema(SMS_SCHEMAS[type], { target: "draft-2020-12", unrepresentable: "any" }) as Record<string, unknown>;
@@ -141,6 +144,7 @@ function pathsOf(type: SmsRecordType): { path: Path; type: SmsRecordType }[] {
  * ```
  */
 export function referencesOf(type: SmsRecordType, payload: unknown): SmsReference[] {
+  checkSmsType(type, "referencesOf");
   const out: SmsReference[] = [];
   for (const { path, type: target } of pathsOf(type)) {
     const visit = (v: unknown, i: number, pointer: string): void => {
