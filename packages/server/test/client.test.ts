@@ -5,7 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { FastifyInstance } from "fastify";
-import { SealTrailError, createClient, generateEd25519KeyPair, hashLeaf, toHex, verifyConsistency, verifyTlogProof, openCheckpoint } from "@sealtrail/core";
+import { SealTrailError, createClient, generateEd25519KeyPair, hashLeaf, toHex, verifyConsistency, verifyTlogProof, openCheckpoint, type FetchLike, type SmsPayload } from "@sealtrail/core";
 import { createApp } from "../src/http/app.js";
 import { createApiKey } from "../src/access/api-keys.js";
 import { createOrganisation } from "../src/access/orgs.js";
@@ -77,5 +77,48 @@ describe("core client over HTTP", () => {
     const bad = createClient({ baseUrl, apiKey: "stk_nope" });
     await expect(bad.checkpoint("default")).rejects.toBeInstanceOf(SealTrailError);
     await expect(bad.checkpoint("default")).rejects.toMatchObject({ code: "unauthorized" });
+  });
+  it("SMS records: checked and signed by the partner here, or by the server; a bad payload never leaves the caller", async () => {
+    const { store, ledger } = log.ctx;
+    await changeMembership(store, ledger, "default", { action: "set", org: "carrier", read: true, write: ["custody.*", "sms.incident"], admin: false });
+    const token = (await createApiKey(store, "carrier", { vaults: "*", read: true, expiresAt: null, name: "sms", write: ["sms.incident"], admin: false })).token;
+    let requests = 0;
+    const counting: FetchLike = async (url, init) => {
+      requests++;
+      const res = await fetch(url, init);
+      return { ok: res.ok, status: res.status, text: () => res.text() };
+    };
+    const c = createClient({ baseUrl, apiKey: token, fetch: counting });
+    const incident: SmsPayload<"sms.incident"> = {
+      id: "INC-2026-014",
+      title: "Trailer seal found cut at the Venlo rest stop",
+      category: "tampering",
+      severity: "high",
+      status: "open",
+      source: "partner-report",
+      detected: "2026-05-03T02:14:00.000Z",
+    };
+    const first = await c.sms.create("default", carrier, "sms.incident", incident);
+    const next = await c.sms.update("default", carrier, "sms.incident", { ...incident, status: "investigating" });
+    expect(next.supersedes).toBe(first.index);
+    const got = await c.sms.get("default", "sms.incident", "INC-2026-014");
+    expect(got.author).toBe("carrier");
+    expect(got.versions.map((v) => v.index)).toEqual([first.index, next.index]);
+    expect(got.nextStatuses).toEqual(["investigating", "contained", "closed"]);
+    // Signed by the partner itself, not by a key the server holds.
+    const env = (await c.record("default", next.index)).entry as { env: { mode: string; author: string } };
+    expect(env.env).toMatchObject({ mode: "author", author: "carrier" });
+    // Refused here, naming the field, before any request.
+    const before = requests;
+    await expect(c.sms.create("default", carrier, "sms.incident", { ...incident, id: "INC-2", severity: "dire" as "high" })).rejects.toMatchObject({
+      code: "invalid",
+      detail: { problems: [{ pointer: "/payload/severity" }] },
+    });
+    expect(requests).toBe(before);
+    // Signed by the server with the carrier's custodial key.
+    const held = await c.sms.createCustodial("default", "sms.incident", { ...incident, id: "INC-3" });
+    expect(held.id).toBe("INC-3");
+    const page = await c.sms.list("default", "sms.incident", { filters: { status: "investigating" } });
+    expect(page.records.map((r) => r.id)).toEqual(["INC-2026-014"]);
   });
 });

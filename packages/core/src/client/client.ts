@@ -11,6 +11,7 @@ import { buildKeyRecord, buildRecord, type BuiltRecord } from "../record/build.j
 import { ed25519PublicKey } from "../crypto.js";
 import { toBase64 } from "../bytes.js";
 import { checkPayload, type Supersedes } from "../record/envelope.js";
+import { createSmsClient, type SmsClient } from "./sms-client.js";
 
 /** The part of a fetch Response the client reads. */
 export interface FetchResponse {
@@ -90,6 +91,8 @@ export interface SealTrailClient {
   openCustodyIncident(vault: string, identifier: string): Promise<{ index: string; leafHash: string; exceptions: number }>;
   /** The chain of custody of an identifier (EPC URN or GS1 Digital Link), with its exceptions. */
   custody(vault: string, identifier: string, opts?: { maxGapHours?: number }): Promise<CustodyChain & { readonly vault: string }>;
+  /** The ISO 28000 SMS records: typed, checked and signed here, or signed by the server. */
+  readonly sms: SmsClient;
 }
 
 /**
@@ -111,15 +114,15 @@ export function createClient(opts: ClientOptions): SealTrailClient {
   const base = opts.baseUrl.replace(/\/+$/, "");
   const v = (vault: string) => `${base}/v1/vaults/${encodeURIComponent(vault)}`;
 
-  async function call(method: string, url: string, body?: unknown): Promise<string> {
-    const headers: Record<string, string> = { authorization: `Bearer ${opts.apiKey}` };
+  async function call(method: string, url: string, body?: unknown, extra: Record<string, string> = {}): Promise<string> {
+    const headers: Record<string, string> = { ...extra, authorization: `Bearer ${opts.apiKey}` };
     if (body !== undefined) headers["content-type"] = "application/json";
     const res = await f!(url, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
     const text = await res.text();
     if (!res.ok) throw problemError(res.status, text);
     return text;
   }
-  const json = async <T>(method: string, url: string, body?: unknown): Promise<T> => JSON.parse(await call(method, url, body)) as T;
+  const json = async <T>(method: string, url: string, body?: unknown, extra?: Record<string, string>): Promise<T> => JSON.parse(await call(method, url, body, extra)) as T;
 
   const client: SealTrailClient = {
     async append(vault, signer, drafts) {
@@ -178,6 +181,7 @@ export function createClient(opts: ClientOptions): SealTrailClient {
     },
     redact: (vault, index, reason) => json("POST", `${v(vault)}/records/${index}/redact`, reason !== undefined ? { reason } : {}),
     openCustodyIncident: (vault, identifier) => json("POST", `${v(vault)}/custody/${encodeURIComponent(identifier)}/incident`),
+    sms: createSmsClient({ json, append: (vault, signer, drafts) => client.append(vault, signer, drafts), vaultUrl: v }),
     custody: (vault, identifier, o = {}) =>
       json("GET", `${v(vault)}/custody/${encodeURIComponent(identifier)}${o.maxGapHours !== undefined ? `?maxGapHours=${o.maxGapHours}` : ""}`),
   };
