@@ -200,6 +200,7 @@ const TABLE: Record<string, Entry> = {
 
   // -- client
   createClient: { args: () => [], check: { 0: "client options" } },
+  createSmsClient: { args: () => [], check: { 0: "transport" } },
 
   // -- bundle
   parseVerificationPolicy: { args: () => [], check: { 0: "policy" }, content: { 0: ["object"] } },

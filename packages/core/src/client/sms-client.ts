@@ -5,6 +5,7 @@
  * caller's custodial key. Reads of the latest versions and of one record's
  * history go through the SMS routes.
  */
+import { requireFunction, requireObject } from "../args.js";
 import { SealTrailError } from "../errors.js";
 import type { SmsRecordType } from "../sms/record-types.js";
 import { validateSmsPayload, type SmsPayload } from "../sms/schemas/index.js";
@@ -71,6 +72,7 @@ function checked<T extends SmsRecordType>(type: T, payload: SmsPayload<T>): Reco
  * ```
  */
 export function createSmsClient(t: SmsTransport): SmsClient {
+  for (const f of ["json", "append", "vaultUrl"] as const) requireFunction(requireObject(t, "createSmsClient: transport")[f], `createSmsClient: transport.${f}`);
   const path = (vault: string, type: SmsRecordType, id?: string) =>
     `${t.vaultUrl(vault)}/sms/${kind(type)}${id === undefined ? "" : `/${encodeURIComponent(id)}`}`;
   return {
