@@ -15,6 +15,7 @@ import { registerCustodyCommand } from "./custody.js";
 import { registerExportCommand } from "./bundle.js";
 import { registerAdminCommands } from "./admin.js";
 import { registerWitnessCommand } from "./witness.js";
+import { registerSmsCommands } from "./sms.js";
 
 /** The `sealtrail` program, and the exit code its last command set. */
 export interface Program {
@@ -52,6 +53,7 @@ export function createProgram(io: Io = defaultIo): Program {
   registerExportCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, usage: (m) => new UsageError(m) });
   registerAdminCommands(program, io);
   registerWitnessCommand(program, io);
+  registerSmsCommands(program, io);
 
   return { program, exitCode: () => code };
 }

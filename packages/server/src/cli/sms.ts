@@ -1,0 +1,152 @@
+/**
+ * `sealtrail sms`: the ISO 28000 SMS records from the command line, on a
+ * data directory or database, or against a server with --server.
+ *
+ *   sealtrail sms types
+ *   sealtrail sms <kind> add FILE|-      (an object, or an array of them)
+ *   sealtrail sms <kind> update FILE|-   (a new version of the record with that id)
+ *   sealtrail sms <kind> list [--where field=value]... [--limit N] [--cursor C]
+ *   sealtrail sms <kind> show ID
+ */
+import { readFileSync } from "node:fs";
+import type { Command } from "commander";
+import { SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, fromBase64, parseIJson, type SmsRecordType } from "@sealtrail/core";
+import { UsageError, type Io } from "./io.js";
+import { withContext } from "./context.js";
+import { dataOption, dbOption, serverOption } from "./options.js";
+import { localSms, remoteSms, type SmsAccess } from "./sms-access.js";
+import type { OwnKey } from "./log-access.js";
+
+interface Location {
+  data: string;
+  db?: string;
+  server?: string;
+  vault: string;
+  json?: boolean;
+}
+
+async function withSms<T>(o: Location, fn: (sms: SmsAccess) => Promise<T>): Promise<T> {
+  if (o.server !== undefined && o.server !== "") return fn(remoteSms(o.server, process.env.SEALTRAIL_API_KEY));
+  return withContext(o, (ctx) => fn(localSms(ctx)));
+}
+
+function located(c: Command): Command {
+  return c
+    .addOption(dataOption())
+    .addOption(dbOption())
+    .addOption(serverOption())
+    .option("--vault <name>", "vault", "default")
+    .option("--json", "print JSON");
+}
+
+function keyOf(o: { key?: string; author?: string }): OwnKey | undefined {
+  if ((o.key === undefined) !== (o.author === undefined)) throw new UsageError("--key and --author go together");
+  if (o.key === undefined) return undefined;
+  const seed = fromBase64(readFileSync(o.key, "utf8").trim(), "--key");
+  if (seed.length !== 32) throw new UsageError("--key must hold a base64 32-byte Ed25519 seed");
+  return { org: o.author!, seed };
+}
+
+function readPayloads(io: Io, file: string): Record<string, unknown>[] {
+  const bytes = file === "-" ? io.stdin() : readFileSync(file);
+  // Signed exactly as written, or refused naming the field (I-JSON, formats.md §10).
+  const doc = parseIJson(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file === "-" ? "stdin" : file);
+  const list = Array.isArray(doc) ? doc : [doc];
+  if (list.length === 0) throw new UsageError("nothing to write: the array is empty");
+  return list.map((p, i) => {
+    if (p === null || typeof p !== "object" || Array.isArray(p)) throw new SealTrailError("invalid", `element ${i}: a record is a JSON object`);
+    return p;
+  });
+}
+
+// One line a record: id, index, status (if any), and its title or name.
+function line(r: { id: string | null; index: number; payload: Record<string, unknown> | null }): string {
+  const p = r.payload ?? {};
+  const label = p.title ?? p.name ?? p.what ?? p.topic ?? "";
+  return [r.id ?? "(redacted)", `#${r.index}`, typeof p.status === "string" ? p.status : "", String(label)].filter((x) => x !== "").join("  ");
+}
+
+/**
+ * Register `sealtrail sms`.
+ *
+ * @example
+ * ```ts
+ * registerSmsCommands(program, io);
+ * ```
+ */
+export function registerSmsCommands(program: Command, io: Io): void {
+  const sms = program
+    .command("sms")
+    .description("the ISO 28000 SMS records: each type's records added, versioned, listed and shown (sealtrail sms types lists the kinds)");
+
+  sms
+    .command("types")
+    .description("list the SMS record types, their kinds and workflows")
+    .option("--json", "print JSON")
+    .action((o: { json?: boolean }) => {
+      const rows = SMS_TYPES.map((t) => ({ type: t, kind: t.slice(4), description: SMS_RECORD_TYPES[t], workflow: WORKFLOWS[t]?.next ?? null }));
+      if (o.json) io.out(JSON.stringify(rows, null, 2) + "\n");
+      else io.out(rows.map((r) => `${r.kind.padEnd(20)} ${r.description}\n`).join(""));
+    });
+
+  for (const type of SMS_TYPES) {
+    const kind = type.slice("sms.".length);
+    const k = sms.command(kind).description(`${type}: ${SMS_RECORD_TYPES[type]}`);
+    const writer = (update: boolean) =>
+      located(k.command(update ? "update" : "add"))
+        .description(update ? `write a new version of ${type} records (each superseding the latest version of its id)` : `add ${type} records`)
+        .argument("<file>", "JSON file (an object, or an array of objects), or - for stdin")
+        .option("--key <file>", "sign here with this base64 Ed25519 seed (default: the operator's held key locally, your custodial key with --server)")
+        .option("--author <org>", "author organisation of --key")
+        .action(async (file: string, o: Location & { key?: string; author?: string }) => {
+          const payloads = readPayloads(io, file);
+          const key = keyOf(o);
+          const written = await withSms(o, async (s) => {
+            const out = [];
+            for (const p of payloads) out.push(await s.write(o.vault, type as SmsRecordType, p, { update, ...(key !== undefined ? { key } : {}) }));
+            return out;
+          });
+          io.out(JSON.stringify(written, null, 2) + "\n");
+        });
+    writer(false);
+    writer(true);
+
+    located(k.command("list"))
+      .description(`list the latest version of every ${type} record`)
+      .option("--where <field=value>", "only records whose top-level field has this value (repeat for several)", (v: string, acc: string[] = []) => [...acc, v])
+      .option("--limit <n>", "records at most", "100")
+      .option("--cursor <c>", "the cursor a previous list printed")
+      .action(async (o: Location & { where?: string[]; limit: string; cursor?: string }) => {
+        const limit = Number(o.limit);
+        if (!Number.isInteger(limit) || limit < 1 || limit > 1000) throw new UsageError(`--limit must be 1-1000, got "${o.limit}"`);
+        const filters = (o.where ?? []).map((w): [string, string] => {
+          const eq = w.indexOf("=");
+          if (eq < 1) throw new UsageError(`--where takes field=value, got "${w}"`);
+          return [w.slice(0, eq), w.slice(eq + 1)];
+        });
+        const page = await withSms(o, (s) => s.list(o.vault, type as SmsRecordType, { filters, limit, ...(o.cursor !== undefined ? { cursor: o.cursor } : {}) }));
+        if (o.json) io.out(JSON.stringify(page, null, 2) + "\n");
+        else {
+          io.out((page.records as Parameters<typeof line>[0][]).map((r) => line(r) + "\n").join(""));
+          if (page.nextCursor !== null) io.err(`more: --cursor ${page.nextCursor}\n`);
+        }
+      });
+
+    located(k.command("show"))
+      .description(`show one ${type} record: its latest version, its history and the workflow steps it may take`)
+      .argument("<id>", "record id")
+      .action(async (id: string, o: Location) => {
+        const r = (await withSms(o, (s) => s.show(o.vault, type as SmsRecordType, id))) as Parameters<typeof line>[0] & {
+          versions: { index: number; author: string; sequencedAt: string }[];
+          nextStatuses: string[] | null;
+        };
+        if (o.json) {
+          io.out(JSON.stringify(r, null, 2) + "\n");
+          return;
+        }
+        io.out(line(r) + "\n" + JSON.stringify(r.payload, null, 2) + "\n");
+        io.out(`versions: ${r.versions.map((v) => `#${v.index} by ${v.author} at ${v.sequencedAt}`).join(", ")}\n`);
+        if (r.nextStatuses !== null) io.out(`next status: ${r.nextStatuses.join(", ") || "(final)"}\n`);
+      });
+  }
+}
