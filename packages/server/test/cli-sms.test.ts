@@ -31,6 +31,15 @@ describe("sealtrail sms, on a data directory", () => {
     expect((await cli(["init", "--data", data])).code).toBe(0);
   });
 
+  it("adopts the catalogue once, naming its version and digest", async () => {
+    const first = await cli(["sms", "adopt", "--data", data]);
+    expect(first.code, first.err).toBe(0);
+    expect(first.out).toMatch(/^adopted catalogue iso28000-2022 1\.0\.0 [0-9a-f]{64}: record \d+$/m);
+    expect((await cli(["sms", "adopt", "--data", data])).out).toMatch(/already/);
+    const show = await cli(["sms", "catalogue", "show", "--data", data, "catalogue", "--json"]);
+    expect((JSON.parse(show.out) as { payload: { version: string } }).payload.version).toBe("1.0.0");
+  });
+
   it("lists the kinds", async () => {
     const r = await cli(["sms", "types"]);
     expect(r.code).toBe(0);

@@ -10,7 +10,9 @@
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, fromBase64, parseIJson, type SmsRecordType } from "@sealtrail/core";
+import { CATALOGUE, SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, catalogueDigest, fromBase64, parseIJson, type SmsRecordType } from "@sealtrail/core";
+import { operatorKey } from "../ledger/bootstrap.js";
+import { adoptCatalogue } from "../sms/catalogue.js";
 import { UsageError, type Io } from "./io.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, serverOption } from "./options.js";
@@ -87,6 +89,22 @@ export function registerSmsCommands(program: Command, io: Io): void {
       const rows = SMS_TYPES.map((t) => ({ type: t, kind: t.slice(4), description: SMS_RECORD_TYPES[t], workflow: WORKFLOWS[t]?.next ?? null }));
       if (o.json) io.out(JSON.stringify(rows, null, 2) + "\n");
       else io.out(rows.map((r) => `${r.kind.padEnd(20)} ${r.description}\n`).join(""));
+    });
+
+  sms
+    .command("adopt")
+    .description("record this build's ISO 28000 catalogue (its version and SHA-256) in the vault, so reports name what they were judged against")
+    .addOption(dataOption())
+    .addOption(dbOption())
+    .option("--vault <name>", "vault", "default")
+    .action(async (o: Location) => {
+      const r = await withContext(o, async (ctx) => {
+        const { org } = await operatorKey(ctx.store);
+        const written = await adoptCatalogue(ctx.store, ctx.ledger, o.vault, org);
+        await ctx.ledger.publish(o.vault);
+        return written;
+      });
+      io.out(r === null ? `the vault has adopted catalogue ${CATALOGUE.id} ${CATALOGUE.version} already\n` : `adopted catalogue ${CATALOGUE.id} ${CATALOGUE.version} ${catalogueDigest()}: record ${r.index}\n`);
     });
 
   for (const type of SMS_TYPES) {
