@@ -7,3 +7,4 @@ export * from "./record-types.js";
 export * from "./schemas/index.js";
 export * from "./workflows.js";
 export * from "./catalogue/index.js";
+export * from "./compute/index.js";

@@ -89,7 +89,7 @@ export const COMMON_GAPS = [
     clauses: ["8.4"],
     records: ["sms.control"],
     detect:
-      "For each of cargo.seal-register, cargo.conveyance-inspection and cargo.tracking: no sms.control implementing it has applicable true, or it has status other than operating, or it has no implementation entry dated within the 365 days before D; unless every control implementing it has applicable false.",
+      "For each of cargo.seal-register, cargo.conveyance-inspection and cargo.tracking (as catalogueControl): no sms.control implementing it has applicable true, status operating and an implementation entry dated within the 365 days before D; unless at least one sms.control implements it and every one that does has applicable false.",
   },
   {
     id: "information-unintegrated",
@@ -114,7 +114,7 @@ export const COMMON_GAPS = [
     clauses: ["9.2"],
     records: ["sms.audit", "sms.audit-programme", "sms.scope"],
     detect:
-      "A clause group 4 to 10 covered by no sms.audit of kind internal with status reported or followed-up reported within the 365 days before D; or a site of the sms.scope named by no such audit reported within the 1095 days before D; or such an audit with independent false; or a planned audit of an sms.audit-programme whose month is before D's month and whose audit id is not that of an sms.audit with status reported or followed-up.",
+      "A clause group 4 to 10 covered by no sms.audit of kind internal with status reported or followed-up reported within the 365 days before D; or a site of the sms.scope named by no such audit reported within the 1095 days before D; or an sms.audit of kind internal with status reported or followed-up, reported within the 1095 days before D, with independent false; or a planned audit of an sms.audit-programme whose month is before D's month and whose audit id is not that of an sms.audit with status reported or followed-up.",
   },
   {
     id: "review-incomplete",
@@ -122,7 +122,7 @@ export const COMMON_GAPS = [
     description: "Management reviews are rare, skip required inputs, or end without decisions and follow-up.",
     clauses: ["9.3"],
     records: ["sms.management-review"],
-    detect: "No sms.management-review held within the 365 days before D; or the most recent one lacks any of the review inputs, or records no decision; or an action of any review is past due and not done.",
+    detect: "No sms.management-review held within the 365 days before D; or the most recent one held on or before D lacks any of the review inputs, or records no decision; or an action of any review is past due and not done.",
   },
   {
     id: "root-cause-missing",

@@ -72,7 +72,7 @@ export const KPIS = [
     clauses: ["8.4", "9.1"],
     definition: "For each currency, the sum of loss.amount over sms.incident records detected in the period that have a loss; compared with the target of any sms.objective whose kpi is \"cargo-loss-value\".",
     breakdown: ["currency", "category"],
-    companion: "For each currency, the sum of valueAtRisk.amount over the same incidents that have a valueAtRisk.",
+    companion: "For each currency, the sum of valueAtRisk.amount over the sms.incident records detected in the period that have a valueAtRisk.",
   },
   {
     id: "seal-integrity-discrepancies",
@@ -140,7 +140,7 @@ export const KPIS = [
     clauses: ["8.5", "9.1"],
     definition: "Mean of (responded - detected) in hours over sms.incident records detected in the period that have a responded instant.",
     breakdown: ["severity", "category"],
-    companion: "Mean time to detect: mean of (detected - occurred) in hours over the same incidents that have an occurred instant.",
+    companion: "Mean time to detect: mean of (detected - occurred) in hours over the sms.incident records detected in the period that have an occurred instant.",
   },
   {
     id: "risks-treated-and-accepted",

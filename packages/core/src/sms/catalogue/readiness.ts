@@ -59,7 +59,7 @@ export const READINESS_ITEMS = [
     description: "A written security risk assessment method exists and has been used across the whole scope.",
     clauses: ["6.1.2", "8.3"],
     evidence: ["sms.document", "sms.risk", "sms.scope"],
-    criterion: "An sms.document of kind methodology has status approved; at least one sms.risk exists; and every site of the sms.scope is named by the subject.site of some sms.risk.",
+    criterion: "An sms.document of kind methodology has status approved; at least one sms.risk exists; at least one sms.scope exists; and every site of every sms.scope is named by the subject.site of some sms.risk.",
   },
   {
     id: "treatment-accepted",
@@ -93,7 +93,7 @@ export const READINESS_ITEMS = [
     clauses: ["8.1", "8.4"],
     evidence: ["sms.control"],
     criterion:
-      "For each of the eight domains, either at least one sms.control of that domain has applicable true, status operating and an implementation entry dated within the 365 days before D, or every sms.control of that domain has applicable false; and at least one domain has an operating control.",
+      "For each of the eight domains, either at least one sms.control of that domain has applicable true, status operating and an implementation entry dated within the 365 days before D, or at least one sms.control of that domain exists and every one has applicable false; and at least one domain has an operating control.",
   },
   {
     id: "security-plans-exercised",
@@ -109,7 +109,7 @@ export const READINESS_ITEMS = [
     description: "Role holders have the training their roles need and have been through awareness sessions, and this is on record.",
     clauses: ["7.2", "7.3"],
     evidence: ["sms.competence", "sms.role"],
-    criterion: "Every sms.role in force on D has, for its holder or naming the role, an unexpired sms.competence of kind training and one of kind awareness completed within the 365 days before D.",
+    criterion: "Every sms.role in force on D has, for its holder or naming the role, an sms.competence of kind training unexpired on D, and one of kind awareness completed within the 365 days before D and unexpired on D.",
   },
   {
     id: "communication-document-control",
