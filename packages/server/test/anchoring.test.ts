@@ -107,7 +107,12 @@ for (const engine of ENGINES) {
     const records = (n: number, tag: string) => server.records(n, tag);
     async function grow(c: Context, tag: string) {
       await c.ledger.append("default", records(1, tag));
-      return (await c.ledger.publish("default"))!;
+      // A started ledger may have published it on its own interval already (then publish has nothing to do).
+      const published = await c.ledger.publish("default");
+      if (published !== null) return published;
+      const latest = (await c.store.latestCheckpoint("default"))!;
+      expect(latest.size).toBe((await c.store.tree("default")).size);
+      return latest;
     }
     const http = (url: string) => server.http("GET", url);
 
