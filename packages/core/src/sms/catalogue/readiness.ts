@@ -109,7 +109,7 @@ export const READINESS_ITEMS = [
     description: "Role holders have the training their roles need and have been through awareness sessions, and this is on record.",
     clauses: ["7.2", "7.3"],
     evidence: ["sms.competence", "sms.role"],
-    criterion: "Every sms.role in force on D has, for its holder or naming the role, an sms.competence of kind training unexpired on D, and one of kind awareness completed within the 365 days before D and unexpired on D.",
+    criterion: "At least one sms.role is in force on D, and every one has, for its holder or naming the role, an sms.competence of kind training unexpired on D, and one of kind awareness completed within the 365 days before D and unexpired on D.",
   },
   {
     id: "communication-document-control",

@@ -173,7 +173,9 @@ const CHECKS: Readonly<Record<ReadinessItemId, Check>> = {
   },
   "competence-delivered": (s, d) => {
     const out = v();
-    for (const r of s.records["sms.role"].filter((x) => roleInForce(x.payload, d))) {
+    const roles = s.records["sms.role"].filter((x) => roleInForce(x.payload, d));
+    NEED(roles.length > 0, out, "no sms.role in force");
+    for (const r of roles) {
       const training = competencesFor(s, r, "training", true).filter((c) => unexpired(c.payload.expires, d));
       const aware = competencesFor(s, r, "awareness", true).filter((c) => freshCompetence(c, d));
       NEED(training.length > 0, out, `role ${r.id} (${r.payload.holder.name}): no unexpired training`);
