@@ -49,7 +49,7 @@ export const MATURITY_RULES = {
     {
       level: 5,
       id: "C5",
-      rule: "Improving: every nonconformity named by a finding against the clause is closed with an effective verification; at least one sms.improvement is done and none with a due date before D is still proposed or in progress; no KPI naming the clause is worsening over the six calendar months before D's month; and minor-nc and major-nc findings against the clause from audits reported in the 365 days before D are no more than in the 365 days before those.",
+      rule: "Improving: every nonconformity named by a finding against the clause is closed with an effective verification; at least one sms.improvement is done and none with a due date before D is still proposed or in progress; no KPI naming the clause is worsening over the six calendar months before D's month (and D's month itself when D is its last day; computeKpis' monthly trend); and minor-nc and major-nc findings against the clause from audits reported in the 365 days before D are no more than in the 365 days before those.",
     },
   ],
   domain: [
@@ -162,6 +162,7 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
   const trend = computeKpis(state, { from: unitStart(d, "month", 0), to: d }, { periods: "month", count: 6 }).kpis;
   const audits = recentInternalAudits(state, d, 365);
   const reviewHeld = recentReviews(state, d).length > 0;
+  // "The 365 days before D" is D-365 to D (as withinDaysBefore reads it); "the 365 days before those" is D-731 to D-366.
   const yearStart = addDays(d, -365);
   const improvements = state.records["sms.improvement"];
   const improving: string[] = [];
@@ -208,8 +209,8 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
         return r !== undefined && r >= from && r <= to;
       }).length;
     const now = ncIn(yearStart, d);
-    const before = ncIn(addDays(yearStart, -365), addDays(yearStart, -1));
-    if (now > before) better.push(`${now} nonconformity findings in the 365 days before ${d}, ${before} in the 365 days before those`);
+    const before = ncIn(addDays(yearStart, -366), addDays(yearStart, -1));
+    if (now > before) better.push(`nonconformity findings against the clause: ${now} from audits reported in the 365 days before ${d}, ${before} in the 365 days before those`);
 
     const lv = climb([evidence.length > 0 ? [] : ["no record of the clause's evidence types"], defined, measured, better], "C");
     return {
@@ -257,8 +258,8 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
         return day !== null && day >= from && day <= to;
       }).length;
     const now = count(yearStart, d);
-    const before = count(addDays(yearStart, -365), addDays(yearStart, -1));
-    if (now > before) better.push(`${now} incidents naming the domain's risks in the 365 days before ${d}, ${before} in the 365 days before those`);
+    const before = count(addDays(yearStart, -366), addDays(yearStart, -1));
+    if (now > before) better.push(`incidents naming the domain's risks: ${now} detected in the 365 days before ${d}, ${before} in the 365 days before those`);
     const incidentIds = new Set(incidents.map((i) => i.id));
     for (const nc of state.records["sms.nonconformity"]) if (nc.payload.incident !== undefined && incidentIds.has(nc.payload.incident) && nc.payload.status !== "closed") better.push(`nonconformity ${nc.id} from incident ${nc.payload.incident} is ${nc.payload.status}`);
 
