@@ -292,6 +292,19 @@ const TABLE: Record<string, Entry> = {
   smsJsonSchema: { args: () => ["sms.risk"], check: { 0: "type" } },
   referencesOf: { args: () => ["sms.risk", {}], check: { 0: "type" } },
   readSecurityExtension: { args: () => [event], check: { 0: "EPCIS event" }, allow: { 0: ["object"] } },
+
+  // -- sms computations
+  smsState: { args: () => [[]], check: { 0: "smsState: records" }, allow: { 0: ["array"] } },
+  smsRecord: { args: () => [core.smsState([]), "sms.risk", "R-1"], check: { 0: "smsRecord: state", 1: "smsRecord: type", 2: "smsRecord: id" } },
+  computeKpis: {
+    args: () => [core.smsState([]), { from: "2026-03-01", to: "2026-03-31" }],
+    check: { 0: "computeKpis: state", 1: "computeKpis: period", 2: "computeKpis: options" },
+    allow: { 2: ["undefined", "object"] },
+  },
+  computeReadiness: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "computeReadiness: state", 1: "computeReadiness: asOf" } },
+  detectGaps: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "detectGaps: state", 1: "detectGaps: asOf" } },
+  computeMaturity: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "computeMaturity: state", 1: "computeMaturity: asOf" } },
+  dueItems: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "dueItems: state", 1: "dueItems: asOf" } },
 };
 
 /** What calling `f` with `args` gives: its value, or the error it throws (or rejects with). */

@@ -6,10 +6,9 @@
  * and scope exclusions to revalidate. Each item names the record it comes
  * from; an item is overdue when its due date is before D.
  */
-import { requireObject } from "../../args.js";
 import { addDays, daysBetween, requireDate } from "./days.js";
 import { naming, personLabel, qualifyingAssessments, tierOf } from "./facts.js";
-import type { SmsRef, SmsState } from "./records.js";
+import { requireState, type SmsRef, type SmsState } from "./records.js";
 
 /** The kinds of due item. */
 export type DueKind =
@@ -73,7 +72,7 @@ const ownerOf = (p: Person | undefined): DueOwner | null => (p === undefined ? n
  * ```
  */
 export function dueItems(state: SmsState, asOf: string): DueReport {
-  requireObject(state, "dueItems: state");
+  requireState(state, "dueItems: state");
   const d = requireDate(asOf, "dueItems: asOf");
   const items: DueItem[] = [];
   const add = (kind: DueKind, title: string, due: string, owner: Person | undefined, ref: SmsRef): void => {

@@ -4,7 +4,6 @@
  * offending record (or missing one), each finding a sentence with the
  * records it cites, so that an audit finding can quote its evidence.
  */
-import { requireObject } from "../../args.js";
 import { COMMON_GAPS, type GapId } from "../catalogue/gaps.js";
 import { REVIEW_INPUTS } from "../schemas/evaluation.js";
 import { requireDate, withinDaysBefore } from "./days.js";
@@ -24,7 +23,7 @@ import {
   samePerson,
   tierOf,
 } from "./facts.js";
-import { smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
+import { requireState, smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /** One reason a gap is detected, with the records it concerns. */
 export interface GapFinding {
@@ -274,7 +273,7 @@ const FINDERS: Readonly<Record<GapId, Finder>> = {
  * ```
  */
 export function detectGaps(state: SmsState, asOf: string): GapReport {
-  requireObject(state, "detectGaps: state");
+  requireState(state, "detectGaps: state");
   const d = requireDate(asOf, "detectGaps: asOf");
   const gaps = COMMON_GAPS.map((g): GapResult => {
     const findings = FINDERS[g.id](state, d);

@@ -12,7 +12,7 @@ import { requireDate, unitEnd, unitStart } from "./days.js";
 import { KPI_FIGURES, type KpiCompanion } from "./kpi-figures.js";
 import type { CustodyObservations } from "./custody-observations.js";
 import type { KpiBreakdown, KpiFigure } from "./kpi-tally.js";
-import type { SmsRef, SmsState } from "./records.js";
+import { requireState, type SmsRef, type SmsState } from "./records.js";
 
 export type { KpiBreakdown, KpiBreakdownRow, KpiFigure } from "./kpi-tally.js";
 export type { KpiCompanion } from "./kpi-figures.js";
@@ -118,7 +118,7 @@ function compare(actual: number, comparison: "<=" | ">=" | "=", target: number):
  * ```
  */
 export function computeKpis(state: SmsState, period: { from: string; to: string }, options?: KpiOptions): KpiReport {
-  requireObject(state, "computeKpis: state");
+  requireState(state, "computeKpis: state");
   requireObject(period, "computeKpis: period");
   const from = requireDate(period.from, "computeKpis: period.from");
   const to = requireDate(period.to, "computeKpis: period.to");

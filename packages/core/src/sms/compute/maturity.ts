@@ -7,7 +7,6 @@
  * between it and the next. The rules, in the table {@link MATURITY_RULES},
  * are this project's reading of the five levels in terms of records.
  */
-import { requireObject } from "../../args.js";
 import { CLAUSES, CLAUSE_GROUPS } from "../catalogue/clauses.js";
 import { CONTROL_DOMAINS } from "../catalogue/domains.js";
 import { KPIS } from "../catalogue/kpis.js";
@@ -18,7 +17,7 @@ import { detectGaps } from "./gaps.js";
 import { hasData } from "./kpi-tally.js";
 import { computeKpis } from "./kpis.js";
 import { computeReadiness } from "./readiness.js";
-import { smsRecord, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
+import { requireState, smsRecord, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
 
 /** A maturity level, 1 (initial) to 5 (optimising). */
 export type MaturityLevelValue = 1 | 2 | 3 | 4 | 5;
@@ -154,7 +153,7 @@ function climb(steps: readonly (readonly string[])[], prefix: string): { level: 
  * ```
  */
 export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
-  requireObject(state, "computeMaturity: state");
+  requireState(state, "computeMaturity: state");
   const d = requireDate(asOf, "computeMaturity: asOf");
   const readiness = computeReadiness(state, d).items;
   const gaps = detectGaps(state, d).gaps;

@@ -4,14 +4,13 @@
  * passed or failed, with the records that prove it and, when it fails, what
  * is missing in a few words each.
  */
-import { requireObject } from "../../args.js";
 import { READINESS_ITEMS, type ReadinessItemId } from "../catalogue/readiness.js";
 import { KPIS } from "../catalogue/kpis.js";
 import { DOMAIN_IDS } from "../schemas/common.js";
 import { REVIEW_INPUTS } from "../schemas/evaluation.js";
 import { requireDate, unexpired, withinDaysBefore } from "./days.js";
 import { GROUPS, competencesFor, coversGroup, currentAcceptances, doneInternalAudits, freshCompetence, naming, roleInForce, sameScore } from "./facts.js";
-import { smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
+import { requireState, smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /** One readiness item on day D. */
 export interface ReadinessResult {
@@ -283,7 +282,7 @@ const CHECKS: Readonly<Record<ReadinessItemId, Check>> = {
  * ```
  */
 export function computeReadiness(state: SmsState, asOf: string): ReadinessReport {
-  requireObject(state, "computeReadiness: state");
+  requireState(state, "computeReadiness: state");
   const d = requireDate(asOf, "computeReadiness: asOf");
   const items = READINESS_ITEMS.map((item): ReadinessResult => {
     const { refs, missing } = CHECKS[item.id](state, d);

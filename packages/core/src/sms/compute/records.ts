@@ -13,7 +13,7 @@
  * log index, so that an auditor finds each one in the log.
  */
 import { SealTrailError } from "../../errors.js";
-import { requireArray, requireObject } from "../../args.js";
+import { requireArray, requireObject, requireString } from "../../args.js";
 import { canonicalize } from "../../json/canonicalize.js";
 import { isSmsRecordType, type SmsRecordType } from "../record-types.js";
 import { validateSmsPayload, type SmsPayload, type SmsProblem } from "../schemas/index.js";
@@ -341,6 +341,23 @@ const EMPTY: Record<SmsRecordType, true> = {
   "sms.improvement": true,
 };
 
+/**
+ * `v` as an SMS state (what {@link smsState} returns), or `malformed` naming
+ * `name`: the computations' guard on the state they are given.
+ *
+ * @example
+ * ```ts
+ * requireState(state, "computeKpis: state");
+ * ```
+ */
+export function requireState(v: unknown, name: string): SmsState {
+  const o = requireObject(v, name);
+  requireObject(o.records, `${name}.records`);
+  for (const k of ["custody", "invalid", "redacted", "withheld", "replays"]) requireArray(o[k], `${name}.${k}`);
+  for (const t of Object.keys(EMPTY)) requireArray((o.records as Record<string, unknown>)[t], `${name}.records["${t}"]`);
+  return v as SmsState;
+}
+
 const lookups = new WeakMap<SmsState, Map<string, SmsEntry>>();
 
 /**
@@ -353,7 +370,9 @@ const lookups = new WeakMap<SmsState, Map<string, SmsEntry>>();
  * ```
  */
 export function smsRecord<T extends SmsRecordType>(state: SmsState, type: T, id: string): SmsEntry<T> | undefined {
-  requireObject(state, "smsRecord: state");
+  requireState(state, "smsRecord: state");
+  requireString(type, "smsRecord: type");
+  requireString(id, "smsRecord: id");
   let m = lookups.get(state);
   if (m === undefined) {
     m = new Map();
