@@ -282,8 +282,8 @@ export function northgate(): Northgate {
     sites,
     lead: LEA,
     independent: true,
-    planned: addMonthsBefore(reported),
-    fieldwork: { from: addMonthsBefore(reported), to: addMonthsBefore(reported) },
+    planned: fieldworkDay(reported),
+    fieldwork: { from: fieldworkDay(reported), to: fieldworkDay(reported) },
     reported,
   });
   a("sms.audit", audit("AUD-1", "Clauses 4 to 7", ["4", "5", "6", "7"], ["WH-ROT"], "2025-09-20"));
@@ -395,7 +395,7 @@ export function northgate(): Northgate {
 }
 
 // Fieldwork a few days before the report (the day of month minus 5, never below 1).
-function addMonthsBefore(reported: string): string {
+function fieldworkDay(reported: string): string {
   const day = Math.max(1, Number(reported.slice(8, 10)) - 5);
   return `${reported.slice(0, 8)}${String(day).padStart(2, "0")}`;
 }

@@ -123,6 +123,7 @@ describe("detectGaps", () => {
   for (const [id, what, change, messages] of CASES) {
     it(`${id} is detected for ${what}, and no other gap`, () => {
       const { log } = northgate();
+      expect(gaps(log).gaps.find((g) => g.id === id)!.detected).toBe(false);
       change(log);
       expect(smsState(log.records).invalid).toEqual([]);
       const found = detected(log);

@@ -74,6 +74,7 @@ describe("computeReadiness", () => {
   for (const [id, change, reason] of CASES) {
     it(`${id} fails, and only it: ${reason}`, () => {
       const { log } = northgate();
+      expect(readiness(log).items.find((i) => i.id === id)!.passed).toBe(true);
       change(log);
       const r = readiness(log);
       expect(smsState(log.records).invalid).toEqual([]);

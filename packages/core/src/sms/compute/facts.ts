@@ -100,7 +100,14 @@ export function coversClause(list: readonly string[], clause: string): boolean {
   return list.some((c) => c === clause || clause.startsWith(`${c}.`));
 }
 
-/** The seven clause groups. */
+/**
+ * The seven clause groups, 4 to 10.
+ *
+ * @example
+ * ```ts
+ * GROUPS.filter((g) => !coversGroup(["4", "5.1"], g)) // ["6", "7", "8", "9", "10"]
+ * ```
+ */
 export const GROUPS = ["4", "5", "6", "7", "8", "9", "10"] as const;
 
 /**

@@ -15,7 +15,7 @@
 import { SealTrailError } from "../../errors.js";
 import { requireArray, requireObject, requireString } from "../../args.js";
 import { canonicalize } from "../../json/canonicalize.js";
-import { isSmsRecordType, type SmsRecordType } from "../record-types.js";
+import { SMS_TYPES, isSmsRecordType, type SmsRecordType } from "../record-types.js";
 import { validateSmsPayload, type SmsPayload, type SmsProblem } from "../schemas/index.js";
 
 /** One record as a store or a verified bundle gives it. */
@@ -275,7 +275,7 @@ export function smsState(records: readonly SmsRecordInput[]): SmsState {
     seriesOf.set(r.index, s);
   }
 
-  const out = Object.fromEntries(Object.keys(EMPTY).map((t) => [t, [] as SmsEntry[]])) as Record<SmsRecordType, SmsEntry[]>;
+  const out = Object.fromEntries(SMS_TYPES.map((t) => [t, [] as SmsEntry[]])) as Record<SmsRecordType, SmsEntry[]>;
   const withheld: SmsRef[] = [];
   for (const s of series.values()) {
     // Versions arrived in log order: the last is the latest.
@@ -310,37 +310,6 @@ export function smsState(records: readonly SmsRecordInput[]): SmsState {
   };
 }
 
-// The SMS record types, in catalogue order, as keys of an empty state.
-const EMPTY: Record<SmsRecordType, true> = {
-  "sms.catalogue": true,
-  "sms.scope": true,
-  "sms.context-issue": true,
-  "sms.interested-party": true,
-  "sms.legal-requirement": true,
-  "sms.document": true,
-  "sms.role": true,
-  "sms.risk": true,
-  "sms.risk-acceptance": true,
-  "sms.control": true,
-  "sms.objective": true,
-  "sms.change": true,
-  "sms.resource": true,
-  "sms.competence": true,
-  "sms.communication": true,
-  "sms.supplier": true,
-  "sms.supplier-assessment": true,
-  "sms.threat-level": true,
-  "sms.security-plan": true,
-  "sms.incident": true,
-  "sms.exercise": true,
-  "sms.audit-programme": true,
-  "sms.audit": true,
-  "sms.finding": true,
-  "sms.management-review": true,
-  "sms.nonconformity": true,
-  "sms.improvement": true,
-};
-
 /**
  * `v` as an SMS state (what {@link smsState} returns), or `malformed` naming
  * `name`: the computations' guard on the state they are given.
@@ -354,7 +323,7 @@ export function requireState(v: unknown, name: string): SmsState {
   const o = requireObject(v, name);
   requireObject(o.records, `${name}.records`);
   for (const k of ["custody", "invalid", "redacted", "withheld", "replays"]) requireArray(o[k], `${name}.${k}`);
-  for (const t of Object.keys(EMPTY)) requireArray((o.records as Record<string, unknown>)[t], `${name}.records["${t}"]`);
+  for (const t of SMS_TYPES) requireArray((o.records as Record<string, unknown>)[t], `${name}.records["${t}"]`);
   return v as SmsState;
 }
 
