@@ -12,6 +12,7 @@ import { registerAdminRoutes } from "./admin-routes.js";
 import { registerAnchorRoutes } from "./anchor-routes.js";
 import { registerRedactionRoutes } from "./redaction-routes.js";
 import { registerSmsRoutes } from "./sms-routes.js";
+import { registerSmsFigureRoutes } from "./sms-figures-routes.js";
 import { registerEpcisRoutes } from "./epcis-routes.js";
 import { createCaptureService, type CaptureService } from "../custody/capture.js";
 import { createEpcisValidator } from "../custody/epcis-validate.js";
@@ -85,6 +86,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerAnchorRoutes(app, opts.ledger, opts.store);
   await registerRedactionRoutes(app, opts.ledger, opts.store);
   await registerSmsRoutes(app, opts.ledger, opts.store);
+  await registerSmsFigureRoutes(app, opts.ledger, opts.store);
   const capture = opts.capture ?? createCaptureService({ ledger: opts.ledger, store: opts.store, validator: createEpcisValidator() });
   await registerEpcisRoutes(app, opts.ledger, opts.store, capture, opts.maxCaptureBytes !== undefined ? { maxCaptureBytes: opts.maxCaptureBytes } : {});
   // Captures still running finish before the app closes.

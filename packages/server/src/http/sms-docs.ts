@@ -77,6 +77,40 @@ function docsOf(type: SmsRecordType): Record<string, RouteDoc> {
   };
 }
 
+const ASOF = { asOf: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "the evaluation day, YYYY-MM-DD (default: today, UTC)" } };
+const FIGURES: Schema = {
+  type: "object",
+  required: ["catalogue", "treeSize", "rootHash"],
+  properties: {
+    catalogue: { type: "object", description: "the catalogue judged against: id, version, SHA-256" },
+    treeSize: { type: "integer", minimum: 0, description: "the tree size the records were read at" },
+    rootHash: { type: "string", description: "the tree's root hash at that size, hex" },
+  },
+};
+const figure = (id: string, what: string, query: RouteDoc["query"] = ASOF): RouteDoc => ({
+  id,
+  summary: `${what}, computed by core from the vault's records (each figure names its records and log indices)`,
+  tag: "sms",
+  query,
+  ok: { status: 200, description: what, schema: FIGURES },
+  problems: [],
+});
+
+const FIGURE_DOCS: Record<string, RouteDoc> = {
+  "GET /v1/vaults/:vault/sms/summary": figure("getSmsSummary", "How many records of each kind the SMS holds, and the records set aside (schema failures, replays, withheld)", {}),
+  "GET /v1/vaults/:vault/sms/readiness": figure("getSmsReadiness", "The fifteen certification-readiness items, each passed or failed with its records or what is missing"),
+  "GET /v1/vaults/:vault/sms/gaps": figure("getSmsGaps", "The fourteen common gaps, each detected or not, with findings and their records"),
+  "GET /v1/vaults/:vault/sms/maturity": figure("getSmsMaturity", "Maturity 1-5 per clause and per control domain with the rule that gave it, and the clause-by-clause assessment"),
+  "GET /v1/vaults/:vault/sms/due": figure("getSmsDue", "Due and overdue items per owner"),
+  "GET /v1/vaults/:vault/sms/kpis": figure("getSmsKpis", "The twelve KPIs over a period, with breakdowns and their trend", {
+    period: { type: "string", description: "a month (2026-05), a quarter (2026-Q2) or a year (2026); or from and to" },
+    from: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "first day (default: the first of this month)" },
+    to: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "last day (default: today)" },
+    trend: { type: "string", description: "month (default) or quarter: the unit of the trend" },
+    count: { type: "string", pattern: "^(0|[1-9][0-9]*)$", description: "how many earlier periods the trend covers (default 6, at most 120)" },
+  }),
+};
+
 /** The SMS routes' entries of ROUTE_DOCS. */
 export const SMS_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = Object.assign(
   {
@@ -88,5 +122,6 @@ export const SMS_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = Object.assign(
       problems: [],
     },
   } satisfies Record<string, RouteDoc>,
+  FIGURE_DOCS,
   ...SMS_TYPES.map(docsOf),
 );
