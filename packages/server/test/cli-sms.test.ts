@@ -67,6 +67,21 @@ describe("sealtrail sms, on a data directory", () => {
     expect(rec.versions.map((v) => v.index)).toEqual([written[1]!.index, written[1]!.index + 1]);
   });
 
+  it("prints the figures computed from the records, as text and as JSON", async () => {
+    const readiness = await cli(["sms", "readiness", "--data", data, "--as-of", "2026-06-30"]);
+    expect(readiness.code, readiness.err).toBe(0);
+    expect(readiness.out).toMatch(/^readiness on 2026-06-30: \d+ of 15 items$/m);
+    const gaps = await cli(["sms", "gaps", "--data", data, "--as-of", "2026-06-30", "--json"]);
+    expect((JSON.parse(gaps.out) as { gaps: unknown[]; treeSize: number }).gaps).toHaveLength(14);
+    const kpis = await cli(["sms", "kpis", "--data", data, "--period", "2026-Q2", "--json"]);
+    expect(JSON.parse(kpis.out)).toMatchObject({ period: { from: "2026-04-01", to: "2026-06-30" }, catalogue: { id: "iso28000-2022" } });
+    expect((await cli(["sms", "maturity", "--data", data, "--as-of", "2026-06-30"])).out).toMatch(/^domain\s+Cargo/m);
+    expect((await cli(["sms", "due", "--data", data])).code).toBe(0);
+    const summary = JSON.parse((await cli(["sms", "summary", "--data", data, "--json"])).out) as { records: Record<string, number> };
+    expect(summary.records["sms.control"]).toBeGreaterThanOrEqual(2);
+    expect((await cli(["sms", "kpis", "--data", data, "--period", "2026-Q9"])).code).toBe(1);
+  });
+
   it("refuses a payload that breaks its schema, naming the field, and stores nothing", async () => {
     const r = await cli(["sms", "control", "add", "--data", data, "-"], JSON.stringify({ ...control("C-9"), domain: "space" }));
     expect(r.code).toBe(1);
@@ -105,5 +120,8 @@ describe("sealtrail sms --server", () => {
     expect((JSON.parse(list.out) as { records: { id: string; payload: { status: string } }[] }).records.map((r) => [r.id, r.payload.status])).toEqual([["C-R", "suspended"]]);
     const show = await cli(["sms", "control", "show", "--server", url, "C-R"]);
     expect(show.out).toMatch(/versions: #\d+ by operator/);
+    const summary = await cli(["sms", "summary", "--server", url, "--json"]);
+    expect(summary.code, summary.err).toBe(0);
+    expect((JSON.parse(summary.out) as { records: Record<string, number> }).records["sms.control"]).toBe(1);
   });
 });

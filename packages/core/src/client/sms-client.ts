@@ -43,7 +43,15 @@ export interface SmsClient {
   list(vault: string, type: SmsRecordType, opts?: { filters?: Readonly<Record<string, string>>; limit?: number; cursor?: string }): Promise<{ records: SmsRecordView[]; nextCursor: string | null }>;
   /** One record with its history. */
   get(vault: string, type: SmsRecordType, id: string): Promise<SmsRecordDetail>;
+  /**
+   * A figure the server computed from the vault's records (readiness, gaps,
+   * kpis, maturity, due, summary), with the query it takes (asOf, period...).
+   */
+  figures(vault: string, name: SmsFigure, query?: Readonly<Record<string, string>>): Promise<Record<string, unknown>>;
 }
+
+/** The SMS figures the server computes. */
+export type SmsFigure = "readiness" | "gaps" | "kpis" | "maturity" | "due" | "summary";
 
 /** How the SMS client reaches the server: the base client's JSON call and append. */
 export interface SmsTransport {
@@ -53,6 +61,10 @@ export interface SmsTransport {
 }
 
 const kind = (type: SmsRecordType): string => type.slice("sms.".length);
+
+// "?a=1&b=2", or "" for no parameter.
+const queryOf = (params: readonly (readonly [string, string])[]): string =>
+  params.length === 0 ? "" : "?" + params.map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`).join("&");
 
 // The server would refuse it: say so before signing, naming each field.
 function checked<T extends SmsRecordType>(type: T, payload: SmsPayload<T>): Record<string, unknown> {
@@ -94,9 +106,9 @@ export function createSmsClient(t: SmsTransport): SmsClient {
       const params: [string, string][] = Object.entries(opts.filters ?? {});
       if (opts.limit !== undefined) params.push(["limit", String(opts.limit)]);
       if (opts.cursor !== undefined) params.push(["cursor", opts.cursor]);
-      const qs = params.map(([k, x]) => `${encodeURIComponent(k)}=${encodeURIComponent(x)}`).join("&");
-      return t.json("GET", `${path(vault, type)}${qs === "" ? "" : `?${qs}`}`);
+      return t.json("GET", `${path(vault, type)}${queryOf(params)}`);
     },
     get: (vault, type, id) => t.json("GET", path(vault, type, id)),
+    figures: (vault, name, query = {}) => t.json("GET", `${t.vaultUrl(vault)}/sms/${name}${queryOf(Object.entries(query))}`),
   };
 }

@@ -13,6 +13,7 @@ import type { Command } from "commander";
 import { CATALOGUE, SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, catalogueDigest, fromBase64, parseIJson, type SmsRecordType } from "@sealtrail/core";
 import { operatorKey } from "../ledger/bootstrap.js";
 import { adoptCatalogue } from "../sms/catalogue.js";
+import { registerSmsFigureCommands } from "./sms-figures.js";
 import { UsageError, type Io } from "./io.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, serverOption } from "./options.js";
@@ -106,6 +107,8 @@ export function registerSmsCommands(program: Command, io: Io): void {
       });
       io.out(r === null ? `the vault has adopted catalogue ${CATALOGUE.id} ${CATALOGUE.version} already\n` : `adopted catalogue ${CATALOGUE.id} ${CATALOGUE.version} ${catalogueDigest()}: record ${r.index}\n`);
     });
+
+  registerSmsFigureCommands(sms, io);
 
   for (const type of SMS_TYPES) {
     const kind = type.slice("sms.".length);
