@@ -90,6 +90,14 @@ describe("computeReadiness", () => {
     expect(r.items.find((i) => i.id === "controls-operating")!.missing).toContain("domain cargo: no sms.control, applicable or not");
   });
 
+  it("a register with controls but no risk does not pass treatment-accepted", () => {
+    const { log } = northgate();
+    const onlyControls = log.records.filter((r) => r.type === "sms.control");
+    const r = computeReadiness(smsState(onlyControls), D).items.find((i) => i.id === "treatment-accepted")!;
+    expect(r.passed).toBe(false);
+    expect(r.missing).toEqual(["no sms.risk"]);
+  });
+
   it("a domain whose controls are all declared not applicable passes controls-operating", () => {
     const { log } = northgate();
     log.change("sms.control", "C-ROUTE", { applicable: false, status: "retired" });

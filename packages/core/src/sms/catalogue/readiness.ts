@@ -68,7 +68,7 @@ export const READINESS_ITEMS = [
     clauses: ["6.1.3"],
     evidence: ["sms.risk", "sms.control", "sms.risk-acceptance"],
     criterion:
-      "At least one sms.control has applicable true; and every sms.risk with status open or treated has treatment accept or at least one control, and an sms.risk-acceptance naming it that is not expired on D and whose residual equals the risk's residual.",
+      "At least one sms.control has applicable true and at least one sms.risk exists; and every sms.risk with status open or treated has treatment accept or at least one control, and an sms.risk-acceptance naming it that is not expired on D and whose residual equals the risk's residual.",
   },
   {
     id: "roles-assigned",

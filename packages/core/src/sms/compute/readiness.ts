@@ -116,6 +116,8 @@ const CHECKS: Readonly<Record<ReadinessItemId, Check>> = {
     const out = v();
     const applicable = s.records["sms.control"].filter((c) => c.payload.applicable);
     if (NEED(applicable.length > 0, out, "no applicable sms.control")) out.refs.push(...applicable.map((c) => c.ref));
+    // A register with no risk in it treats nothing: it is not in place.
+    NEED(s.records["sms.risk"].length > 0, out, "no sms.risk");
     for (const r of s.records["sms.risk"]) {
       const p = r.payload;
       if (p.status !== "open" && p.status !== "treated") continue;
