@@ -3,23 +3,11 @@
  * at a time and filtered on its fields, and one record with its history.
  * Shared by the HTTP routes and the CLI.
  */
-import { SealTrailError, nextStatuses, parseJson, toHex, type SmsRecordType } from "@sealtrail/core";
+import { SealTrailError, nextStatuses, parseJson, toHex, type SmsRecordType, type SmsRecordView } from "@sealtrail/core";
 import { recordHistory } from "../ledger/history.js";
 import { redactionJson, redactionsOf, type RedactionInfo } from "../ledger/redaction.js";
 import type { EntryRow, LogReader } from "../store/types.js";
 import { seriesName } from "./record-rules.js";
-
-/** A record as the SMS views show it: its id, the log index of this version, author and payload. */
-export interface SmsRecordView {
-  readonly id: string | null;
-  readonly index: number;
-  readonly leafHash: string;
-  readonly author: string;
-  readonly claimedTime: string;
-  readonly sequencedAt: string;
-  readonly payload: Record<string, unknown> | null;
-  readonly redacted: ReturnType<typeof redactionJson> | null;
-}
 
 function viewOf(r: EntryRow, redacted: RedactionInfo | null): SmsRecordView {
   const payload = r.payload === null ? null : (parseJson(r.payload) as Record<string, unknown>);
