@@ -43,7 +43,7 @@ export async function benchBundle(opts = {}) {
       await ctx.ledger.publish(VAULT);
       vkey = await ctx.ledger.verifierKey(VAULT);
       const t = now();
-      const { bundle } = await exportBundle(ctx.store, VAULT, { query: { type: "sms.risk" } });
+      const { bundle } = await exportBundle(ctx.store, VAULT, { query: { type: "bench.risk" } });
       text = JSON.stringify(bundle);
       bytes = text.length;
       log(`bundle: exported ${bundle.records.length} records (+${bundle.keys.length} key records), ${(text.length / 1e6).toFixed(1)} MB, in ${((now() - t) / 1000).toFixed(1)} s`);
