@@ -5,7 +5,7 @@
  * exceptions raised as incidents (catalogue/kpis.ts).
  */
 import { readSecurityExtension, type SecurityData } from "../../custody/security-extension.js";
-import { inPeriod, utcDate } from "./days.js";
+import { stateIndex } from "./indexes.js";
 import { uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /**
@@ -41,9 +41,8 @@ export function custodyObservations(s: SmsState, from: string, to: string): Cust
   let inspectionFailures = 0;
   let unreadable = 0;
   const refs: SmsRef[] = [];
-  for (const c of s.custody) {
-    const t = c.event.eventTime;
-    if (typeof t !== "string" || !inPeriod(utcDate(t), from, to)) continue;
+  // Only the events of the period, found by day (indexes.ts), in log order.
+  for (const c of stateIndex(s).custodyIn(from, to)) {
     events++;
     let sec: SecurityData;
     try {

@@ -9,6 +9,7 @@ import { MATERIALITY_TIERS } from "../catalogue/tiers.js";
 import type { SmsRecordType } from "../record-types.js";
 import type { SmsPayload } from "../schemas/index.js";
 import { daysBetween, unexpired, withinDaysBefore } from "./days.js";
+import { stateIndex } from "./indexes.js";
 import type { SmsEntry, SmsState } from "./records.js";
 
 type Owner = { readonly name: string; readonly org?: string | undefined };
@@ -224,9 +225,27 @@ export function recentInternalAudits(state: SmsState, asOf: string, days: number
  * ```
  */
 export function competencesFor(state: SmsState, role: SmsEntry<"sms.role">, kind: string, orRole: boolean): SmsEntry<"sms.competence">[] {
-  return state.records["sms.competence"].filter(
-    (c) => c.payload.kind === kind && (samePerson(c.payload.person, role.payload.holder) || (orRole && c.payload.role === role.id)),
-  );
+  return competencesOf(state, kind, role.payload.holder, orRole ? role.id : undefined);
+}
+
+/**
+ * Competence records of `kind` of the same person as `person`, or naming
+ * role `roleId` when one is given, in the state's order (by record id).
+ *
+ * @example
+ * ```ts
+ * competencesOf(state, "vetting", role.payload.holder, role.id)
+ * ```
+ */
+export function competencesOf(state: SmsState, kind: string, person: Owner, roleId?: string): SmsEntry<"sms.competence">[] {
+  const ix = stateIndex(state);
+  const mine = ix.competencesOfPerson(kind, person);
+  if (roleId === undefined) return [...mine];
+  const theirs = ix.competencesOfRole(kind, roleId);
+  if (theirs.length === 0) return [...mine];
+  // Both lists are in state order: merge them by position, each record once.
+  const pos = new Set([...mine, ...theirs].map((c) => ix.competencePosition(c)));
+  return [...pos].sort((a, b) => a - b).map((k) => state.records["sms.competence"][k]!);
 }
 
 /**

@@ -6,11 +6,12 @@
  * period (those detected in it), not those it then averages or sums.
  */
 import type { KpiId } from "../catalogue/kpis.js";
-import { inPeriod, unexpired, utcDate } from "./days.js";
-import { currentAcceptances, freshCompetence, naming, personLabel, qualifyingAssessments, roleInForce, sameScore, samePerson } from "./facts.js";
+import { inPeriod, unexpired } from "./days.js";
+import { competencesOf, currentAcceptances, freshCompetence, naming, personLabel, qualifyingAssessments, roleInForce, sameScore } from "./facts.js";
 import { MoneyTotals } from "./money.js";
 import { custodyObservations, type CustodyObservations } from "./custody-observations.js";
-import { smsRecord, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
+import { stateIndex } from "./indexes.js";
+import { uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
 import { Tally, countFigure, meanFigure, moneyFigure, percentFigure, type KpiBreakdown, type KpiFigure } from "./kpi-tally.js";
 
 /** A companion figure: the second figure the catalogue reports beside a KPI (its text is the KPI's `companion`). */
@@ -30,33 +31,44 @@ export interface KpiCalc {
   readonly custody: CustodyObservations | null;
 }
 
-type Figure = (s: SmsState, from: string, to: string) => KpiCalc;
+/**
+ * One KPI over [from, to]. With `full` false only the figure (and the money
+ * totals) is wanted, as for the points of a trend: refs, breakdowns,
+ * companion and custody observations are left empty.
+ */
+type Figure = (s: SmsState, from: string, to: string, full: boolean) => KpiCalc;
 
 const HOUR_MS = 3_600_000;
 const SEAL_KINDS: readonly string[] = ["seal_changed", "seal_check_failed", "inspection_failed"];
 const TAMPERING_ONLY = "tampering incident without a seal or inspection exception";
 
-function incidentsIn(s: SmsState, from: string, to: string): SmsEntry<"sms.incident">[] {
-  return s.records["sms.incident"].filter((i) => inPeriod(utcDate(i.payload.detected), from, to));
+// Incidents whose detected instant's UTC date is in [from, to], by record id.
+function incidentsIn(s: SmsState, from: string, to: string): readonly SmsEntry<"sms.incident">[] {
+  return stateIndex(s).incidentsIn(from, to);
 }
 
-const hoursBetween = (a: string, b: string): number => (Date.parse(b) - Date.parse(a)) / HOUR_MS;
-
-function calc(figure: KpiFigure, refs: Iterable<SmsRef>, breakdown: Tally[], companion: KpiCompanion | null = null, totals: MoneyTotals | null = null): KpiCalc {
+function calc(full: boolean, figure: KpiFigure, refs: Iterable<SmsRef>, breakdown: Tally[], companion: KpiCompanion | null = null, totals: MoneyTotals | null = null): KpiCalc {
+  if (!full) return { figure, refs: [], breakdown: [], companion: null, totals, custody: null };
   return { figure, refs: uniqueRefs(refs), breakdown: breakdown.map((t) => t.result()), companion, totals, custody: null };
 }
 
-function companionOf(figure: KpiFigure, refs: Iterable<SmsRef>, breakdown: Tally[] = []): KpiCompanion {
+function companionOf(full: boolean, figure: KpiFigure, refs: Iterable<SmsRef>, breakdown: Tally[] = []): KpiCompanion | null {
+  if (!full) return null;
   return { ...figure, breakdown: breakdown.map((t) => t.result()), refs: uniqueRefs(refs) };
 }
 
-// The custody event records an exception names (its `records`: log indices as decimal strings), when the state holds them.
+// The custody event records an exception names (its `records`: log indices as decimal strings), when the state holds them, by log index.
 function custodyRefs(s: SmsState, indices: readonly string[]): SmsRef[] {
-  const want = new Set(indices.map(Number));
-  return s.custody.filter((c) => want.has(c.ref.index)).map((c) => c.ref);
+  const ix = stateIndex(s);
+  const out: SmsRef[] = [];
+  for (const n of new Set(indices.map(Number))) {
+    const c = ix.custodyAt(n);
+    if (c !== undefined) out.push(c.ref);
+  }
+  return out.sort((a, b) => a.index - b.index);
 }
 
-const incidents: Figure = (s, from, to) => {
+const incidents: Figure = (s, from, to, full) => {
   const inc = incidentsIn(s, from, to);
   const t = [new Tally("category", "count"), new Tally("severity", "count"), new Tally("node.site", "count"), new Tally("node.supplier", "count")];
   for (const i of inc) {
@@ -66,10 +78,10 @@ const incidents: Figure = (s, from, to) => {
     t[2]!.count(p.node?.site, i.ref);
     t[3]!.count(p.node?.supplier, i.ref);
   }
-  return calc(countFigure(inc.length), inc.map((i) => i.ref), t);
+  return calc(full, countFigure(inc.length), inc.map((i) => i.ref), t);
 };
 
-const cargoLossValue: Figure = (s, from, to) => {
+const cargoLossValue: Figure = (s, from, to, full) => {
   const inc = incidentsIn(s, from, to);
   const totals = new MoneyTotals();
   const t = [new Tally("currency", "currency"), new Tally("category", "currency")];
@@ -91,11 +103,11 @@ const cargoLossValue: Figure = (s, from, to) => {
       riskRefs.push(i.ref);
     }
   }
-  const companion = companionOf(moneyFigure(risk), riskRefs, [riskBy]);
-  return calc(moneyFigure(totals), refs, t, companion, totals);
+  const companion = companionOf(full, moneyFigure(risk), riskRefs, [riskBy]);
+  return calc(full, moneyFigure(totals), refs, t, companion, totals);
 };
 
-const sealIntegrity: Figure = (s, from, to) => {
+const sealIntegrity: Figure = (s, from, to, full) => {
   const t = [new Tally("exception kind", "count"), new Tally("node.supplier", "count")];
   let n = 0;
   const refs: SmsRef[] = [];
@@ -114,10 +126,10 @@ const sealIntegrity: Figure = (s, from, to) => {
       refs.push(i.ref);
     }
   }
-  return { ...calc(countFigure(n), refs, t), custody: custodyObservations(s, from, to) };
+  return { ...calc(full, countFigure(n), refs, t), custody: full ? custodyObservations(s, from, to) : null };
 };
 
-const supplierAssurance: Figure = (s, from, to) => {
+const supplierAssurance: Figure = (s, from, to, full) => {
   const t = new Tally("tier", "percent");
   const actions = new Tally("tier", "percent");
   let n = 0;
@@ -145,24 +157,24 @@ const supplierAssurance: Figure = (s, from, to) => {
       }
     }
   }
-  const companion = companionOf(percentFigure(an, ad),
+  const companion = companionOf(full, percentFigure(an, ad),
     actionRefs,
     [actions],
   );
-  return calc(percentFigure(n, d), refs, [t], companion);
+  return calc(full, percentFigure(n, d), refs, [t], companion);
 };
 
-const accessViolations: Figure = (s, from, to) => {
+const accessViolations: Figure = (s, from, to, full) => {
   const inc = incidentsIn(s, from, to).filter((i) => i.payload.category === "unauthorised-access");
   const t = [new Tally("node.site", "count"), new Tally("severity", "count")];
   for (const i of inc) {
     t[0]!.count(i.payload.node?.site, i.ref);
     t[1]!.count(i.payload.severity, i.ref);
   }
-  return calc(countFigure(inc.length), inc.map((i) => i.ref), t);
+  return calc(full, countFigure(inc.length), inc.map((i) => i.ref), t);
 };
 
-const vetting: Figure = (s, _from, to) => {
+const vetting: Figure = (s, _from, to, full) => {
   const t = new Tally("role", "percent");
   const aware = new Tally("role", "percent");
   let n = 0;
@@ -172,31 +184,25 @@ const vetting: Figure = (s, _from, to) => {
   const awareRefs: SmsRef[] = [];
   for (const r of roles) {
     const p = r.payload;
-    const vets = s.records["sms.competence"].filter(
-      (c) =>
-        c.payload.kind === "vetting" &&
-        c.payload.result === "passed" &&
-        (c.payload.role === r.id || samePerson(c.payload.person, p.holder)) &&
-        c.payload.completed <= p.appointedAt &&
-        unexpired(c.payload.expires, p.appointedAt),
-    );
+    const vets = competencesOf(s, "vetting", p.holder, r.id).filter((c) => c.payload.result === "passed" && c.payload.completed <= p.appointedAt && unexpired(c.payload.expires, p.appointedAt));
     if (vets.length > 0) n++;
     t.ratio(p.role, r.ref, vets.length > 0);
     refs.push(r.ref, ...vets.map((c) => c.ref));
-    const aw = s.records["sms.competence"].filter((c) => c.payload.kind === "awareness" && samePerson(c.payload.person, p.holder) && freshCompetence(c, to));
+    const aw = competencesOf(s, "awareness", p.holder).filter((c) => freshCompetence(c, to));
     if (aw.length > 0) an++;
     aware.ratio(p.role, r.ref, aw.length > 0);
     awareRefs.push(r.ref, ...aw.map((c) => c.ref));
   }
-  const companion = companionOf(percentFigure(an, roles.length),
+  const companion = companionOf(full, percentFigure(an, roles.length),
     awareRefs,
     [aware],
   );
-  return calc(percentFigure(n, roles.length), refs, [t], companion);
+  return calc(full, percentFigure(n, roles.length), refs, [t], companion);
 };
 
-const responseTime: Figure = (s, from, to) => {
+const responseTime: Figure = (s, from, to, full) => {
   const inc = incidentsIn(s, from, to);
+  const ix = stateIndex(s);
   const t = [new Tally("severity", "hours"), new Tally("category", "hours")];
   let sum = 0;
   let n = 0;
@@ -207,8 +213,10 @@ const responseTime: Figure = (s, from, to) => {
   const detect = new Tally("severity", "hours");
   for (const i of inc) {
     const p = i.payload;
+    // Instants parsed once per state; the sums run in record-id order, as floating point needs for the same result.
+    const at = ix.times(i);
     if (p.responded !== undefined) {
-      const h = hoursBetween(p.detected, p.responded);
+      const h = (at.respondedMs - at.detectedMs) / HOUR_MS;
       sum += h;
       n++;
       t[0]!.hours(p.severity, i.ref, h);
@@ -216,21 +224,21 @@ const responseTime: Figure = (s, from, to) => {
       refs.push(i.ref);
     }
     if (p.occurred !== undefined) {
-      const h = hoursBetween(p.occurred, p.detected);
+      const h = (at.detectedMs - at.occurredMs) / HOUR_MS;
       dsum += h;
       dn++;
       detect.hours(p.severity, i.ref, h);
       drefs.push(i.ref);
     }
   }
-  const companion = companionOf(meanFigure(dsum, dn),
+  const companion = companionOf(full, meanFigure(dsum, dn),
     drefs,
     [detect],
   );
-  return calc(meanFigure(sum, n), refs, t, companion);
+  return calc(full, meanFigure(sum, n), refs, t, companion);
 };
 
-const risksAccepted: Figure = (s, _from, to) => {
+const risksAccepted: Figure = (s, _from, to, full) => {
   const t = [new Tally("domains", "percent"), new Tally("treatment", "percent")];
   let n = 0;
   let d = 0;
@@ -239,19 +247,19 @@ const risksAccepted: Figure = (s, _from, to) => {
     const p = r.payload;
     if (p.status !== "open" && p.status !== "treated") continue;
     d++;
-    const controls = p.controls.map((id) => smsRecord(s, "sms.control", id));
+    const controls = p.controls.map((id) => stateIndex(s).record("sms.control", id));
     const treated = p.treatment === "accept" || (controls.length > 0 && controls.every((c) => c !== undefined && c.payload.status === "operating"));
     const acceptances = currentAcceptances(s, r.id, to, true).filter((a) => sameScore(a.payload.residual, p.residual));
     const hit = treated && acceptances.length > 0;
     if (hit) n++;
     for (const dom of p.domains) t[0]!.ratio(dom, r.ref, hit);
     t[1]!.ratio(p.treatment, r.ref, hit);
-    refs.push(r.ref, ...controls.flatMap((c) => (c === undefined ? [] : [c.ref])), ...acceptances.map((a) => a.ref));
+    if (full) refs.push(r.ref, ...controls.flatMap((c) => (c === undefined ? [] : [c.ref])), ...acceptances.map((a) => a.ref));
   }
-  return calc(percentFigure(n, d), refs, t);
+  return calc(full, percentFigure(n, d), refs, t);
 };
 
-const correctiveOnTime: Figure = (s, from, to) => {
+const correctiveOnTime: Figure = (s, from, to, full) => {
   const t = new Tally("nonconformity source", "percent");
   let n = 0;
   let d = 0;
@@ -271,20 +279,20 @@ const correctiveOnTime: Figure = (s, from, to) => {
   let f = 0;
   for (const fd of s.records["sms.finding"]) {
     if (fd.payload.grade !== "minor-nc" && fd.payload.grade !== "major-nc") continue;
-    const audit = smsRecord(s, "sms.audit", fd.payload.audit);
+    const audit = stateIndex(s).record("sms.audit", fd.payload.audit);
     if (audit === undefined || !inPeriod(audit.payload.reported, from, to)) continue;
     f++;
     byClause.count(fd.payload.clause, fd.ref);
     frefs.push(fd.ref, audit.ref);
   }
-  const companion = companionOf(countFigure(f),
+  const companion = companionOf(full, countFigure(f),
     frefs,
     [byClause],
   );
-  return calc(percentFigure(n, d), refs, [t], companion);
+  return calc(full, percentFigure(n, d), refs, [t], companion);
 };
 
-const exercisesHeld: Figure = (s, from, to) => {
+const exercisesHeld: Figure = (s, from, to, full) => {
   const ex = s.records["sms.exercise"].filter((e) => inPeriod(e.payload.held, from, to));
   const t = [new Tally("kind", "count"), new Tally("level", "count")];
   let issues = 0;
@@ -295,13 +303,13 @@ const exercisesHeld: Figure = (s, from, to) => {
     issues += e.payload.issues.length;
     closed += e.payload.issues.filter((i) => i.closed !== undefined).length;
   }
-  const companion = companionOf(percentFigure(closed, issues),
+  const companion = companionOf(full, percentFigure(closed, issues),
     ex.filter((e) => e.payload.issues.length > 0).map((e) => e.ref),
   );
-  return calc(countFigure(ex.length), ex.map((e) => e.ref), t, companion);
+  return calc(full, countFigure(ex.length), ex.map((e) => e.ref), t, companion);
 };
 
-const custodyExceptions: Figure = (s, from, to) => {
+const custodyExceptions: Figure = (s, from, to, full) => {
   const t = new Tally("exception kind", "count");
   let n = 0;
   let misdirected = 0;
@@ -319,11 +327,11 @@ const custodyExceptions: Figure = (s, from, to) => {
       }
     }
   }
-  const companion = companionOf(countFigure(misdirected), mrefs);
-  return { ...calc(countFigure(n), refs, [t], companion), custody: custodyObservations(s, from, to) };
+  const companion = companionOf(full, countFigure(misdirected), mrefs);
+  return { ...calc(full, countFigure(n), refs, [t], companion), custody: full ? custodyObservations(s, from, to) : null };
 };
 
-const objectivesAchieved: Figure = (s, from, to) => {
+const objectivesAchieved: Figure = (s, from, to, full) => {
   const t = new Tally("owner", "percent");
   let n = 0;
   let d = 0;
@@ -336,7 +344,7 @@ const objectivesAchieved: Figure = (s, from, to) => {
     t.ratio(personLabel(p.owner), o.ref, p.status === "achieved");
     refs.push(o.ref);
   }
-  return calc(percentFigure(n, d), refs, [t]);
+  return calc(full, percentFigure(n, d), refs, [t]);
 };
 
 /**

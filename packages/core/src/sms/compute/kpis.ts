@@ -7,9 +7,10 @@
  */
 import { SealTrailError } from "../../errors.js";
 import { optionalObject, requireObject } from "../../args.js";
-import { KPIS, type KpiId, type KpiUnit } from "../catalogue/kpis.js";
-import { requireDate, unitEnd, unitStart } from "./days.js";
-import { KPI_FIGURES, type KpiCompanion } from "./kpi-figures.js";
+import type { KpiId, KpiUnit } from "../catalogue/kpis.js";
+import { requireDate } from "./days.js";
+import type { KpiCompanion } from "./kpi-figures.js";
+import { kpiReport } from "./kpi-report.js";
 import type { CustodyObservations } from "./custody-observations.js";
 import type { KpiBreakdown, KpiFigure } from "./kpi-tally.js";
 import { requireState, type SmsRef, type SmsState } from "./records.js";
@@ -85,27 +86,6 @@ export interface KpiOptions {
   readonly count?: number;
 }
 
-// Slopes this close to zero, relative to the values' size, are flat: a
-// series of equal percents computed in floating point is not a trend.
-const FLAT = 1e-9;
-
-function slopeDirection(series: readonly (number | null)[], better: "lower" | "higher"): KpiDirection | null {
-  const pts = series.flatMap((v, x) => (v === null ? [] : [{ x, v }]));
-  if (pts.length < 2) return null;
-  const mx = pts.reduce((a, p) => a + p.x, 0) / pts.length;
-  const mv = pts.reduce((a, p) => a + p.v, 0) / pts.length;
-  const num = pts.reduce((a, p) => a + (p.x - mx) * (p.v - mv), 0);
-  const den = pts.reduce((a, p) => a + (p.x - mx) ** 2, 0);
-  const slope = num / den;
-  const scale = Math.max(1, ...pts.map((p) => Math.abs(p.v)));
-  if (Math.abs(slope) <= FLAT * scale) return "flat";
-  return (slope < 0) === (better === "lower") ? "improving" : "worsening";
-}
-
-function compare(actual: number, comparison: "<=" | ">=" | "=", target: number): boolean {
-  return comparison === "<=" ? actual <= target : comparison === ">=" ? actual >= target : actual === target;
-}
-
 /**
  * Every KPI of the catalogue over the period [from, to] (YYYY-MM-DD, both
  * days included), with its trend over the `count` calendar months (or
@@ -129,54 +109,5 @@ export function computeKpis(state: SmsState, period: { from: string; to: string 
   const count = o.count ?? 6;
   if (typeof count !== "number" || !Number.isInteger(count) || count < 0 || count > 120) throw new SealTrailError("invalid", "computeKpis: options.count: must be an integer from 0 to 120");
 
-  const windows = Array.from({ length: count }, (_, k) => {
-    const start = unitStart(from, unit, k - count);
-    return { from: start, to: unitEnd(start, unit) };
-  });
-  const whole = from === unitStart(from, unit, 0) && to === unitEnd(from, unit);
-
-  const kpis = KPIS.map((def): KpiResult => {
-    const fig = KPI_FIGURES[def.id];
-    const main = fig(state, from, to);
-    const past = windows.map((w) => ({ w, c: fig(state, w.from, w.to) }));
-    const points = past.map(({ w, c }) => ({ from: w.from, to: w.to, ...c.figure }));
-    const series = whole ? [...past.map((p) => p.c), main] : past.map((p) => p.c);
-
-    let direction: KpiDirection | null;
-    const currencies: { currency: string; direction: KpiDirection | null }[] = [];
-    if (def.unit === "currency") {
-      const codes = [...new Set(series.flatMap((c) => c.totals!.sums().map((m) => m.currency)))].sort();
-      for (const currency of codes) currencies.push({ currency, direction: slopeDirection(series.map((c) => c.totals!.number(currency)), def.better) });
-      direction = currencies.length === 1 ? currencies[0]!.direction : null;
-    } else {
-      direction = slopeDirection(series.map((c) => c.figure.value), def.better);
-    }
-
-    const targets = state.records["sms.objective"]
-      .filter((ob) => ob.payload.kpi === def.id && ob.payload.status !== "withdrawn")
-      .map((ob): KpiTargetCheck => {
-        const t = ob.payload.target;
-        const actual = def.unit === "currency" ? (/^[A-Z]{3}$/.test(t.unit) ? main.totals!.number(t.unit) : null) : main.figure.value;
-        return { objective: ob.ref, comparison: t.comparison, target: t.value, unit: t.unit, actual, met: actual === null ? null : compare(actual, t.comparison, t.value) };
-      });
-
-    return {
-      id: def.id,
-      name: def.name,
-      unit: def.unit,
-      better: def.better,
-      window: def.window,
-      definition: def.definition,
-      period: { from, to },
-      evaluatedOn: def.window === "as-at" ? to : null,
-      ...main.figure,
-      breakdown: main.breakdown,
-      companion: main.companion === null || def.companion === null ? null : { description: def.companion, ...main.companion },
-      targets,
-      custody: main.custody,
-      refs: main.refs,
-      trend: { unit, points, includesPeriod: whole, direction, currencies },
-    };
-  });
-  return { period: { from, to }, kpis };
+  return kpiReport(state, from, to, unit, count, true);
 }

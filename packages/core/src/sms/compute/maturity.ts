@@ -11,13 +11,14 @@ import { CLAUSES, CLAUSE_GROUPS } from "../catalogue/clauses.js";
 import { CONTROL_DOMAINS } from "../catalogue/domains.js";
 import { KPIS } from "../catalogue/kpis.js";
 import type { SmsRecordType } from "../record-types.js";
-import { addDays, requireDate, unitStart, utcDate, withinDaysBefore } from "./days.js";
+import { addDays, dayNumber, requireDate, unitStart, withinDaysBefore } from "./days.js";
 import { coversClause, currentAcceptances, recentInternalAudits, recentReviews, sameScore } from "./facts.js";
 import { detectGaps } from "./gaps.js";
 import { hasData } from "./kpi-tally.js";
-import { computeKpis } from "./kpis.js";
+import { kpiReport } from "./kpi-report.js";
+import { stateIndex } from "./indexes.js";
 import { computeReadiness } from "./readiness.js";
-import { requireState, smsRecord, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
+import { requireState, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
 
 /** A maturity level, 1 (initial) to 5 (optimising). */
 export type MaturityLevelValue = 1 | 2 | 3 | 4 | 5;
@@ -129,7 +130,7 @@ const NC = (g: string): boolean => g === "minor-nc" || g === "major-nc";
 const bears = (findingClause: string, clause: string): boolean => coversClause([findingClause], clause) || findingClause.startsWith(`${clause}.`);
 
 function effectiveClosed(s: SmsState, ncId: string | undefined): boolean {
-  const nc = ncId === undefined ? undefined : smsRecord(s, "sms.nonconformity", ncId);
+  const nc = ncId === undefined ? undefined : stateIndex(s).record("sms.nonconformity", ncId);
   return nc !== undefined && nc.payload.status === "closed" && nc.payload.effectiveness?.effective === true;
 }
 
@@ -141,6 +142,37 @@ function climb(steps: readonly (readonly string[])[], prefix: string): { level: 
     level++;
   }
   return { level: 5, rule: `${prefix}5`, next: [] };
+}
+
+// Lists of refs each in log order as one list in log order, each index once.
+function mergeRefs(lists: readonly (readonly SmsRef[])[]): SmsRef[] {
+  let out: SmsRef[] = [];
+  for (const l of lists) {
+    if (out.length === 0) {
+      out = [...l];
+      continue;
+    }
+    const merged: SmsRef[] = [];
+    let i = 0;
+    let j = 0;
+    while (i < out.length || j < l.length) {
+      const a = out[i];
+      const b = l[j];
+      if (b === undefined || (a !== undefined && a.index < b.index)) {
+        merged.push(a!);
+        i++;
+      } else if (a === undefined || b.index < a.index) {
+        merged.push(b);
+        j++;
+      } else {
+        merged.push(b);
+        i++;
+        j++;
+      }
+    }
+    out = merged;
+  }
+  return out;
 }
 
 /**
@@ -157,8 +189,9 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
   const d = requireDate(asOf, "computeMaturity: asOf");
   const readiness = computeReadiness(state, d).items;
   const gaps = detectGaps(state, d).gaps;
-  const year = computeKpis(state, { from: addDays(d, -364), to: d }, { count: 0 }).kpis;
-  const trend = computeKpis(state, { from: unitStart(d, "month", 0), to: d }, { periods: "month", count: 6 }).kpis;
+  // Only whether a KPI has data, and which way it moves, are read: the figures without their refs.
+  const year = kpiReport(state, addDays(d, -364), d, "month", 0, false).kpis;
+  const trend = kpiReport(state, unitStart(d, "month", 0), d, "month", 6, false).kpis;
   const audits = recentInternalAudits(state, d, 365);
   const reviewHeld = recentReviews(state, d).length > 0;
   // "The 365 days before D" is D-365 to D (as withinDaysBefore reads it); "the 365 days before those" is D-731 to D-366.
@@ -168,16 +201,29 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
   if (!improvements.some((i) => i.payload.status === "done")) improving.push("no sms.improvement is done");
   for (const i of improvements) if (i.payload.due !== undefined && i.payload.due < d && (i.payload.status === "proposed" || i.payload.status === "in-progress")) improving.push(`improvement ${i.id} was due on ${i.payload.due} and is ${i.payload.status}`);
 
+  const ix = stateIndex(state);
   const clauses = CLAUSES.map((c): ClauseAssessment => {
-    const evidence: SmsEntry[] = [];
+    // The evidence of each type as refs in log order, merged: a clause may take every incident as evidence.
+    const evidenceRefs: (readonly SmsRef[])[] = [];
+    let evidenceCount = 0;
+    let docsApproved = !(c.evidence as readonly string[]).includes("sms.document");
     const missingEvidence: SmsRecordType[] = [];
     for (const t of c.evidence) {
-      let l: readonly SmsEntry[] = state.records[t];
-      if (t === "sms.document") l = state.records["sms.document"].filter((x) => x.payload.clauses === undefined || coversClause(x.payload.clauses, c.id));
-      if (l.length === 0) missingEvidence.push(t);
-      evidence.push(...l);
+      let refs: readonly SmsRef[];
+      let n: number;
+      if (t === "sms.document") {
+        const l = state.records["sms.document"].filter((x) => x.payload.clauses === undefined || coversClause(x.payload.clauses, c.id));
+        if (l.some((x) => x.payload.status === "approved")) docsApproved = true;
+        refs = uniqueRefs(l.map((x) => x.ref));
+        n = l.length;
+      } else {
+        refs = ix.refsByIndex(t);
+        n = state.records[t].length;
+      }
+      if (n === 0) missingEvidence.push(t);
+      evidenceCount += n;
+      evidenceRefs.push(refs);
     }
-    const docsApproved = !(c.evidence as readonly string[]).includes("sms.document") || evidence.some((x) => x.type === "sms.document" && (x as SmsEntry<"sms.document">).payload.status === "approved");
     const items = readiness.filter((r) => (r.clauses as readonly string[]).includes(c.id));
     const gs = gaps.filter((g) => (g.clauses as readonly string[]).includes(c.id));
     const findingEntries = state.records["sms.finding"].filter((x) => bears(x.payload.clause, c.id));
@@ -190,7 +236,7 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
       ...gs.filter((g) => g.detected).map((g) => `gap ${g.id} is detected`),
       ...findings.filter((x) => !x.resolved).map((x) => `finding ${x.ref.id} (${x.grade}) is unresolved`),
     ];
-    const status = evidence.length === 0 ? "missing" : defined.length === 0 ? "conformity" : "partial";
+    const status = evidenceCount === 0 ? "missing" : defined.length === 0 ? "conformity" : "partial";
 
     const kpiIds = KPIS.filter((k) => (k.clauses as readonly string[]).includes(c.id)).map((k) => k.id);
     const measured: string[] = [];
@@ -204,20 +250,20 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
     const ncIn = (from: string, to: string): number =>
       findingEntries.filter((x) => {
         if (!NC(x.payload.grade)) return false;
-        const r = smsRecord(state, "sms.audit", x.payload.audit)?.payload.reported;
+        const r = stateIndex(state).record("sms.audit", x.payload.audit)?.payload.reported;
         return r !== undefined && r >= from && r <= to;
       }).length;
     const now = ncIn(yearStart, d);
     const before = ncIn(addDays(yearStart, -366), addDays(yearStart, -1));
     if (now > before) better.push(`nonconformity findings against the clause: ${now} from audits reported in the 365 days before ${d}, ${before} in the 365 days before those`);
 
-    const lv = climb([evidence.length > 0 ? [] : ["no record of the clause's evidence types"], defined, measured, better], "C");
+    const lv = climb([evidenceCount > 0 ? [] : ["no record of the clause's evidence types"], defined, measured, better], "C");
     return {
       clause: c.id,
       title: c.title,
       group: c.group,
       status,
-      evidence: uniqueRefs(evidence.map((x) => x.ref)),
+      evidence: mergeRefs(evidenceRefs),
       missingEvidence,
       readiness: items.map((r) => ({ id: r.id, passed: r.passed })),
       gaps: gs.map((g) => ({ id: g.id, detected: g.detected })),
@@ -228,11 +274,20 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
 
   const groups = CLAUSE_GROUPS.map((g): GroupMaturity => ({ group: g.id, title: g.title, level: Math.min(...clauses.filter((c) => c.group === g.id).map((c) => c.level)) as MaturityLevelValue }));
 
+  // Incidents naming a risk of each domain, read once for every domain (in the state's order).
+  const riskDomains = new Map(state.records["sms.risk"].map((r) => [r.id, r.payload.domains as readonly string[]]));
+  const incidentsOfDomain = new Map<string, SmsEntry<"sms.incident">[]>(CONTROL_DOMAINS.map((dom) => [dom.id, []]));
+  for (const i of state.records["sms.incident"]) {
+    const named = i.payload.risks;
+    if (named === undefined || named.length === 0) continue;
+    const doms = new Set(named.flatMap((id) => riskDomains.get(id) ?? []));
+    for (const dom of doms) incidentsOfDomain.get(dom)?.push(i);
+  }
+  const linked = new Set(state.records["sms.risk"].flatMap((r) => r.payload.controls));
   const domains = CONTROL_DOMAINS.map((dom): DomainMaturity => {
     const controls = state.records["sms.control"].filter((x) => x.payload.domain === dom.id);
     const applicable = controls.filter((x) => x.payload.applicable);
     const risks = state.records["sms.risk"].filter((r) => (r.payload.domains as readonly string[]).includes(dom.id));
-    const linked = new Set(state.records["sms.risk"].flatMap((r) => r.payload.controls));
     const defined: string[] = [];
     if (applicable.length === 0) defined.push("no applicable control");
     for (const x of applicable) {
@@ -249,13 +304,17 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
       if (r.payload.status !== "open" && r.payload.status !== "treated") continue;
       if (!currentAcceptances(state, r.id, d).some((a) => sameScore(a.payload.residual, r.payload.residual))) better.push(`risk ${r.id} has no acceptance unexpired on ${d} for its current residual`);
     }
-    const riskIds = new Set(risks.map((r) => r.id));
-    const incidents = state.records["sms.incident"].filter((i) => (i.payload.risks ?? []).some((id) => riskIds.has(id)));
-    const count = (from: string, to: string): number =>
-      incidents.filter((i) => {
-        const day = utcDate(i.payload.detected);
-        return day !== null && day >= from && day <= to;
-      }).length;
+    const incidents = incidentsOfDomain.get(dom.id)!;
+    const count = (from: string, to: string): number => {
+      const lo = dayNumber(from)!;
+      const hi = dayNumber(to)!;
+      let n = 0;
+      for (const i of incidents) {
+        const day = ix.times(i).day;
+        if (day >= lo && day <= hi) n++;
+      }
+      return n;
+    };
     const now = count(yearStart, d);
     const before = count(addDays(yearStart, -366), addDays(yearStart, -1));
     if (now > before) better.push(`incidents naming the domain's risks: ${now} detected in the 365 days before ${d}, ${before} in the 365 days before those`);

@@ -17,6 +17,7 @@ import { requireArray, requireObject, requireString } from "../../args.js";
 import { canonicalize } from "../../json/canonicalize.js";
 import { SMS_TYPES, isSmsRecordType, type SmsRecordType } from "../record-types.js";
 import { validateSmsPayload, type SmsPayload, type SmsProblem } from "../schemas/index.js";
+import { stateIndex } from "./indexes.js";
 
 /** One record as a store or a verified bundle gives it. */
 export interface SmsRecordInput {
@@ -327,8 +328,6 @@ export function requireState(v: unknown, name: string): SmsState {
   return v as SmsState;
 }
 
-const lookups = new WeakMap<SmsState, Map<string, SmsEntry>>();
-
 /**
  * The latest version of record `id` of `type`, or undefined when there is
  * none (or it is withheld by redaction).
@@ -342,13 +341,7 @@ export function smsRecord<T extends SmsRecordType>(state: SmsState, type: T, id:
   requireState(state, "smsRecord: state");
   requireString(type, "smsRecord: type");
   requireString(id, "smsRecord: id");
-  let m = lookups.get(state);
-  if (m === undefined) {
-    m = new Map();
-    for (const l of Object.values(state.records)) for (const e of l as readonly SmsEntry[]) m.set(`${e.type}\u0000${e.id}`, e);
-    lookups.set(state, m);
-  }
-  return m.get(`${type}\u0000${id}`) as SmsEntry<T> | undefined;
+  return stateIndex(state).record(type, id);
 }
 
 /**
@@ -360,7 +353,35 @@ export function smsRecord<T extends SmsRecordType>(state: SmsState, type: T, id:
  * ```
  */
 export function uniqueRefs(refs: Iterable<SmsRef>): SmsRef[] {
-  const m = new Map<number, SmsRef>();
-  for (const r of refs) m.set(r.index, r);
-  return [...m.values()].sort((a, b) => a.index - b.index);
+  const list = Array.isArray(refs) ? (refs as readonly SmsRef[]) : [...refs];
+  const n = list.length;
+  // The same log index is the same record: keep the last ref given for it.
+  let sorted = true;
+  for (let i = 1; i < n && sorted; i++) sorted = list[i - 1]!.index <= list[i]!.index;
+  if (!sorted) {
+    const max = list.reduce((m, r) => Math.max(m, r.index), 0);
+    if (n <= PACK && max < 2 ** 53 / PACK) {
+      // Sort (index, position) packed into one number with the typed array's
+      // numeric sort: ties by position, so the last of equal indices stays last.
+      const keys = new Float64Array(n);
+      for (let i = 0; i < n; i++) keys[i] = list[i]!.index * PACK + i;
+      keys.sort();
+      const out: SmsRef[] = [];
+      for (let i = 0; i < n; i++) {
+        const r = list[keys[i]! % PACK]!;
+        if (i + 1 < n && Math.floor(keys[i + 1]! / PACK) === r.index) continue;
+        out.push(r);
+      }
+      return out;
+    }
+    const m = new Map<number, SmsRef>();
+    for (const r of list) m.set(r.index, r);
+    return [...m.values()].sort((a, b) => a.index - b.index);
+  }
+  const out: SmsRef[] = [];
+  for (let i = 0; i < n; i++) if (i + 1 === n || list[i + 1]!.index !== list[i]!.index) out.push(list[i]!);
+  return out;
 }
+
+// Positions below 2^21 pack beside log indices below 2^32 within 2^53.
+const PACK = 2 ** 21;

@@ -1,0 +1,201 @@
+/**
+ * Lookups over one SMS state, built once the first time a computation asks
+ * for them and kept beside the state (a WeakMap: they go when the state
+ * goes). Every computation then reads what it needs in time proportional to
+ * what it reads, not to the whole vault: incidents by UTC day of detection
+ * (catalogue/kpis.ts: an instant is in a period when its UTC date is),
+ * custody events by log index and by day, latest records by id, risks by
+ * subject site, competences by kind and person or role, and the refs of each
+ * type in log order. They change no result: each lookup gives the records a
+ * scan of the state would give, in the same order.
+ */
+import type { SmsRecordType } from "../record-types.js";
+import { dayNumber } from "./days.js";
+import type { CustodyEntry, SmsEntry, SmsRef, SmsState } from "./records.js";
+
+const DAY_MS = 86_400_000;
+
+/** An instant's UTC day (days since 1970-01-01), NaN when Date.parse does not read it. */
+function instantDay(instant: unknown): number {
+  if (typeof instant !== "string") return NaN;
+  return Math.floor(Date.parse(instant) / DAY_MS);
+}
+
+// A person as a key: samePerson compares name and org, an absent org being
+// equal only to an absent org.
+const personKey = (p: { readonly name: string; readonly org?: string | undefined }): string => (p.org === undefined ? `${p.name}\u0000-` : `${p.name}\u0000+${p.org}`);
+
+/**
+ * Records sorted by a day number, for the records of a closed range of days
+ * in their original order (binary search, then the positions sorted back).
+ */
+class DayOrder<T> {
+  private readonly days: Float64Array;
+  private readonly order: Int32Array;
+  private readonly cache = new Map<string, readonly T[]>();
+
+  constructor(
+    private readonly items: readonly T[],
+    dayOf: Float64Array,
+  ) {
+    const n = items.length;
+    const order = new Int32Array(n);
+    for (let i = 0; i < n; i++) order[i] = i;
+    // NaN days (no readable date) sort last and fall in no range.
+    order.sort((a, b) => {
+      const da = dayOf[a]!;
+      const db = dayOf[b]!;
+      if (da === db) return a - b;
+      if (Number.isNaN(da)) return 1;
+      if (Number.isNaN(db)) return -1;
+      return da - db;
+    });
+    this.order = order;
+    this.days = new Float64Array(n);
+    for (let i = 0; i < n; i++) this.days[i] = dayOf[order[i]!]!;
+  }
+
+  private lowerBound(day: number): number {
+    let lo = 0;
+    let hi = this.days.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      const v = this.days[mid]!;
+      if (v < day) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+
+  /** The items whose day is in [from, to] (YYYY-MM-DD), in their original order. */
+  range(from: string, to: string): readonly T[] {
+    const key = `${from}|${to}`;
+    const hit = this.cache.get(key);
+    if (hit !== undefined) return hit;
+    const lo = this.lowerBound(dayNumber(from)!);
+    const hi = this.lowerBound(dayNumber(to)! + 1);
+    const pos = this.order.slice(lo, hi).sort();
+    const out: T[] = new Array<T>(pos.length);
+    for (let i = 0; i < pos.length; i++) out[i] = this.items[pos[i]!]!;
+    // The periods of one report (a period and its trend) are few; keep the latest ones.
+    if (this.cache.size >= 64) this.cache.delete(this.cache.keys().next().value!);
+    this.cache.set(key, out);
+    return out;
+  }
+}
+
+/** One incident with its instants read once. */
+export interface IncidentTimes {
+  /** UTC day of `detected`, NaN when it does not parse. */
+  readonly day: number;
+  readonly detectedMs: number;
+  /** NaN when absent. */
+  readonly respondedMs: number;
+  readonly occurredMs: number;
+}
+
+/** The lookups of one state. */
+export interface StateIndex {
+  /** Incidents detected in [from, to], in the state's order (by record id). */
+  incidentsIn(from: string, to: string): readonly SmsEntry<"sms.incident">[];
+  /** The instants of an incident of the state. */
+  times(incident: SmsEntry<"sms.incident">): IncidentTimes;
+  /** Custody events whose eventTime is in [from, to], by log index. */
+  custodyIn(from: string, to: string): readonly CustodyEntry[];
+  /** The custody event at a log index. */
+  custodyAt(index: number): CustodyEntry | undefined;
+  /** The latest version of a record. */
+  record<T extends SmsRecordType>(type: T, id: string): SmsEntry<T> | undefined;
+  /** Risks whose subject is site `site`, by record id. */
+  risksOfSite(site: string): readonly SmsEntry<"sms.risk">[];
+  /** Competences of `kind` of the same person, by record id. */
+  competencesOfPerson(kind: string, person: { readonly name: string; readonly org?: string | undefined }): readonly SmsEntry<"sms.competence">[];
+  /** Competences of `kind` naming role `role`, by record id. */
+  competencesOfRole(kind: string, role: string): readonly SmsEntry<"sms.competence">[];
+  /** The position of a competence in the state's list (its order by record id). */
+  competencePosition(c: SmsEntry<"sms.competence">): number;
+  /** The refs of every latest record of `type`, by log index. */
+  refsByIndex(type: SmsRecordType): readonly SmsRef[];
+}
+
+const built = new WeakMap<SmsState, StateIndex>();
+
+function groupBy<T>(list: readonly T[], key: (x: T) => string | undefined): Map<string, T[]> {
+  const m = new Map<string, T[]>();
+  for (const x of list) {
+    const k = key(x);
+    if (k === undefined) continue;
+    const l = m.get(k);
+    if (l === undefined) m.set(k, [x]);
+    else l.push(x);
+  }
+  return m;
+}
+
+function build(s: SmsState): StateIndex {
+  const incidents = s.records["sms.incident"];
+  const times = new Map<SmsEntry<"sms.incident">, IncidentTimes>();
+  const incidentDays = new Float64Array(incidents.length);
+  incidents.forEach((i, k) => {
+    const p = i.payload;
+    const detectedMs = Date.parse(p.detected);
+    const t: IncidentTimes = {
+      day: Math.floor(detectedMs / DAY_MS),
+      detectedMs,
+      respondedMs: p.responded === undefined ? NaN : Date.parse(p.responded),
+      occurredMs: p.occurred === undefined ? NaN : Date.parse(p.occurred),
+    };
+    times.set(i, t);
+    incidentDays[k] = t.day;
+  });
+  const incidentOrder = new DayOrder(incidents, incidentDays);
+  const custodyDays = Float64Array.from(s.custody, (c) => instantDay(c.event.eventTime));
+  const custodyOrder = new DayOrder(s.custody, custodyDays);
+  const custodyByIndex = new Map(s.custody.map((c) => [c.ref.index, c]));
+
+  const records = new Map<string, Map<string, SmsEntry>>();
+  for (const [type, l] of Object.entries(s.records)) records.set(type, new Map((l as readonly SmsEntry[]).map((e) => [e.id, e])));
+  const bySite = groupBy(s.records["sms.risk"], (r) => r.payload.subject.site);
+  const competences = s.records["sms.competence"];
+  const compPos = new Map(competences.map((c, k) => [c, k]));
+  const byPerson = groupBy(competences, (c) => `${c.payload.kind}\u0000${personKey(c.payload.person)}`);
+  const byRole = groupBy(competences, (c) => (c.payload.role === undefined ? undefined : `${c.payload.kind}\u0000${c.payload.role}`));
+  const refs = new Map<SmsRecordType, readonly SmsRef[]>();
+
+  return {
+    incidentsIn: (from, to) => incidentOrder.range(from, to),
+    times: (i) => times.get(i)!,
+    custodyIn: (from, to) => custodyOrder.range(from, to),
+    custodyAt: (index) => custodyByIndex.get(index),
+    record: <T extends SmsRecordType>(type: T, id: string) => records.get(type)?.get(id) as SmsEntry<T> | undefined,
+    risksOfSite: (site) => bySite.get(site) ?? [],
+    competencesOfPerson: (kind, person) => byPerson.get(`${kind}\u0000${personKey(person)}`) ?? [],
+    competencesOfRole: (kind, role) => byRole.get(`${kind}\u0000${role}`) ?? [],
+    competencePosition: (c) => compPos.get(c)!,
+    refsByIndex: (type) => {
+      let l = refs.get(type);
+      if (l === undefined) {
+        l = (s.records[type] as readonly SmsEntry[]).map((e) => e.ref).sort((a, b) => a.index - b.index);
+        refs.set(type, l);
+      }
+      return l;
+    },
+  };
+}
+
+/**
+ * The lookups of a state, built on first use.
+ *
+ * @example
+ * ```ts
+ * stateIndex(state).incidentsIn("2026-03-01", "2026-03-31").length // incidents detected in March
+ * ```
+ */
+export function stateIndex(s: SmsState): StateIndex {
+  let ix = built.get(s);
+  if (ix === undefined) {
+    ix = build(s);
+    built.set(s, ix);
+  }
+  return ix;
+}

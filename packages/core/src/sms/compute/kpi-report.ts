@@ -1,0 +1,94 @@
+/**
+ * The KPI report behind {@link computeKpis}, its arguments checked. With
+ * `full` false only the figures, targets and trends are computed (refs,
+ * breakdowns, companions and custody observations are left empty), for
+ * maturity, which reads no more than whether a KPI has data and which way
+ * it moves. The points of a trend never carry more than their figure.
+ */
+import { KPIS } from "../catalogue/kpis.js";
+import { unitEnd, unitStart } from "./days.js";
+import { KPI_FIGURES } from "./kpi-figures.js";
+import type { KpiDirection, KpiReport, KpiResult, KpiTargetCheck } from "./kpis.js";
+import type { SmsState } from "./records.js";
+
+// Slopes this close to zero, relative to the values' size, are flat: a
+// series of equal percents computed in floating point is not a trend.
+const FLAT = 1e-9;
+
+function slopeDirection(series: readonly (number | null)[], better: "lower" | "higher"): KpiDirection | null {
+  const pts = series.flatMap((v, x) => (v === null ? [] : [{ x, v }]));
+  if (pts.length < 2) return null;
+  const mx = pts.reduce((a, p) => a + p.x, 0) / pts.length;
+  const mv = pts.reduce((a, p) => a + p.v, 0) / pts.length;
+  const num = pts.reduce((a, p) => a + (p.x - mx) * (p.v - mv), 0);
+  const den = pts.reduce((a, p) => a + (p.x - mx) ** 2, 0);
+  const slope = num / den;
+  const scale = Math.max(1, ...pts.map((p) => Math.abs(p.v)));
+  if (Math.abs(slope) <= FLAT * scale) return "flat";
+  return (slope < 0) === (better === "lower") ? "improving" : "worsening";
+}
+
+function compare(actual: number, comparison: "<=" | ">=" | "=", target: number): boolean {
+  return comparison === "<=" ? actual <= target : comparison === ">=" ? actual >= target : actual === target;
+}
+
+/**
+ * Every KPI over [from, to] with its trend over the `count` units before the one holding `from`.
+ *
+ * @example
+ * ```ts
+ * kpiReport(state, "2025-04-01", "2026-03-31", "month", 0, false).kpis[0]?.value
+ * ```
+ */
+export function kpiReport(state: SmsState, from: string, to: string, unit: "month" | "quarter", count: number, full: boolean): KpiReport {
+  const windows = Array.from({ length: count }, (_, k) => {
+    const start = unitStart(from, unit, k - count);
+    return { from: start, to: unitEnd(start, unit) };
+  });
+  const whole = from === unitStart(from, unit, 0) && to === unitEnd(from, unit);
+
+  const kpis = KPIS.map((def): KpiResult => {
+    const fig = KPI_FIGURES[def.id];
+    const main = fig(state, from, to, full);
+    const past = windows.map((w) => ({ w, c: fig(state, w.from, w.to, false) }));
+    const points = past.map(({ w, c }) => ({ from: w.from, to: w.to, ...c.figure }));
+    const series = whole ? [...past.map((p) => p.c), main] : past.map((p) => p.c);
+
+    let direction: KpiDirection | null;
+    const currencies: { currency: string; direction: KpiDirection | null }[] = [];
+    if (def.unit === "currency") {
+      const codes = [...new Set(series.flatMap((c) => c.totals!.sums().map((m) => m.currency)))].sort();
+      for (const currency of codes) currencies.push({ currency, direction: slopeDirection(series.map((c) => c.totals!.number(currency)), def.better) });
+      direction = currencies.length === 1 ? currencies[0]!.direction : null;
+    } else {
+      direction = slopeDirection(series.map((c) => c.figure.value), def.better);
+    }
+
+    const targets = state.records["sms.objective"]
+      .filter((ob) => ob.payload.kpi === def.id && ob.payload.status !== "withdrawn")
+      .map((ob): KpiTargetCheck => {
+        const t = ob.payload.target;
+        const actual = def.unit === "currency" ? (/^[A-Z]{3}$/.test(t.unit) ? main.totals!.number(t.unit) : null) : main.figure.value;
+        return { objective: ob.ref, comparison: t.comparison, target: t.value, unit: t.unit, actual, met: actual === null ? null : compare(actual, t.comparison, t.value) };
+      });
+
+    return {
+      id: def.id,
+      name: def.name,
+      unit: def.unit,
+      better: def.better,
+      window: def.window,
+      definition: def.definition,
+      period: { from, to },
+      evaluatedOn: def.window === "as-at" ? to : null,
+      ...main.figure,
+      breakdown: main.breakdown,
+      companion: main.companion === null || def.companion === null ? null : { description: def.companion, ...main.companion },
+      targets,
+      custody: main.custody,
+      refs: main.refs,
+      trend: { unit, points, includesPeriod: whole, direction, currencies },
+    };
+  });
+  return { period: { from, to }, kpis };
+}
