@@ -339,6 +339,49 @@ for (const db of DATABASES) {
       expect(await find({ subject: "s2", after: 2n, limit: 2 })).toEqual([3, 5]);
     });
 
+    it("reads the heads of many record series and the payloads at many indices in one call each, per vault", async () => {
+      await store.createVault({ name: "other", origin: "example.com/other", logSeed: new Uint8Array(32).fill(2), createdAt: new Date().toISOString() });
+      const r1 = entry({ series: "test.risk R-1", payload: '{"v":1}' });
+      const batch = [
+        registerAlice(),
+        r1,
+        entry({ series: "test.risk R-2", payload: '{"v":2}' }),
+        entry({ series: "test.risk R-1", supersedes: { index: 1n, leafHash: r1.leafHash }, payload: '{"v":3}' }),
+        entry({ type: "test.flag", payload: null, salt: null }),
+      ];
+      expect((await store.sequence(V, batch, integrate)).outcomes.every((o) => o.ok)).toBe(true);
+      expect((await store.sequence("other", [registerAlice(), entry({ series: "test.risk R-3", payload: '{"v":9}' })], integrate)).outcomes.every((o) => o.ok)).toBe(true);
+
+      // Each series once, with its latest version; unknown ones (and another vault's) absent; names may repeat.
+      const heads = await store.seriesHeads(V, ["test.risk R-2", "test.risk R-9", "test.risk R-1", "test.risk R-3", "test.risk R-2"]);
+      expect([...heads.entries()].sort()).toEqual([
+        ["test.risk R-1", 3n],
+        ["test.risk R-2", 2n],
+      ]);
+      expect(heads.get("test.risk R-1")).toBe(await store.seriesHead(V, "test.risk R-1"));
+      expect(await store.seriesHeads(V, [])).toEqual(new Map());
+      expect(await store.seriesHeads("other", ["test.risk R-1", "test.risk R-3"])).toEqual(new Map([["test.risk R-3", 1n]]));
+      // More names than one statement may bind (65,535 parameters on PostgreSQL): read in parts, none lost.
+      const many = Array.from({ length: 70_000 }, (_, i) => `test.risk X-${i}`);
+      expect(await store.seriesHeads(V, [...many, "test.risk R-2", ...many.slice(0, 100), "test.risk R-1"])).toEqual(
+        new Map([
+          ["test.risk R-2", 2n],
+          ["test.risk R-1", 3n],
+        ]),
+      );
+
+      // Payloads by index: no entry (99), no payload (4) and another vault's are absent.
+      const payloads = await store.payloadsAt(V, [3n, 99n, 1n, 4n, 3n, 0n]);
+      expect([...payloads.entries()].sort((a, b) => Number(a[0] - b[0]))).toEqual([
+        [1n, '{"v":1}'],
+        [3n, '{"v":3}'],
+      ]);
+      expect(await store.payloadsAt(V, [])).toEqual(new Map());
+      expect(await store.payloadsAt("other", [1n, 3n])).toEqual(new Map([[1n, '{"v":9}']]));
+      const spread = Array.from({ length: 70_000 }, (_, i) => BigInt(1000 + i));
+      expect(await store.payloadsAt(V, [...spread, 2n])).toEqual(new Map([[2n, '{"v":2}']]));
+    });
+
     it("keeps checkpoints once per size, in order", async () => {
       await store.putCheckpoint(V, { size: 1n, root: new Uint8Array(32).fill(1), note: "one" });
       await store.putCheckpoint(V, { size: 3n, root: new Uint8Array(32).fill(3), note: "three" });

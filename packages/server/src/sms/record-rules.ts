@@ -17,6 +17,7 @@ import {
   type SmsPayload,
   type SmsProblem,
   type SmsRecordType,
+  type SmsReference,
 } from "@sealtrail/core";
 import type { LogReader } from "../store/types.js";
 import type { RecordRules } from "../ledger/record-rules.js";
@@ -39,6 +40,23 @@ export function seriesName(type: string, id: string): string {
 
 type Payload = Readonly<Record<string, unknown>>;
 
+/** An SMS record of a request: its position, type, parsed payload (null: none sent) and the references it makes. */
+interface SmsInRequest {
+  readonly i: number;
+  readonly c: CheckedSubmission;
+  readonly type: SmsRecordType;
+  readonly payload: Payload | null;
+  readonly refs: readonly SmsReference[];
+}
+
+/** What the rules read of the vault for one request, read once. */
+interface StoredView {
+  /** Head index of each series the request names that exists. */
+  readonly heads: ReadonlyMap<string, bigint>;
+  /** The stored payload at an index read up front, parsed; null when there is none. */
+  payloadAt(index: bigint): Payload | null;
+}
+
 /**
  * The ledger's rules for SMS records, reading the vault through `reader`.
  *
@@ -48,41 +66,30 @@ type Payload = Readonly<Record<string, unknown>>;
  * ```
  */
 export function createSmsRules(reader: LogReader): RecordRules {
-  async function payloadAt(vault: string, index: bigint): Promise<Payload | null> {
-    const [row] = await reader.entries(vault, index, index + 1n);
-    return row?.payload == null ? null : (parseJson(row.payload) as Payload);
-  }
-
-  async function latest(vault: string, type: SmsRecordType, id: string): Promise<{ index: bigint; payload: Payload | null } | null> {
-    const index = await reader.seriesHead(vault, seriesName(type, id));
-    return index === null ? null : { index, payload: await payloadAt(vault, index) };
-  }
-
-  async function problemsOf(vault: string, c: CheckedSubmission, earlier: ReadonlyMap<string, Payload>): Promise<SmsProblem[]> {
+  function problemsOf(c: CheckedSubmission, payload: Payload, refs: readonly SmsReference[], stored: StoredView, earlier: ReadonlyMap<string, Payload>): SmsProblem[] {
     const env = c.signed.env;
     const type = env.type as SmsRecordType;
-    if (c.pending.payload === null) return [{ pointer: "", message: `an ${type} record carries a payload` }];
-    const payload = parseJson(c.pending.payload) as Payload;
     const out: SmsProblem[] = [];
     // A version: the one it supersedes, as stored (null once redacted: nothing left to compare).
-    const previous = env.supersedes === undefined ? null : await payloadAt(vault, BigInt(env.supersedes.index));
+    const previous = env.supersedes === undefined ? null : stored.payloadAt(BigInt(env.supersedes.index));
     if (env.supersedes === undefined || previous !== null) out.push(...checkSmsVersion(type, previous, payload));
-    for (const r of referencesOf(type, payload)) {
-      if (earlier.has(seriesName(r.type, r.id))) continue;
-      if ((await reader.seriesHead(vault, seriesName(r.type, r.id))) === null) {
-        out.push({ pointer: r.pointer, message: `no ${r.type} record with id ${r.id} in this vault` });
-      }
+    for (const r of refs) {
+      const name = seriesName(r.type, r.id);
+      if (earlier.has(name)) continue;
+      if (!stored.heads.has(name)) out.push({ pointer: r.pointer, message: `no ${r.type} record with id ${r.id} in this vault` });
     }
-    if (type === "sms.risk-acceptance") out.push(...(await acceptanceProblems(vault, env.author, payload as SmsPayload<"sms.risk-acceptance">, earlier)));
+    if (type === "sms.risk-acceptance") out.push(...acceptanceProblems(env.author, payload as SmsPayload<"sms.risk-acceptance">, stored, earlier));
     return out;
   }
 
   // A residual-risk acceptance is the risk owner's: authored by the owner's
   // organisation, for the residual score the risk has now, over a period.
-  async function acceptanceProblems(vault: string, author: string, a: SmsPayload<"sms.risk-acceptance">, earlier: ReadonlyMap<string, Payload>): Promise<SmsProblem[]> {
+  function acceptanceProblems(author: string, a: SmsPayload<"sms.risk-acceptance">, stored: StoredView, earlier: ReadonlyMap<string, Payload>): SmsProblem[] {
     const out: SmsProblem[] = [];
     if (a.expires <= a.accepted) out.push({ pointer: "/expires", message: `an acceptance expires after it is given (${a.accepted})` });
-    const risk = (earlier.get(seriesName("sms.risk", a.risk)) ?? (await latest(vault, "sms.risk", a.risk))?.payload ?? null) as SmsPayload<"sms.risk"> | null;
+    const name = seriesName("sms.risk", a.risk);
+    const head = stored.heads.get(name);
+    const risk = (earlier.get(name) ?? (head === undefined ? null : stored.payloadAt(head))) as SmsPayload<"sms.risk"> | null;
     if (risk === null) return out;
     if (risk.owner.org !== author) {
       out.push({ pointer: "/risk", message: `risk ${a.risk} is owned by ${risk.owner.org}: only that organisation accepts its residual risk, not ${author}` });
@@ -97,6 +104,45 @@ export function createSmsRules(reader: LogReader): RecordRules {
     return out;
   }
 
+  // What the request's records need of the vault as stored, read up front in
+  // two store calls whatever the request's size (on PostgreSQL each call is a
+  // round trip): the heads of every series they name, then the payloads of
+  // the versions they supersede and of the risks they accept.
+  async function readStored(vault: string, records: readonly SmsInRequest[]): Promise<StoredView> {
+    const names = new Set<string>();
+    for (const r of records) {
+      if (r.payload === null) continue;
+      for (const ref of r.refs) names.add(seriesName(ref.type, ref.id));
+      if (r.type === "sms.risk-acceptance") names.add(seriesName("sms.risk", (r.payload as SmsPayload<"sms.risk-acceptance">).risk));
+    }
+    const heads = names.size === 0 ? new Map<string, bigint>() : await reader.seriesHeads(vault, [...names]);
+    const indices = new Set<bigint>();
+    for (const r of records) {
+      if (r.payload === null) continue;
+      const sup = r.c.signed.env.supersedes;
+      if (sup !== undefined) indices.add(BigInt(sup.index));
+      if (r.type === "sms.risk-acceptance") {
+        const head = heads.get(seriesName("sms.risk", (r.payload as SmsPayload<"sms.risk-acceptance">).risk));
+        if (head !== undefined) indices.add(head);
+      }
+    }
+    const texts = indices.size === 0 ? new Map<bigint, string>() : await reader.payloadsAt(vault, [...indices]);
+    const parsed = new Map<bigint, Payload>();
+    return {
+      heads,
+      payloadAt(index) {
+        let p = parsed.get(index);
+        if (p === undefined) {
+          const text = texts.get(index);
+          if (text === undefined) return null;
+          p = parseJson(text) as Payload;
+          parsed.set(index, p);
+        }
+        return p;
+      },
+    };
+  }
+
   return {
     validate(type, payload) {
       if (!type.startsWith(SMS_PREFIX)) return [];
@@ -107,21 +153,36 @@ export function createSmsRules(reader: LogReader): RecordRules {
       return isSmsRecordType(type) && payload !== null && typeof payload.id === "string" ? seriesName(type, payload.id) : null;
     },
     async checkRequest(vault, records) {
-      // Records earlier in the same request count as present for the later ones.
-      const earlier = new Map<string, Payload>();
+      // The SMS records in request order, each payload parsed once, up to the
+      // first whose type is not an SMS type (refused in its turn, below).
+      const sms: SmsInRequest[] = [];
+      let unknown: { i: number; type: string } | null = null;
       for (const [i, c] of records.entries()) {
         const type = c.signed.env.type;
         if (!type.startsWith(SMS_PREFIX)) continue;
-        if (!isSmsRecordType(type)) throw new SealTrailError("invalid", `${records.length > 1 ? `record ${i}: ` : ""}${type} is not an SMS record type`);
-        const problems = await problemsOf(vault, c, earlier);
-        if (problems.length > 0) {
-          const named = problems.map((p) => ({ pointer: `/payload${p.pointer}`, message: p.message }));
-          throw new SealTrailError("invalid", `${records.length > 1 ? `record ${i}: ` : ""}${named.map((p) => `${p.pointer}: ${p.message}`).join("; ")}`, {
-            detail: { ...(records.length > 1 ? { record: i } : {}), problems: named },
-          });
+        if (!isSmsRecordType(type)) {
+          unknown = { i, type };
+          break;
         }
-        if (c.pending.series != null) earlier.set(c.pending.series, parseJson(c.pending.payload!) as Payload);
+        const payload = c.pending.payload === null ? null : (parseJson(c.pending.payload) as Payload);
+        sms.push({ i, c, type, payload, refs: payload === null ? [] : referencesOf(type, payload) });
       }
+      const stored = await readStored(vault, sms);
+      // Records earlier in the same request count as present for the later ones.
+      const earlier = new Map<string, Payload>();
+      function refuse(i: number, problems: readonly SmsProblem[]): never {
+        const named = problems.map((p) => ({ pointer: `/payload${p.pointer}`, message: p.message }));
+        throw new SealTrailError("invalid", `${records.length > 1 ? `record ${i}: ` : ""}${named.map((p) => `${p.pointer}: ${p.message}`).join("; ")}`, {
+          detail: { ...(records.length > 1 ? { record: i } : {}), problems: named },
+        });
+      }
+      for (const { i, c, type, payload, refs } of sms) {
+        if (payload === null) refuse(i, [{ pointer: "", message: `an ${type} record carries a payload` }]);
+        const problems = problemsOf(c, payload, refs, stored, earlier);
+        if (problems.length > 0) refuse(i, problems);
+        if (c.pending.series != null) earlier.set(c.pending.series, payload);
+      }
+      if (unknown !== null) throw new SealTrailError("invalid", `${records.length > 1 ? `record ${unknown.i}: ` : ""}${unknown.type} is not an SMS record type`);
     },
   };
 }

@@ -209,6 +209,17 @@ export interface LogReader {
   /** Index of the latest version of a record series (see PendingEntry.series), or null. */
   seriesHead(vault: string, series: string): Promise<bigint | null>;
   /**
+   * {@link seriesHead} of many series in one read: the index of the latest
+   * version of each series named that exists; a series with none is absent.
+   */
+  seriesHeads(vault: string, series: readonly string[]): Promise<Map<string, bigint>>;
+  /**
+   * The stored payloads (canonical JSON) of the entries at `indices`, in one
+   * read; an index with no entry, no payload or a destroyed (redacted) one is
+   * absent.
+   */
+  payloadsAt(vault: string, indices: readonly bigint[]): Promise<Map<bigint, string>>;
+  /**
    * The latest version of each record series whose name starts with
    * `prefix`, in series-name order after the series `after`.
    */

@@ -9,6 +9,17 @@ import { tileKey, type LogReader } from "../types.js";
 import { u8, type Db } from "./db.js";
 import { ENTRY_COLUMNS, checkpointRow, entryRowOf, keyRow } from "./rows.js";
 
+// Values of one `IN (...)` list: far below the 65,535 bind parameters a
+// statement may carry (db.ts), the vault's included.
+const IN_LIST_MAX = 10_000;
+
+// A list cut into `IN` lists of at most IN_LIST_MAX values; none when empty.
+function inLists<T>(values: readonly T[]): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < values.length; i += IN_LIST_MAX) out.push(values.slice(i, i + IN_LIST_MAX));
+  return out;
+}
+
 /**
  * The log reader over a database.
  *
@@ -126,6 +137,22 @@ export function createPostgresReader(db: Db): LogReader {
     async seriesHead(vault, name) {
       const r = await db.selectFrom("series").select("head_idx").where("vault", "=", vault).where("name", "=", name).executeTakeFirst();
       return r === undefined ? null : r.head_idx;
+    },
+    async seriesHeads(vault, names) {
+      const out = new Map<string, bigint>();
+      for (const part of inLists([...new Set(names)])) {
+        const rows = await db.selectFrom("series").select(["name", "head_idx"]).where("vault", "=", vault).where("name", "in", part).execute();
+        for (const r of rows) out.set(r.name, r.head_idx);
+      }
+      return out;
+    },
+    async payloadsAt(vault, indices) {
+      const out = new Map<bigint, string>();
+      for (const part of inLists([...new Set(indices)])) {
+        const rows = await db.selectFrom("payloads").select(["idx", "payload"]).where("vault", "=", vault).where("idx", "in", part).execute();
+        for (const r of rows) out.set(r.idx, r.payload);
+      }
+      return out;
     },
     async supersedersOf(vault, index) {
       const rows = await db.selectFrom("entries").select("idx").where("vault", "=", vault).where("supersedes", "=", index).orderBy("idx").execute();

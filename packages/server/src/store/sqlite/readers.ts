@@ -81,6 +81,26 @@ export function createSqliteReader(q: Statements): LogReader {
       const r = q.seriesHead.get(vault, name) as Row | undefined;
       return r === undefined ? null : big(r.head_idx);
     },
+    // One synchronous loop over prepared statements: no round trip to save,
+    // and nothing else runs on the connection in between.
+    async seriesHeads(vault, names) {
+      const out = new Map<string, bigint>();
+      for (const name of names) {
+        if (out.has(name)) continue;
+        const r = q.seriesHead.get(vault, name) as Row | undefined;
+        if (r !== undefined) out.set(name, big(r.head_idx));
+      }
+      return out;
+    },
+    async payloadsAt(vault, indices) {
+      const out = new Map<bigint, string>();
+      for (const index of indices) {
+        if (out.has(index)) continue;
+        const r = q.payloadAt.get(vault, index) as Row | undefined;
+        if (r !== undefined) out.set(index, r.payload as string);
+      }
+      return out;
+    },
     async supersedersOf(vault, index) {
       return (q.supersedersOf.all(vault, index) as Row[]).map((r) => big(r.idx));
     },

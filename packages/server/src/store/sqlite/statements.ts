@@ -42,6 +42,7 @@ const SQL = {
        ORDER BY s.idx LIMIT @limit`,
   supersedersOf: "SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx",
   seriesHead: "SELECT head_idx FROM series WHERE vault = ? AND name = ?",
+  payloadAt: "SELECT payload FROM payloads WHERE vault = ? AND idx = ?",
   latestVersions: `SELECT s.name AS series, e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, e.redacted_by, p.payload, p.salt
        FROM series s JOIN entries e ON e.vault = s.vault AND e.idx = s.head_idx
        LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
