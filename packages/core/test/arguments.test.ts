@@ -294,7 +294,7 @@ const TABLE: Record<string, Entry> = {
   readSecurityExtension: { args: () => [event], check: { 0: "EPCIS event" }, allow: { 0: ["object"] } },
 
   // -- sms computations
-  smsState: { args: () => [[]], check: { 0: "smsState: records" }, allow: { 0: ["array"] } },
+  smsState: { args: () => [[]], check: { 0: "smsState: records", 1: "smsState: options" }, allow: { 0: ["array"], 1: ["undefined", "object"] } },
   smsRecord: { args: () => [core.smsState([]), "sms.risk", "R-1"], check: { 0: "smsRecord: state", 1: "smsRecord: type", 2: "smsRecord: id" } },
   computeKpis: {
     args: () => [core.smsState([]), { from: "2026-03-01", to: "2026-03-31" }],

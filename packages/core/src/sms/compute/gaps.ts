@@ -10,6 +10,7 @@ import { requireDate, withinDaysBefore } from "./days.js";
 import {
   GROUPS,
   competencesFor,
+  competencesOf,
   coversGroup,
   currentAcceptances,
   freshCompetence,
@@ -20,9 +21,9 @@ import {
   recentReviews,
   roleInForce,
   sameScore,
-  samePerson,
   tierOf,
 } from "./facts.js";
+import { stateIndex } from "./indexes.js";
 import { requireState, smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /** One reason a gap is detected, with the records it concerns. */
@@ -89,7 +90,7 @@ const FINDERS: Readonly<Record<GapId, Finder>> = {
     const linked = new Set(risks.flatMap((r) => r.payload.controls));
     for (const c of s.records["sms.control"]) if (c.payload.applicable && !linked.has(c.id)) out.push(f(`control ${c.id} is linked to no risk`, c.ref));
     for (const sc of s.records["sms.scope"]) {
-      for (const site of sc.payload.sites) if (!risks.some((r) => r.payload.subject.site === site.id)) out.push(f(`site ${site.id} of scope ${sc.id} is the subject of no risk`, sc.ref));
+      for (const site of sc.payload.sites) if (stateIndex(s).risksOfSite(site.id).length === 0) out.push(f(`site ${site.id} of scope ${sc.id} is the subject of no risk`, sc.ref));
     }
     return out;
   },
@@ -137,9 +138,7 @@ const FINDERS: Readonly<Record<GapId, Finder>> = {
     const out: GapFinding[] = [];
     for (const r of s.records["sms.role"]) {
       if (!roleInForce(r.payload, d)) continue;
-      const vetted = s.records["sms.competence"].some(
-        (c) => c.payload.kind === "vetting" && c.payload.result === "passed" && samePerson(c.payload.person, r.payload.holder) && c.payload.completed <= r.payload.appointedAt,
-      );
+      const vetted = competencesOf(s, "vetting", r.payload.holder).some((c) => c.payload.result === "passed" && c.payload.completed <= r.payload.appointedAt);
       if (!vetted) out.push(f(`role ${r.id}: holder ${personLabel(r.payload.holder)} was not vetted (passed) on or before appointment ${r.payload.appointedAt}`, r.ref));
     }
     for (const cc of ["personnel.visitor-log", "personnel.insider-threat-programme"]) {
@@ -255,7 +254,7 @@ const FINDERS: Readonly<Record<GapId, Finder>> = {
     const aware = s.records["sms.competence"].filter((c) => c.payload.kind === "awareness");
     for (const c of aware) {
       if (c.payload.result !== "failed") continue;
-      const retaken = aware.some((o) => o.payload.result === "passed" && samePerson(o.payload.person, c.payload.person) && o.payload.completed > c.payload.completed);
+      const retaken = competencesOf(s, "awareness", c.payload.person).some((o) => o.payload.result === "passed" && o.payload.completed > c.payload.completed);
       if (!retaken) out.push(f(`${personLabel(c.payload.person)} failed awareness on ${c.payload.completed} and has not passed it since`, c.ref));
     }
     return out;

@@ -4,7 +4,7 @@
  * common gaps, maturity with the clause-by-clause assessment, and what is
  * due. Pure and deterministic: the evaluation day is always an argument.
  */
-export { smsState, smsRecord, type SmsRecordInput, type SmsRef, type SmsState, type SmsEntry, type SmsVersion, type CustodyEntry, type SetAsideRecord, type RedactedRecord, type Replay } from "./records.js";
+export { smsState, smsRecord, type SmsStateOptions, type SmsRecordInput, type SmsRef, type SmsState, type SmsEntry, type SmsVersion, type CustodyEntry, type SetAsideRecord, type RedactedRecord, type Replay } from "./records.js";
 export * from "./kpis.js";
 export * from "./readiness.js";
 export * from "./gaps.js";

@@ -10,6 +10,7 @@ import { DOMAIN_IDS } from "../schemas/common.js";
 import { REVIEW_INPUTS } from "../schemas/evaluation.js";
 import { requireDate, unexpired, withinDaysBefore } from "./days.js";
 import { GROUPS, competencesFor, coversGroup, currentAcceptances, doneInternalAudits, freshCompetence, naming, roleInForce, sameScore } from "./facts.js";
+import { stateIndex } from "./indexes.js";
 import { requireState, smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /** One readiness item on day D. */
@@ -106,7 +107,7 @@ const CHECKS: Readonly<Record<ReadinessItemId, Check>> = {
     for (const sc of scopes) {
       out.refs.push(sc.ref);
       for (const site of sc.payload.sites) {
-        const covering = risks.filter((r) => r.payload.subject.site === site.id);
+        const covering = stateIndex(s).risksOfSite(site.id);
         if (NEED(covering.length > 0, out, `no risk has site ${site.id} as its subject`)) out.refs.push(...covering.map((r) => r.ref));
       }
     }

@@ -13,7 +13,7 @@
  * log index, so that an auditor finds each one in the log.
  */
 import { SealTrailError } from "../../errors.js";
-import { requireArray, requireObject, requireString } from "../../args.js";
+import { optionalObject, requireArray, requireObject, requireString } from "../../args.js";
 import { canonicalize } from "../../json/canonicalize.js";
 import { SMS_TYPES, isSmsRecordType, type SmsRecordType } from "../record-types.js";
 import { validateSmsPayload, type SmsPayload, type SmsProblem } from "../schemas/index.js";
@@ -172,18 +172,36 @@ interface Series {
   readonly versions: { rec: Norm; redacted: boolean }[];
 }
 
+/** Options of {@link smsState}. */
+export interface SmsStateOptions {
+  /**
+   * True when every SMS payload was already checked against its schema when
+   * it was appended (the server refuses a payload that breaks its schema,
+   * docs/formats.md §18): the schema check is skipped; replays, record types,
+   * supersedes links, versions and redaction are still resolved. Default
+   * false: an auditor recomputing from a bundle checks every payload again.
+   */
+  readonly checked?: boolean;
+}
+
 /**
  * The current state of the SMS from a vault's records, in any order: the
- * same records in another order give the same state.
+ * same records in another order give the same state. Each payload is checked
+ * against its schema unless `options.checked` says the records were checked
+ * at append.
  *
  * @example
  * ```ts
  * const state = smsState(records);
  * state.records["sms.risk"].map((r) => r.id) // ["R-001", "R-002"]
  * state.invalid // records whose payload broke its schema, with the problems
+ * smsState(await store.smsRecords(), { checked: true }) // the server's own records, checked at append
  * ```
  */
-export function smsState(records: readonly SmsRecordInput[]): SmsState {
+export function smsState(records: readonly SmsRecordInput[], options?: SmsStateOptions): SmsState {
+  const o = optionalObject(options, "smsState: options") ?? {};
+  if (o.checked !== undefined && typeof o.checked !== "boolean") throw new SealTrailError("malformed", "smsState: options.checked: must be a boolean");
+  const checked = o.checked === true;
   const list = requireArray(records, "smsState: records").map(normalise);
   list.sort((a, b) => a.index - b.index || cmp(a.leafHash, b.leafHash) || cmp(payloadKey(a.payload), payloadKey(b.payload)));
 
@@ -255,7 +273,8 @@ export function smsState(records: readonly SmsRecordInput[]): SmsState {
       redacted.push({ rec: r, id: s?.id ?? null });
       continue;
     }
-    const problems = validateSmsPayload(r.type, r.payload);
+    // A payload checked at append is read as it is; the id is still required, as it keys the series.
+    const problems = checked ? (typeof (r.payload as { id?: unknown }).id === "string" ? [] : [{ pointer: "/id", message: "a record id is required" }]) : validateSmsPayload(r.type, r.payload);
     if (problems.length > 0) {
       setAside(r, problems);
       continue;
