@@ -32,7 +32,7 @@ const personKey = (p: { readonly name: string; readonly org?: string | undefined
 class DayOrder<T> {
   private readonly days: Float64Array;
   private readonly order: Int32Array;
-  private readonly cache = new Map<string, readonly T[]>();
+  private readonly cache = new Map<string, { readonly pos: Int32Array; items: readonly T[] | null }>();
 
   constructor(
     private readonly items: readonly T[],
@@ -67,39 +67,50 @@ class DayOrder<T> {
     return lo;
   }
 
-  /** The items whose day is in [from, to] (YYYY-MM-DD), in their original order. */
-  range(from: string, to: string): readonly T[] {
+  /** The positions of the items whose day is in [from, to] (YYYY-MM-DD), ascending: their original order. */
+  positions(from: string, to: string): Int32Array {
     const key = `${from}|${to}`;
     const hit = this.cache.get(key);
-    if (hit !== undefined) return hit;
+    if (hit !== undefined) return hit.pos;
     const lo = this.lowerBound(dayNumber(from)!);
     const hi = this.lowerBound(dayNumber(to)! + 1);
     const pos = this.order.slice(lo, hi).sort();
-    const out: T[] = new Array<T>(pos.length);
-    for (let i = 0; i < pos.length; i++) out[i] = this.items[pos[i]!]!;
     // The periods of one report (a period and its trend) are few; keep the latest ones.
     if (this.cache.size >= 64) this.cache.delete(this.cache.keys().next().value!);
-    this.cache.set(key, out);
-    return out;
+    this.cache.set(key, { pos, items: null });
+    return pos;
+  }
+
+  /** The items whose day is in [from, to] (YYYY-MM-DD), in their original order. */
+  range(from: string, to: string): readonly T[] {
+    const pos = this.positions(from, to);
+    const c = this.cache.get(`${from}|${to}`)!;
+    if (c.items === null) {
+      const out: T[] = new Array<T>(pos.length);
+      for (let i = 0; i < pos.length; i++) out[i] = this.items[pos[i]!]!;
+      c.items = out;
+    }
+    return c.items;
   }
 }
 
-/** One incident with its instants read once. */
+/** The instants of the incidents, read once, by position in the state's list of incidents; NaN where absent or unreadable. */
 export interface IncidentTimes {
-  /** UTC day of `detected`, NaN when it does not parse. */
-  readonly day: number;
-  readonly detectedMs: number;
-  /** NaN when absent. */
-  readonly respondedMs: number;
-  readonly occurredMs: number;
+  /** UTC day (days since 1970-01-01) of `detected`. */
+  readonly day: Float64Array;
+  readonly detectedMs: Float64Array;
+  readonly respondedMs: Float64Array;
+  readonly occurredMs: Float64Array;
 }
 
 /** The lookups of one state. */
 export interface StateIndex {
   /** Incidents detected in [from, to], in the state's order (by record id). */
   incidentsIn(from: string, to: string): readonly SmsEntry<"sms.incident">[];
-  /** The instants of an incident of the state. */
-  times(incident: SmsEntry<"sms.incident">): IncidentTimes;
+  /** The positions (in the state's list of incidents) of those detected in [from, to], ascending. */
+  incidentPositionsIn(from: string, to: string): Int32Array;
+  /** The instants of the state's incidents, by position. */
+  readonly times: IncidentTimes;
   /** Custody events whose eventTime is in [from, to], by log index. */
   custodyIn(from: string, to: string): readonly CustodyEntry[];
   /** The custody event at a log index. */
@@ -134,21 +145,17 @@ function groupBy<T>(list: readonly T[], key: (x: T) => string | undefined): Map<
 
 function build(s: SmsState): StateIndex {
   const incidents = s.records["sms.incident"];
-  const times = new Map<SmsEntry<"sms.incident">, IncidentTimes>();
-  const incidentDays = new Float64Array(incidents.length);
-  incidents.forEach((i, k) => {
-    const p = i.payload;
+  const n = incidents.length;
+  const times: IncidentTimes = { day: new Float64Array(n), detectedMs: new Float64Array(n), respondedMs: new Float64Array(n), occurredMs: new Float64Array(n) };
+  for (let k = 0; k < n; k++) {
+    const p = incidents[k]!.payload;
     const detectedMs = Date.parse(p.detected);
-    const t: IncidentTimes = {
-      day: Math.floor(detectedMs / DAY_MS),
-      detectedMs,
-      respondedMs: p.responded === undefined ? NaN : Date.parse(p.responded),
-      occurredMs: p.occurred === undefined ? NaN : Date.parse(p.occurred),
-    };
-    times.set(i, t);
-    incidentDays[k] = t.day;
-  });
-  const incidentOrder = new DayOrder(incidents, incidentDays);
+    times.detectedMs[k] = detectedMs;
+    times.day[k] = Math.floor(detectedMs / DAY_MS);
+    times.respondedMs[k] = p.responded === undefined ? NaN : Date.parse(p.responded);
+    times.occurredMs[k] = p.occurred === undefined ? NaN : Date.parse(p.occurred);
+  }
+  const incidentOrder = new DayOrder(incidents, times.day);
   const custodyDays = Float64Array.from(s.custody, (c) => instantDay(c.event.eventTime));
   const custodyOrder = new DayOrder(s.custody, custodyDays);
   const custodyByIndex = new Map(s.custody.map((c) => [c.ref.index, c]));
@@ -164,7 +171,8 @@ function build(s: SmsState): StateIndex {
 
   return {
     incidentsIn: (from, to) => incidentOrder.range(from, to),
-    times: (i) => times.get(i)!,
+    incidentPositionsIn: (from, to) => incidentOrder.positions(from, to),
+    times,
     custodyIn: (from, to) => custodyOrder.range(from, to),
     custodyAt: (index) => custodyByIndex.get(index),
     record: <T extends SmsRecordType>(type: T, id: string) => records.get(type)?.get(id) as SmsEntry<T> | undefined,

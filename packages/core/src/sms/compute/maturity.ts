@@ -146,33 +146,35 @@ function climb(steps: readonly (readonly string[])[], prefix: string): { level: 
 
 // Lists of refs each in log order as one list in log order, each index once.
 function mergeRefs(lists: readonly (readonly SmsRef[])[]): SmsRef[] {
-  let out: SmsRef[] = [];
+  let out: readonly SmsRef[] = [];
   for (const l of lists) {
+    if (l.length === 0) continue;
     if (out.length === 0) {
-      out = [...l];
+      out = l;
       continue;
     }
-    const merged: SmsRef[] = [];
+    const merged = new Array<SmsRef>(out.length + l.length);
     let i = 0;
     let j = 0;
-    while (i < out.length || j < l.length) {
-      const a = out[i];
-      const b = l[j];
-      if (b === undefined || (a !== undefined && a.index < b.index)) {
-        merged.push(a!);
+    let m = 0;
+    while (i < out.length && j < l.length) {
+      const a = out[i]!;
+      const b = l[j]!;
+      if (a.index < b.index) {
+        merged[m++] = a;
         i++;
-      } else if (a === undefined || b.index < a.index) {
-        merged.push(b);
-        j++;
       } else {
-        merged.push(b);
-        i++;
+        merged[m++] = b;
         j++;
+        if (a.index === b.index) i++;
       }
     }
+    while (i < out.length) merged[m++] = out[i++]!;
+    while (j < l.length) merged[m++] = l[j++]!;
+    merged.length = m;
     out = merged;
   }
-  return out;
+  return out === lists.find((l) => l.length > 0) ? [...out] : (out as SmsRef[]);
 }
 
 /**
@@ -276,12 +278,19 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
 
   // Incidents naming a risk of each domain, read once for every domain (in the state's order).
   const riskDomains = new Map(state.records["sms.risk"].map((r) => [r.id, r.payload.domains as readonly string[]]));
-  const incidentsOfDomain = new Map<string, SmsEntry<"sms.incident">[]>(CONTROL_DOMAINS.map((dom) => [dom.id, []]));
-  for (const i of state.records["sms.incident"]) {
-    const named = i.payload.risks;
+  // Per domain, the UTC days its incidents were detected; and the domains of each incident a nonconformity names.
+  const ncIncidents = new Set(state.records["sms.nonconformity"].flatMap((nc) => (nc.payload.incident === undefined ? [] : [nc.payload.incident])));
+  const daysOfDomain = new Map<string, number[]>(CONTROL_DOMAINS.map((dom) => [dom.id, []]));
+  const domainsOfIncident = new Map<string, readonly string[]>();
+  const incidentList = state.records["sms.incident"];
+  for (let k = 0; k < incidentList.length; k++) {
+    const named = incidentList[k]!.payload.risks;
     if (named === undefined || named.length === 0) continue;
-    const doms = new Set(named.flatMap((id) => riskDomains.get(id) ?? []));
-    for (const dom of doms) incidentsOfDomain.get(dom)?.push(i);
+    const doms: string[] = [];
+    for (const id of named) for (const dom of riskDomains.get(id) ?? []) if (!doms.includes(dom)) doms.push(dom);
+    const day = ix.times.day[k]!;
+    for (const dom of doms) daysOfDomain.get(dom)?.push(day);
+    if (ncIncidents.has(incidentList[k]!.id)) domainsOfIncident.set(incidentList[k]!.id, doms);
   }
   const linked = new Set(state.records["sms.risk"].flatMap((r) => r.payload.controls));
   const domains = CONTROL_DOMAINS.map((dom): DomainMaturity => {
@@ -304,22 +313,18 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
       if (r.payload.status !== "open" && r.payload.status !== "treated") continue;
       if (!currentAcceptances(state, r.id, d).some((a) => sameScore(a.payload.residual, r.payload.residual))) better.push(`risk ${r.id} has no acceptance unexpired on ${d} for its current residual`);
     }
-    const incidents = incidentsOfDomain.get(dom.id)!;
+    const days = daysOfDomain.get(dom.id)!;
     const count = (from: string, to: string): number => {
       const lo = dayNumber(from)!;
       const hi = dayNumber(to)!;
       let n = 0;
-      for (const i of incidents) {
-        const day = ix.times(i).day;
-        if (day >= lo && day <= hi) n++;
-      }
+      for (const day of days) if (day >= lo && day <= hi) n++;
       return n;
     };
     const now = count(yearStart, d);
     const before = count(addDays(yearStart, -366), addDays(yearStart, -1));
     if (now > before) better.push(`incidents naming the domain's risks: ${now} detected in the 365 days before ${d}, ${before} in the 365 days before those`);
-    const incidentIds = new Set(incidents.map((i) => i.id));
-    for (const nc of state.records["sms.nonconformity"]) if (nc.payload.incident !== undefined && incidentIds.has(nc.payload.incident) && nc.payload.status !== "closed") better.push(`nonconformity ${nc.id} from incident ${nc.payload.incident} is ${nc.payload.status}`);
+    for (const nc of state.records["sms.nonconformity"]) if (nc.payload.incident !== undefined && domainsOfIncident.get(nc.payload.incident)?.includes(dom.id) === true && nc.payload.status !== "closed") better.push(`nonconformity ${nc.id} from incident ${nc.payload.incident} is ${nc.payload.status}`);
 
     const lv = climb([controls.length > 0 ? [] : ["no control of the domain"], defined, measured, better], "D");
     return {
