@@ -11,6 +11,7 @@
  */
 import type { SmsRecordType } from "../record-types.js";
 import { dayNumber } from "./days.js";
+import { parseMoney, type ParsedMoney } from "./money.js";
 import type { CustodyEntry, SmsEntry, SmsRef, SmsState } from "./records.js";
 
 const DAY_MS = 86_400_000;
@@ -113,6 +114,8 @@ export interface StateIndex {
   readonly times: IncidentTimes;
   /** Custody events whose eventTime is in [from, to], by log index. */
   custodyIn(from: string, to: string): readonly CustodyEntry[];
+  /** Each incident's loss and value at risk read as units, by position (null when absent). */
+  money(): { readonly loss: readonly (ParsedMoney | null)[]; readonly valueAtRisk: readonly (ParsedMoney | null)[] };
   /** The custody event at a log index. */
   custodyAt(index: number): CustodyEntry | undefined;
   /** The latest version of a record. */
@@ -168,10 +171,18 @@ function build(s: SmsState): StateIndex {
   const byPerson = groupBy(competences, (c) => `${c.payload.kind}\u0000${personKey(c.payload.person)}`);
   const byRole = groupBy(competences, (c) => (c.payload.role === undefined ? undefined : `${c.payload.kind}\u0000${c.payload.role}`));
   const refs = new Map<SmsRecordType, readonly SmsRef[]>();
+  let money: ReturnType<StateIndex["money"]> | undefined;
 
   return {
     incidentsIn: (from, to) => incidentOrder.range(from, to),
     incidentPositionsIn: (from, to) => incidentOrder.positions(from, to),
+    money: () => {
+      money ??= {
+        loss: incidents.map((i) => (i.payload.loss === undefined ? null : parseMoney(i.payload.loss))),
+        valueAtRisk: incidents.map((i) => (i.payload.valueAtRisk === undefined ? null : parseMoney(i.payload.valueAtRisk))),
+      };
+      return money;
+    },
     times,
     custodyIn: (from, to) => custodyOrder.range(from, to),
     custodyAt: (index) => custodyByIndex.get(index),

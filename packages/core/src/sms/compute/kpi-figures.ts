@@ -12,7 +12,7 @@ import { MoneyTotals } from "./money.js";
 import { custodyObservations, type CustodyObservations } from "./custody-observations.js";
 import { stateIndex } from "./indexes.js";
 import { uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
-import { Tally, countFigure, meanFigure, moneyFigure, percentFigure, type KpiBreakdown, type KpiFigure } from "./kpi-tally.js";
+import { Tally, IDLE_TALLY, countFigure, meanFigure, moneyFigure, percentFigure, type KpiBreakdown, type KpiFigure } from "./kpi-tally.js";
 
 /** A companion figure: the second figure the catalogue reports beside a KPI (its text is the KPI's `companion`). */
 export interface KpiCompanion extends KpiFigure {
@@ -42,6 +42,9 @@ const HOUR_MS = 3_600_000;
 const SEAL_KINDS: readonly string[] = ["seal_changed", "seal_check_failed", "inspection_failed"];
 const TAMPERING_ONLY = "tampering incident without a seal or inspection exception";
 
+// A breakdown is only kept for the period itself, not for the points of a trend.
+const tally = (full: boolean, by: string, kind: "count" | "percent" | "hours" | "currency"): Tally => (full ? new Tally(by, kind) : IDLE_TALLY);
+
 // Incidents whose detected instant's UTC date is in [from, to], by record id.
 function incidentsIn(s: SmsState, from: string, to: string): readonly SmsEntry<"sms.incident">[] {
   return stateIndex(s).incidentsIn(from, to);
@@ -69,8 +72,9 @@ function custodyRefs(s: SmsState, indices: readonly string[]): SmsRef[] {
 }
 
 const incidents: Figure = (s, from, to, full) => {
+  if (!full) return calc(full, countFigure(stateIndex(s).incidentPositionsIn(from, to).length), [], []);
   const inc = incidentsIn(s, from, to);
-  const t = [new Tally("category", "count"), new Tally("severity", "count"), new Tally("node.site", "count"), new Tally("node.supplier", "count")];
+  const t = [tally(full, "category", "count"), tally(full, "severity", "count"), tally(full, "node.site", "count"), tally(full, "node.supplier", "count")];
   for (const i of inc) {
     const p = i.payload;
     t[0]!.count(p.category, i.ref);
@@ -78,29 +82,40 @@ const incidents: Figure = (s, from, to, full) => {
     t[2]!.count(p.node?.site, i.ref);
     t[3]!.count(p.node?.supplier, i.ref);
   }
-  return calc(full, countFigure(inc.length), inc.map((i) => i.ref), t);
+  return calc(full, countFigure(inc.length), full ? inc.map((i) => i.ref) : [], t);
 };
 
 const cargoLossValue: Figure = (s, from, to, full) => {
+  if (!full) {
+    // A trend point: the sums only, of amounts read once per state.
+    const ix = stateIndex(s);
+    const { loss } = ix.money();
+    const totals = new MoneyTotals();
+    for (const k of ix.incidentPositionsIn(from, to)) {
+      const m = loss[k];
+      if (m !== null && m !== undefined) totals.addParsed(m);
+    }
+    return calc(full, moneyFigure(totals), [], [], null, totals);
+  }
   const inc = incidentsIn(s, from, to);
   const totals = new MoneyTotals();
-  const t = [new Tally("currency", "currency"), new Tally("category", "currency")];
+  const t = [tally(full, "currency", "currency"), tally(full, "category", "currency")];
   const refs: SmsRef[] = [];
   const risk = new MoneyTotals();
   const riskRefs: SmsRef[] = [];
-  const riskBy = new Tally("currency", "currency");
+  const riskBy = tally(full, "currency", "currency");
   for (const i of inc) {
     const { loss, valueAtRisk } = i.payload;
     if (loss !== undefined) {
       totals.add(loss);
       t[0]!.money(loss.currency, i.ref, loss);
       t[1]!.money(i.payload.category, i.ref, loss);
-      refs.push(i.ref);
+      if (full) refs.push(i.ref);
     }
     if (valueAtRisk !== undefined) {
       risk.add(valueAtRisk);
       riskBy.money(valueAtRisk.currency, i.ref, valueAtRisk);
-      riskRefs.push(i.ref);
+      if (full) riskRefs.push(i.ref);
     }
   }
   const companion = companionOf(full, moneyFigure(risk), riskRefs, [riskBy]);
@@ -108,7 +123,7 @@ const cargoLossValue: Figure = (s, from, to, full) => {
 };
 
 const sealIntegrity: Figure = (s, from, to, full) => {
-  const t = [new Tally("exception kind", "count"), new Tally("node.supplier", "count")];
+  const t = [tally(full, "exception kind", "count"), tally(full, "node.supplier", "count")];
   let n = 0;
   const refs: SmsRef[] = [];
   for (const i of incidentsIn(s, from, to)) {
@@ -117,21 +132,21 @@ const sealIntegrity: Figure = (s, from, to, full) => {
       n++;
       t[0]!.count(x.kind, i.ref);
       t[1]!.count(i.payload.node?.supplier, i.ref);
-      refs.push(i.ref, ...custodyRefs(s, x.records));
+      if (full) refs.push(i.ref, ...custodyRefs(s, x.records));
     }
     if (entries.length === 0 && i.payload.category === "tampering") {
       n++;
       t[0]!.count(TAMPERING_ONLY, i.ref);
       t[1]!.count(i.payload.node?.supplier, i.ref);
-      refs.push(i.ref);
+      if (full) refs.push(i.ref);
     }
   }
   return { ...calc(full, countFigure(n), refs, t), custody: full ? custodyObservations(s, from, to) : null };
 };
 
 const supplierAssurance: Figure = (s, from, to, full) => {
-  const t = new Tally("tier", "percent");
-  const actions = new Tally("tier", "percent");
+  const t = tally(full, "tier", "percent");
+  const actions = tally(full, "tier", "percent");
   let n = 0;
   let d = 0;
   let an = 0;
@@ -166,17 +181,17 @@ const supplierAssurance: Figure = (s, from, to, full) => {
 
 const accessViolations: Figure = (s, from, to, full) => {
   const inc = incidentsIn(s, from, to).filter((i) => i.payload.category === "unauthorised-access");
-  const t = [new Tally("node.site", "count"), new Tally("severity", "count")];
+  const t = [tally(full, "node.site", "count"), tally(full, "severity", "count")];
   for (const i of inc) {
     t[0]!.count(i.payload.node?.site, i.ref);
     t[1]!.count(i.payload.severity, i.ref);
   }
-  return calc(full, countFigure(inc.length), inc.map((i) => i.ref), t);
+  return calc(full, countFigure(inc.length), full ? inc.map((i) => i.ref) : [], t);
 };
 
 const vetting: Figure = (s, _from, to, full) => {
-  const t = new Tally("role", "percent");
-  const aware = new Tally("role", "percent");
+  const t = tally(full, "role", "percent");
+  const aware = tally(full, "role", "percent");
   let n = 0;
   let an = 0;
   const roles = s.records["sms.role"].filter((r) => roleInForce(r.payload, to));
@@ -204,14 +219,14 @@ const responseTime: Figure = (s, from, to, full) => {
   const ix = stateIndex(s);
   const all = s.records["sms.incident"];
   const { detectedMs, respondedMs, occurredMs } = ix.times;
-  const t = [new Tally("severity", "hours"), new Tally("category", "hours")];
+  const t = [tally(full, "severity", "hours"), tally(full, "category", "hours")];
   let sum = 0;
   let n = 0;
   const refs: SmsRef[] = [];
   let dsum = 0;
   let dn = 0;
   const drefs: SmsRef[] = [];
-  const detect = new Tally("severity", "hours");
+  const detect = tally(full, "severity", "hours");
   // Instants parsed once per state; the sums run in record-id order, as floating point needs for the same result.
   for (const k of ix.incidentPositionsIn(from, to)) {
     const i = all[k]!;
@@ -222,14 +237,14 @@ const responseTime: Figure = (s, from, to, full) => {
       n++;
       t[0]!.hours(p.severity, i.ref, h);
       t[1]!.hours(p.category, i.ref, h);
-      refs.push(i.ref);
+      if (full) refs.push(i.ref);
     }
     if (p.occurred !== undefined) {
       const h = (detectedMs[k]! - occurredMs[k]!) / HOUR_MS;
       dsum += h;
       dn++;
       detect.hours(p.severity, i.ref, h);
-      drefs.push(i.ref);
+      if (full) drefs.push(i.ref);
     }
   }
   const companion = companionOf(full, meanFigure(dsum, dn),
@@ -240,7 +255,7 @@ const responseTime: Figure = (s, from, to, full) => {
 };
 
 const risksAccepted: Figure = (s, _from, to, full) => {
-  const t = [new Tally("domains", "percent"), new Tally("treatment", "percent")];
+  const t = [tally(full, "domains", "percent"), tally(full, "treatment", "percent")];
   let n = 0;
   let d = 0;
   const refs: SmsRef[] = [];
@@ -261,7 +276,7 @@ const risksAccepted: Figure = (s, _from, to, full) => {
 };
 
 const correctiveOnTime: Figure = (s, from, to, full) => {
-  const t = new Tally("nonconformity source", "percent");
+  const t = tally(full, "nonconformity source", "percent");
   let n = 0;
   let d = 0;
   const refs: SmsRef[] = [];
@@ -275,7 +290,7 @@ const correctiveOnTime: Figure = (s, from, to, full) => {
       refs.push(nc.ref);
     }
   }
-  const byClause = new Tally("clause", "count");
+  const byClause = tally(full, "clause", "count");
   const frefs: SmsRef[] = [];
   let f = 0;
   for (const fd of s.records["sms.finding"]) {
@@ -295,7 +310,7 @@ const correctiveOnTime: Figure = (s, from, to, full) => {
 
 const exercisesHeld: Figure = (s, from, to, full) => {
   const ex = s.records["sms.exercise"].filter((e) => inPeriod(e.payload.held, from, to));
-  const t = [new Tally("kind", "count"), new Tally("level", "count")];
+  const t = [tally(full, "kind", "count"), tally(full, "level", "count")];
   let issues = 0;
   let closed = 0;
   for (const e of ex) {
@@ -311,7 +326,7 @@ const exercisesHeld: Figure = (s, from, to, full) => {
 };
 
 const custodyExceptions: Figure = (s, from, to, full) => {
-  const t = new Tally("exception kind", "count");
+  const t = tally(full, "exception kind", "count");
   let n = 0;
   let misdirected = 0;
   const refs: SmsRef[] = [];
@@ -320,11 +335,11 @@ const custodyExceptions: Figure = (s, from, to, full) => {
     for (const x of i.payload.custody?.exceptions ?? []) {
       n++;
       t.count(x.kind, i.ref);
-      const evs = custodyRefs(s, x.records);
-      refs.push(i.ref, ...evs);
+      const evs = full ? custodyRefs(s, x.records) : [];
+      if (full) refs.push(i.ref, ...evs);
       if (x.kind === "misdirected_receipt") {
         misdirected++;
-        mrefs.push(i.ref, ...evs);
+        if (full) mrefs.push(i.ref, ...evs);
       }
     }
   }
@@ -333,7 +348,7 @@ const custodyExceptions: Figure = (s, from, to, full) => {
 };
 
 const objectivesAchieved: Figure = (s, from, to, full) => {
-  const t = new Tally("owner", "percent");
+  const t = tally(full, "owner", "percent");
   let n = 0;
   let d = 0;
   const refs: SmsRef[] = [];

@@ -179,3 +179,19 @@ export class Tally {
     return { by: this.by, rows };
   }
 }
+
+/**
+ * A tally that keeps nothing: the breakdowns of a trend point, which only
+ * its figure is read from.
+ *
+ * @example
+ * ```ts
+ * IDLE_TALLY.count("high", incident.ref) // does nothing
+ * ```
+ */
+export const IDLE_TALLY: Tally = new (class extends Tally {
+  override count(): void {}
+  override ratio(): void {}
+  override hours(): void {}
+  override money(): void {}
+})("", "count");

@@ -18,7 +18,7 @@ import { hasData } from "./kpi-tally.js";
 import { kpiReport } from "./kpi-report.js";
 import { stateIndex } from "./indexes.js";
 import { computeReadiness } from "./readiness.js";
-import { requireState, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
+import { requireState, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /** A maturity level, 1 (initial) to 5 (optimising). */
 export type MaturityLevelValue = 1 | 2 | 3 | 4 | 5;

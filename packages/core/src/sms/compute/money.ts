@@ -37,13 +37,17 @@ export class MoneyTotals {
 
   /** Add one amount (schema-valid: the regex of `money` guarantees the form). */
   add(m: { readonly amount: string; readonly currency: string }): void {
-    const neg = m.amount.startsWith("-");
-    const [int = "0", frac = ""] = (neg ? m.amount.slice(1) : m.amount).split(".");
-    const units = BigInt(int) * UNIT + BigInt(frac.padEnd(SCALE, "0"));
-    const a = this.acc.get(m.currency) ?? { units: 0n, digits: 0 };
-    a.units += neg ? -units : units;
-    a.digits = Math.max(a.digits, frac.length);
-    this.acc.set(m.currency, a);
+    this.addParsed(parseMoney(m));
+  }
+
+  /** Add one amount read by {@link parseMoney}, for amounts added over many periods. */
+  addParsed(m: ParsedMoney): void {
+    const a = this.acc.get(m.currency);
+    if (a === undefined) this.acc.set(m.currency, { units: m.units, digits: m.digits });
+    else {
+      a.units += m.units;
+      a.digits = Math.max(a.digits, m.digits);
+    }
   }
 
   /** The amount in `currency` as a number (0 when none was added), for comparisons with targets. */
@@ -58,6 +62,28 @@ export class MoneyTotals {
       .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
       .map(([currency, a]) => ({ currency, amount: format(a) }));
   }
+}
+
+/** An amount as scaled integer units (10^-6), with its number of fraction digits. */
+export interface ParsedMoney {
+  readonly currency: string;
+  readonly units: bigint;
+  readonly digits: number;
+}
+
+/**
+ * An amount as scaled integer units, read once and added many times.
+ *
+ * @example
+ * ```ts
+ * parseMoney({ amount: "10.5", currency: "EUR" }) // { currency: "EUR", units: 10500000n, digits: 1 }
+ * ```
+ */
+export function parseMoney(m: { readonly amount: string; readonly currency: string }): ParsedMoney {
+  const neg = m.amount.startsWith("-");
+  const [int = "0", frac = ""] = (neg ? m.amount.slice(1) : m.amount).split(".");
+  const units = BigInt(int) * UNIT + BigInt(frac.padEnd(SCALE, "0"));
+  return { currency: m.currency, units: neg ? -units : units, digits: frac.length };
 }
 
 function format(a: Acc): string {
