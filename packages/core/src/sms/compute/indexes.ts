@@ -22,9 +22,76 @@ function instantDay(instant: unknown): number {
   return Math.floor(Date.parse(instant) / DAY_MS);
 }
 
+const digits = (t: string, at: number, n: number): number => {
+  let v = 0;
+  for (let i = at; i < at + n; i++) {
+    const c = t.charCodeAt(i) - 48;
+    if (c < 0 || c > 9) return -1;
+    v = v * 10 + c;
+  }
+  return v;
+};
+
+/**
+ * Date.parse of an instant, read directly when it has the form the schemas
+ * ask for (YYYY-MM-DDTHH:MM:SS.sssZ, docs/formats.md §18) with fields that
+ * cannot roll over; any other text goes to Date.parse, so the value is
+ * always the one Date.parse gives.
+ */
+function parseInstant(t: string): number {
+  if (typeof t === "string" && t.length === 24 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45 && t.charCodeAt(10) === 84 && t.charCodeAt(13) === 58 && t.charCodeAt(16) === 58 && t.charCodeAt(19) === 46 && t.charCodeAt(23) === 90) {
+    const y = digits(t, 0, 4);
+    const mo = digits(t, 5, 2);
+    const d = digits(t, 8, 2);
+    const h = digits(t, 11, 2);
+    const mi = digits(t, 14, 2);
+    const sec = digits(t, 17, 2);
+    const ms = digits(t, 20, 3);
+    if (y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && ms >= 0) return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
+  }
+  return Date.parse(t);
+}
+
 // A person as a key: samePerson compares name and org, an absent org being
 // equal only to an absent org.
 const personKey = (p: { readonly name: string; readonly org?: string | undefined }): string => (p.org === undefined ? `${p.name}\u0000-` : `${p.name}\u0000+${p.org}`);
+
+/**
+ * Positions 0..n-1 sorted by day, ties by position; NaN days (no readable
+ * date) last, so that they fall in no range. Days span a few thousand
+ * values: a counting sort, linear in n, unless they span far more than n.
+ */
+function sortByDay(dayOf: Float64Array): Int32Array {
+  const n = dayOf.length;
+  const order = new Int32Array(n);
+  let min = Infinity;
+  let max = -Infinity;
+  for (const d of dayOf) {
+    if (d < min) min = d;
+    if (d > max) max = d;
+  }
+  const span = max - min + 1;
+  if (n > 0 && Number.isFinite(span) && span <= 4 * n + 100_000) {
+    const start = new Int32Array(span + 2);
+    for (const d of dayOf) start[Number.isNaN(d) ? span + 1 : d - min + 1]!++;
+    for (let b = 1; b < start.length; b++) start[b]! += start[b - 1]!;
+    for (let i = 0; i < n; i++) {
+      const d = dayOf[i]!;
+      order[start[Number.isNaN(d) ? span : d - min]!++] = i;
+    }
+    return order;
+  }
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => {
+    const da = dayOf[a]!;
+    const db = dayOf[b]!;
+    if (da === db) return a - b;
+    if (Number.isNaN(da)) return 1;
+    if (Number.isNaN(db)) return -1;
+    return da - db;
+  });
+  return order;
+}
 
 /**
  * Records sorted by a day number, for the records of a closed range of days
@@ -39,21 +106,10 @@ class DayOrder<T> {
     private readonly items: readonly T[],
     dayOf: Float64Array,
   ) {
+    this.order = sortByDay(dayOf);
     const n = items.length;
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    // NaN days (no readable date) sort last and fall in no range.
-    order.sort((a, b) => {
-      const da = dayOf[a]!;
-      const db = dayOf[b]!;
-      if (da === db) return a - b;
-      if (Number.isNaN(da)) return 1;
-      if (Number.isNaN(db)) return -1;
-      return da - db;
-    });
-    this.order = order;
     this.days = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.days[i] = dayOf[order[i]!]!;
+    for (let i = 0; i < n; i++) this.days[i] = dayOf[this.order[i]!]!;
   }
 
   private lowerBound(day: number): number {
@@ -102,7 +158,19 @@ export interface IncidentTimes {
   readonly detectedMs: Float64Array;
   readonly respondedMs: Float64Array;
   readonly occurredMs: Float64Array;
+  /** What each incident holds, as the bits of {@link INCIDENT_FLAGS}: a trend point reads no payload it need not. */
+  readonly flags: Uint8Array;
 }
+
+/**
+ * The bits of {@link IncidentTimes.flags}.
+ *
+ * @example
+ * ```ts
+ * (stateIndex(state).times.flags[k]! & INCIDENT_FLAGS.responded) !== 0 // incident k has a response time
+ * ```
+ */
+export const INCIDENT_FLAGS = { responded: 1, occurred: 2, exceptions: 4, tampering: 8, access: 16 } as const;
 
 /** The lookups of one state. */
 export interface StateIndex {
@@ -149,22 +217,37 @@ function groupBy<T>(list: readonly T[], key: (x: T) => string | undefined): Map<
 function build(s: SmsState): StateIndex {
   const incidents = s.records["sms.incident"];
   const n = incidents.length;
-  const times: IncidentTimes = { day: new Float64Array(n), detectedMs: new Float64Array(n), respondedMs: new Float64Array(n), occurredMs: new Float64Array(n) };
+  const times: IncidentTimes = { day: new Float64Array(n), detectedMs: new Float64Array(n), respondedMs: new Float64Array(n), occurredMs: new Float64Array(n), flags: new Uint8Array(n) };
+  const F = INCIDENT_FLAGS;
   for (let k = 0; k < n; k++) {
     const p = incidents[k]!.payload;
-    const detectedMs = Date.parse(p.detected);
+    times.flags[k] =
+      (p.responded === undefined ? 0 : F.responded) |
+      (p.occurred === undefined ? 0 : F.occurred) |
+      (p.custody?.exceptions === undefined ? 0 : F.exceptions) |
+      (p.category === "tampering" ? F.tampering : 0) |
+      (p.category === "unauthorised-access" ? F.access : 0);
+    const detectedMs = parseInstant(p.detected);
     times.detectedMs[k] = detectedMs;
     times.day[k] = Math.floor(detectedMs / DAY_MS);
-    times.respondedMs[k] = p.responded === undefined ? NaN : Date.parse(p.responded);
-    times.occurredMs[k] = p.occurred === undefined ? NaN : Date.parse(p.occurred);
+    times.respondedMs[k] = p.responded === undefined ? NaN : parseInstant(p.responded);
+    times.occurredMs[k] = p.occurred === undefined ? NaN : parseInstant(p.occurred);
   }
   const incidentOrder = new DayOrder(incidents, times.day);
   const custodyDays = Float64Array.from(s.custody, (c) => instantDay(c.event.eventTime));
   const custodyOrder = new DayOrder(s.custody, custodyDays);
   const custodyByIndex = new Map(s.custody.map((c) => [c.ref.index, c]));
 
+  // Records by id, per type, built when a type is first looked up (incidents seldom are).
   const records = new Map<string, Map<string, SmsEntry>>();
-  for (const [type, l] of Object.entries(s.records)) records.set(type, new Map((l as readonly SmsEntry[]).map((e) => [e.id, e])));
+  const byId = (type: SmsRecordType): Map<string, SmsEntry> => {
+    let m = records.get(type);
+    if (m === undefined) {
+      m = new Map((s.records[type] as readonly SmsEntry[]).map((e) => [e.id, e]));
+      records.set(type, m);
+    }
+    return m;
+  };
   const bySite = groupBy(s.records["sms.risk"], (r) => r.payload.subject.site);
   const competences = s.records["sms.competence"];
   const compPos = new Map(competences.map((c, k) => [c, k]));
@@ -186,7 +269,7 @@ function build(s: SmsState): StateIndex {
     times,
     custodyIn: (from, to) => custodyOrder.range(from, to),
     custodyAt: (index) => custodyByIndex.get(index),
-    record: <T extends SmsRecordType>(type: T, id: string) => records.get(type)?.get(id) as SmsEntry<T> | undefined,
+    record: <T extends SmsRecordType>(type: T, id: string) => byId(type).get(id) as SmsEntry<T> | undefined,
     risksOfSite: (site) => bySite.get(site) ?? [],
     competencesOfPerson: (kind, person) => byPerson.get(`${kind}\u0000${personKey(person)}`) ?? [],
     competencesOfRole: (kind, role) => byRole.get(`${kind}\u0000${role}`) ?? [],
