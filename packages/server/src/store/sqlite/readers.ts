@@ -81,24 +81,16 @@ export function createSqliteReader(q: Statements): LogReader {
       const r = q.seriesHead.get(vault, name) as Row | undefined;
       return r === undefined ? null : big(r.head_idx);
     },
-    // One synchronous loop over prepared statements: no round trip to save,
-    // and nothing else runs on the connection in between.
     async seriesHeads(vault, names) {
       const out = new Map<string, bigint>();
-      for (const name of names) {
-        if (out.has(name)) continue;
-        const r = q.seriesHead.get(vault, name) as Row | undefined;
-        if (r !== undefined) out.set(name, big(r.head_idx));
-      }
+      if (names.length === 0) return out;
+      for (const r of q.seriesHeads.all(JSON.stringify([...new Set(names)]), vault) as Row[]) out.set(r.name as string, big(r.head_idx));
       return out;
     },
     async payloadsAt(vault, indices) {
       const out = new Map<bigint, string>();
-      for (const index of indices) {
-        if (out.has(index)) continue;
-        const r = q.payloadAt.get(vault, index) as Row | undefined;
-        if (r !== undefined) out.set(index, r.payload as string);
-      }
+      if (indices.length === 0) return out;
+      for (const r of q.payloadsAt.all(`[${[...new Set(indices)].join(",")}]`, vault) as Row[]) out.set(big(r.idx), r.payload as string);
       return out;
     },
     async supersedersOf(vault, index) {

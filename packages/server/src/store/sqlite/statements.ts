@@ -42,7 +42,12 @@ const SQL = {
        ORDER BY s.idx LIMIT @limit`,
   supersedersOf: "SELECT idx FROM entries WHERE vault = ? AND supersedes = ? ORDER BY idx",
   seriesHead: "SELECT head_idx FROM series WHERE vault = ? AND name = ?",
-  payloadAt: "SELECT payload FROM payloads WHERE vault = ? AND idx = ?",
+  // Many lookups in one statement: the names (indices) as one JSON array,
+  // each looked up by the primary key; one call instead of one per value.
+  // CROSS JOIN keeps the array as the outer loop (SQLite's planner would
+  // otherwise scan the vault's whole table once per value).
+  seriesHeads: "SELECT s.name, s.head_idx FROM json_each(?) j CROSS JOIN series s ON s.vault = ? AND s.name = j.value",
+  payloadsAt: "SELECT p.idx, p.payload FROM json_each(?) j CROSS JOIN payloads p ON p.vault = ? AND p.idx = j.value",
   latestVersions: `SELECT s.name AS series, e.idx, e.entry, e.leaf_hash, e.type, e.author, e.key_id, e.claimed_time, e.sequenced_at, e.submitted_by, e.redacted_by, p.payload, p.salt
        FROM series s JOIN entries e ON e.vault = s.vault AND e.idx = s.head_idx
        LEFT JOIN payloads p ON p.vault = e.vault AND p.idx = e.idx
