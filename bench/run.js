@@ -11,6 +11,7 @@
  *   node bench/run.js ingest --db=postgres://localhost/bench   ingest into PostgreSQL
  *   node bench/run.js proofs --entries=200000 --proofs=5000
  *   node bench/run.js bundle --bundle-records=100000 --bundle-runs=3   evidence bundle verification beside the ceiling
+ *   node bench/run.js sms-ingest --sms-ingest-records=20000 --sms-ingest-runs=3 [--db=postgres://...]   SMS records through the ledger beside the same records of a plain type
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
  *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
  *   node bench/run.js custody --custody-events=10000   custody chain of one identifier
@@ -33,10 +34,11 @@ import { benchBundle } from "./bundle.js";
 import { benchStages, stagesRows } from "./stages.js";
 import { benchCustody } from "./custody.js";
 import { benchCapture } from "./capture.js";
+import { benchSmsIngest, smsIngestRows } from "./sms-ingest.js";
 import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
 import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
 
-const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody", "capture", "bundle"];
+const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody", "capture", "bundle", "sms-ingest"];
 
 const args = process.argv.slice(2);
 const flags = Object.fromEntries(
@@ -211,6 +213,12 @@ if (selected.includes("capture")) {
   ]);
   const mb = (x) => `${(x / 1e6).toFixed(1)} MB`;
   rows.push(["capture", `live memory while capturing a ${mb(r.documentBytes)} document (peak above the start${globalThis.gc === undefined ? '; with garbage: run node --expose-gc' : ''})`, `heap ${mb(r.peakHeap)}, RSS ${mb(r.peakRss)}`, `${mb(r.documentBytes)} document`, `heap ${(r.peakHeap / r.documentBytes).toFixed(2)} x the document`]);
+}
+
+if (selected.includes("sms-ingest")) {
+  const r = await benchSmsIngest({ records: num("sms-ingest-records"), runs: num("sms-ingest-runs"), ...(typeof flags.db === "string" ? { db: flags.db } : {}) });
+  results.smsIngest = r;
+  rows.push(...smsIngestRows(r, { fmtPct, fmtRate }));
 }
 
 console.log(`\nSealTrail bench: ${results.machine.cores} cores, Node ${results.machine.node}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
