@@ -12,7 +12,7 @@
 import type { SmsRecordType } from "../record-types.js";
 import { dayNumber } from "./days.js";
 import { parseMoney, type ParsedMoney } from "./money.js";
-import type { CustodyEntry, SmsEntry, SmsRef, SmsState } from "./records.js";
+import { uniqueRefs, type CustodyEntry, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
 
 const DAY_MS = 86_400_000;
 
@@ -160,6 +160,8 @@ export interface IncidentTimes {
   readonly occurredMs: Float64Array;
   /** What each incident holds, as the bits of {@link INCIDENT_FLAGS}: a trend point reads no payload it need not. */
   readonly flags: Uint8Array;
+  /** The risks each incident names (its `risks`), read with the rest. */
+  readonly risks: readonly (readonly string[] | undefined)[];
 }
 
 /**
@@ -217,10 +219,11 @@ function groupBy<T>(list: readonly T[], key: (x: T) => string | undefined): Map<
 function build(s: SmsState): StateIndex {
   const incidents = s.records["sms.incident"];
   const n = incidents.length;
-  const times: IncidentTimes = { day: new Float64Array(n), detectedMs: new Float64Array(n), respondedMs: new Float64Array(n), occurredMs: new Float64Array(n), flags: new Uint8Array(n) };
+  const times: IncidentTimes = { day: new Float64Array(n), detectedMs: new Float64Array(n), respondedMs: new Float64Array(n), occurredMs: new Float64Array(n), flags: new Uint8Array(n), risks: new Array<readonly string[] | undefined>(n) };
   const F = INCIDENT_FLAGS;
   for (let k = 0; k < n; k++) {
     const p = incidents[k]!.payload;
+    (times.risks as (readonly string[] | undefined)[])[k] = p.risks;
     times.flags[k] =
       (p.responded === undefined ? 0 : F.responded) |
       (p.occurred === undefined ? 0 : F.occurred) |
@@ -277,7 +280,8 @@ function build(s: SmsState): StateIndex {
     refsByIndex: (type) => {
       let l = refs.get(type);
       if (l === undefined) {
-        l = (s.records[type] as readonly SmsEntry[]).map((e) => e.ref).sort((a, b) => a.index - b.index);
+        // One ref per record of a type, each at its own log index: uniqueRefs sorts them with a numeric key.
+        l = uniqueRefs((s.records[type] as readonly SmsEntry[]).map((e) => e.ref));
         refs.set(type, l);
       }
       return l;

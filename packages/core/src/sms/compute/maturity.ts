@@ -278,20 +278,25 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
 
   // Incidents naming a risk of each domain, read once for every domain (in the state's order).
   const riskDomains = new Map(state.records["sms.risk"].map((r) => [r.id, r.payload.domains as readonly string[]]));
-  // Per domain, the UTC days its incidents were detected; and the domains of each incident a nonconformity names.
-  const ncIncidents = new Set(state.records["sms.nonconformity"].flatMap((nc) => (nc.payload.incident === undefined ? [] : [nc.payload.incident])));
-  const daysOfDomain = new Map<string, number[]>(CONTROL_DOMAINS.map((dom) => [dom.id, []]));
-  const domainsOfIncident = new Map<string, readonly string[]>();
-  const incidentList = state.records["sms.incident"];
-  for (let k = 0; k < incidentList.length; k++) {
-    const named = incidentList[k]!.payload.risks;
-    if (named === undefined || named.length === 0) continue;
+  // Per domain, the UTC days its incidents were detected, for those of the two
+  // windows compared below (D-731 to D) only; and the domains of each incident
+  // a nonconformity names, whenever it was detected.
+  const domainsOf = (named: readonly string[] | undefined): string[] => {
     const doms: string[] = [];
-    for (const id of named) for (const dom of riskDomains.get(id) ?? []) if (!doms.includes(dom)) doms.push(dom);
+    for (const id of named ?? []) for (const dom of riskDomains.get(id) ?? []) if (!doms.includes(dom)) doms.push(dom);
+    return doms;
+  };
+  const daysOfDomain = new Map<string, number[]>(CONTROL_DOMAINS.map((dom) => [dom.id, []]));
+  const incidentList = state.records["sms.incident"];
+  for (const k of ix.incidentPositionsIn(addDays(yearStart, -366), d)) {
+    const named = ix.times.risks[k];
+    if (named === undefined || named.length === 0) continue;
     const day = ix.times.day[k]!;
-    for (const dom of doms) daysOfDomain.get(dom)?.push(day);
-    if (ncIncidents.has(incidentList[k]!.id)) domainsOfIncident.set(incidentList[k]!.id, doms);
+    for (const dom of domainsOf(named)) daysOfDomain.get(dom)?.push(day);
   }
+  const ncIncidents = new Set(state.records["sms.nonconformity"].flatMap((nc) => (nc.payload.incident === undefined ? [] : [nc.payload.incident])));
+  const domainsOfIncident = new Map<string, readonly string[]>();
+  if (ncIncidents.size > 0) for (const i of incidentList) if (ncIncidents.has(i.id)) domainsOfIncident.set(i.id, domainsOf(i.payload.risks));
   const linked = new Set(state.records["sms.risk"].flatMap((r) => r.payload.controls));
   const domains = CONTROL_DOMAINS.map((dom): DomainMaturity => {
     const controls = state.records["sms.control"].filter((x) => x.payload.domain === dom.id);
