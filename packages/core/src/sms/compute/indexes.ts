@@ -101,6 +101,7 @@ class DayOrder<T> {
   private readonly days: Float64Array;
   private readonly order: Int32Array;
   private readonly cache = new Map<string, { readonly pos: Int32Array; items: readonly T[] | null }>();
+  private cached = 0;
 
   constructor(
     private readonly items: readonly T[],
@@ -132,8 +133,14 @@ class DayOrder<T> {
     const lo = this.lowerBound(dayNumber(from)!);
     const hi = this.lowerBound(dayNumber(to)! + 1);
     const pos = this.order.slice(lo, hi).sort();
-    // The periods of one report (a period and its trend) are few; keep the latest ones.
-    if (this.cache.size >= 64) this.cache.delete(this.cache.keys().next().value!);
+    // The periods of one report (a period, its trend, maturity's windows) are
+    // few: keep the latest ones, up to about four times the items in all.
+    this.cached += pos.length;
+    while (this.cache.size > 0 && (this.cache.size >= 32 || this.cached > 4 * this.days.length + 4096)) {
+      const oldest = this.cache.keys().next().value!;
+      this.cached -= this.cache.get(oldest)!.pos.length;
+      this.cache.delete(oldest);
+    }
     this.cache.set(key, { pos, items: null });
     return pos;
   }
@@ -141,13 +148,12 @@ class DayOrder<T> {
   /** The items whose day is in [from, to] (YYYY-MM-DD), in their original order. */
   range(from: string, to: string): readonly T[] {
     const pos = this.positions(from, to);
-    const c = this.cache.get(`${from}|${to}`)!;
-    if (c.items === null) {
-      const out: T[] = new Array<T>(pos.length);
-      for (let i = 0; i < pos.length; i++) out[i] = this.items[pos[i]!]!;
-      c.items = out;
-    }
-    return c.items;
+    const c = this.cache.get(`${from}|${to}`);
+    if (c?.items != null) return c.items;
+    const out: T[] = new Array<T>(pos.length);
+    for (let i = 0; i < pos.length; i++) out[i] = this.items[pos[i]!]!;
+    if (c !== undefined) c.items = out;
+    return out;
   }
 }
 
@@ -184,8 +190,8 @@ export interface StateIndex {
   readonly times: IncidentTimes;
   /** Custody events whose eventTime is in [from, to], by log index. */
   custodyIn(from: string, to: string): readonly CustodyEntry[];
-  /** Each incident's loss and value at risk read as units, by position (null when absent). */
-  money(): { readonly loss: readonly (ParsedMoney | null)[]; readonly valueAtRisk: readonly (ParsedMoney | null)[] };
+  /** The loss of the incident at a position read as units, once (null when it has none). */
+  lossAt(position: number): ParsedMoney | null;
   /** The custody event at a log index. */
   custodyAt(index: number): CustodyEntry | undefined;
   /** The latest version of a record. */
@@ -257,17 +263,20 @@ function build(s: SmsState): StateIndex {
   const byPerson = groupBy(competences, (c) => `${c.payload.kind}\u0000${personKey(c.payload.person)}`);
   const byRole = groupBy(competences, (c) => (c.payload.role === undefined ? undefined : `${c.payload.kind}\u0000${c.payload.role}`));
   const refs = new Map<SmsRecordType, readonly SmsRef[]>();
-  let money: ReturnType<StateIndex["money"]> | undefined;
+  // Losses are read for the incidents of the periods asked for only.
+  const losses = new Map<number, ParsedMoney | null>();
 
   return {
     incidentsIn: (from, to) => incidentOrder.range(from, to),
     incidentPositionsIn: (from, to) => incidentOrder.positions(from, to),
-    money: () => {
-      money ??= {
-        loss: incidents.map((i) => (i.payload.loss === undefined ? null : parseMoney(i.payload.loss))),
-        valueAtRisk: incidents.map((i) => (i.payload.valueAtRisk === undefined ? null : parseMoney(i.payload.valueAtRisk))),
-      };
-      return money;
+    lossAt: (k) => {
+      let m = losses.get(k);
+      if (m === undefined) {
+        const loss = incidents[k]!.payload.loss;
+        m = loss === undefined ? null : parseMoney(loss);
+        losses.set(k, m);
+      }
+      return m;
     },
     times,
     custodyIn: (from, to) => custodyOrder.range(from, to),

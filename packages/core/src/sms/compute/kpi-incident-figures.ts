@@ -50,11 +50,10 @@ export const cargoLossValue: Figure = (s, from, to, full) => {
   if (!full) {
     // A trend point: the sums only, of amounts read once per state.
     const ix = stateIndex(s);
-    const { loss } = ix.money();
     const totals = new MoneyTotals();
     for (const k of ix.incidentPositionsIn(from, to)) {
-      const m = loss[k];
-      if (m !== null && m !== undefined) totals.addParsed(m);
+      const m = ix.lossAt(k);
+      if (m !== null) totals.addParsed(m);
     }
     return calc(full, moneyFigure(totals), [], [], null, totals);
   }

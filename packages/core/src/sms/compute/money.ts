@@ -82,7 +82,8 @@ export interface ParsedMoney {
 export function parseMoney(m: { readonly amount: string; readonly currency: string }): ParsedMoney {
   const neg = m.amount.startsWith("-");
   const [int = "0", frac = ""] = (neg ? m.amount.slice(1) : m.amount).split(".");
-  const units = BigInt(int) * UNIT + BigInt(frac.padEnd(SCALE, "0"));
+  // int × 10^6 + frac, read as one decimal string of scaled units.
+  const units = BigInt(int + frac.padEnd(SCALE, "0"));
   return { currency: m.currency, units: neg ? -units : units, digits: frac.length };
 }
 
