@@ -11,6 +11,7 @@
  *   node bench/run.js ingest --db=postgres://localhost/bench   ingest into PostgreSQL
  *   node bench/run.js proofs --entries=200000 --proofs=5000
  *   node bench/run.js bundle --bundle-records=100000 --bundle-runs=3   evidence bundle verification beside the ceiling
+ *   node bench/run.js sms --sms-records=1000000 --sms-runs=3   SMS state, readiness, KPIs, gaps and maturity over N records
  *   node bench/run.js sms-ingest --sms-ingest-records=20000 --sms-ingest-runs=3 [--db=postgres://...]   SMS records through the ledger beside the same records of a plain type
  *   node bench/run.js latency --seconds=5 --rate=1000 --intervals=1000,100
  *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
@@ -35,10 +36,11 @@ import { benchStages, stagesRows } from "./stages.js";
 import { benchCustody } from "./custody.js";
 import { benchCapture } from "./capture.js";
 import { benchSmsIngest, smsIngestRows } from "./sms-ingest.js";
+import { benchSms, smsRows } from "./sms.js";
 import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
 import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
 
-const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody", "capture", "bundle", "sms-ingest"];
+const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody", "capture", "bundle", "sms", "sms-ingest"];
 
 const args = process.argv.slice(2);
 const flags = Object.fromEntries(
@@ -213,6 +215,12 @@ if (selected.includes("capture")) {
   ]);
   const mb = (x) => `${(x / 1e6).toFixed(1)} MB`;
   rows.push(["capture", `live memory while capturing a ${mb(r.documentBytes)} document (peak above the start${globalThis.gc === undefined ? '; with garbage: run node --expose-gc' : ''})`, `heap ${mb(r.peakHeap)}, RSS ${mb(r.peakRss)}`, `${mb(r.documentBytes)} document`, `heap ${(r.peakHeap / r.documentBytes).toFixed(2)} x the document`]);
+}
+
+if (selected.includes("sms")) {
+  const r = await benchSms({ records: num("sms-records"), runs: num("sms-runs") });
+  results.sms = r;
+  rows.push(...smsRows(r, { fmtMs, fmtRate }));
 }
 
 if (selected.includes("sms-ingest")) {
