@@ -5,9 +5,9 @@
  * maturity, which reads no more than whether a KPI has data and which way
  * it moves. The points of a trend never carry more than their figure.
  */
-import { KPIS } from "../catalogue/kpis.js";
+import { KPIS, type KpiId } from "../catalogue/kpis.js";
 import { unitEnd, unitStart } from "./days.js";
-import { KPI_FIGURES } from "./kpi-figures.js";
+import { KPI_FIGURES, type KpiCalc } from "./kpi-figures.js";
 import type { KpiDirection, KpiReport, KpiResult, KpiTargetCheck } from "./kpis.js";
 import type { SmsState } from "./records.js";
 
@@ -26,6 +26,26 @@ function slopeDirection(series: readonly (number | null)[], better: "lower" | "h
   const scale = Math.max(1, ...pts.map((p) => Math.abs(p.v)));
   if (Math.abs(slope) <= FLAT * scale) return "flat";
   return (slope < 0) === (better === "lower") ? "improving" : "worsening";
+}
+
+// The figure of a KPI over a period, without refs, computed once per state:
+// a report's trend and maturity's (the months before D) read the same ones.
+const figures = new WeakMap<SmsState, Map<string, KpiCalc>>();
+
+function figureOnly(state: SmsState, id: KpiId, from: string, to: string): KpiCalc {
+  let m = figures.get(state);
+  if (m === undefined) {
+    m = new Map();
+    figures.set(state, m);
+  }
+  const key = `${id}|${from}|${to}`;
+  let c = m.get(key);
+  if (c === undefined) {
+    c = KPI_FIGURES[id](state, from, to, false);
+    if (m.size >= 1000) m.clear();
+    m.set(key, c);
+  }
+  return c;
 }
 
 function compare(actual: number, comparison: "<=" | ">=" | "=", target: number): boolean {
@@ -49,9 +69,10 @@ export function kpiReport(state: SmsState, from: string, to: string, unit: "mont
 
   const kpis = KPIS.map((def): KpiResult => {
     const fig = KPI_FIGURES[def.id];
-    const main = fig(state, from, to, full);
-    const past = windows.map((w) => ({ w, c: fig(state, w.from, w.to, false) }));
-    const points = past.map(({ w, c }) => ({ from: w.from, to: w.to, ...c.figure }));
+    const main = full ? fig(state, from, to, true) : figureOnly(state, def.id, from, to);
+    const past = windows.map((w) => ({ w, c: figureOnly(state, def.id, w.from, w.to) }));
+    // A figure is shared by the reports of one state: each point gets its own copy of the sums.
+    const points = past.map(({ w, c }) => ({ from: w.from, to: w.to, ...c.figure, amounts: c.figure.amounts === null ? null : c.figure.amounts.map((a) => ({ ...a })) }));
     const series = whole ? [...past.map((p) => p.c), main] : past.map((p) => p.c);
 
     let direction: KpiDirection | null;
