@@ -135,6 +135,21 @@ describe("computations read through the state's lookups", () => {
     );
   });
 
+  it("give each report its own figures: changing one report's trend changes no later report of the same state", () => {
+    const records = incidentLog([
+      { day: "2026-01-01", time: "12:00:00.000", category: "theft", loss: "12.50" },
+      { day: "2026-03-15", time: "00:00:00.001", category: "theft", loss: "0.1" },
+    ]);
+    const s = smsState(records);
+    const first = computeKpis(s, { from: "2026-04-01", to: "2026-04-30" });
+    const before = JSON.stringify(first);
+    const cargo = first.kpis.find((k) => k.id === "cargo-loss-value")!;
+    const point = cargo.trend.points.find((p) => p.amounts !== null && p.amounts.length > 0)!;
+    (point.amounts as { amount: string }[])[0]!.amount = "999";
+    (point as { value: number | null }).value = 42;
+    expect(JSON.stringify(computeKpis(s, { from: "2026-04-01", to: "2026-04-30" }))).toBe(before);
+  });
+
   it("give the same results whatever the order of the records, with lookups built anew for each state", () => {
     fc.assert(
       fc.property(fc.array(incident, { maxLength: 30 }), fc.integer(), (list, seed) => {
