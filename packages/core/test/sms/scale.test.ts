@@ -145,7 +145,7 @@ describe("computations read through the state's lookups", () => {
     const before = JSON.stringify(first);
     const cargo = first.kpis.find((k) => k.id === "cargo-loss-value")!;
     const point = cargo.trend.points.find((p) => p.amounts !== null && p.amounts.length > 0)!;
-    (point.amounts as { amount: string }[])[0]!.amount = "999";
+    (point.amounts as unknown as { amount: string }[])[0]!.amount = "999";
     (point as { value: number | null }).value = 42;
     expect(JSON.stringify(computeKpis(s, { from: "2026-04-01", to: "2026-04-30" }))).toBe(before);
   });
