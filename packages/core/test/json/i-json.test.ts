@@ -155,7 +155,6 @@ describe("checkIJsonValue: a value built in code is signed as given or refused",
     const cases: [unknown, string][] = [
       [{ a: undefined }, "/a"],
       [{ a: [1, undefined] }, "/a/1"],
-      // eslint-disable-next-line no-sparse-arrays
       [{ a: [1, , 3] }, "/a/1"],
       [{ a: Number.NaN }, "/a"],
       [{ a: { b: Number.POSITIVE_INFINITY } }, "/a/b"],
