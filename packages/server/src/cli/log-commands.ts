@@ -3,10 +3,11 @@
  * server with `--server URL`: append records, and print the checkpoint, the
  * verifier key, an entry, an inclusion proof or a consistency proof.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { SealTrailError, parseCheckpoint, parseNote, fromBase64, parseIJson, toBase64 } from "@sealtrail/core";
-import { UsageError, type Io } from "./io.js";
+import { parseCheckpoint, parseNote, toBase64 } from "@sealtrail/core";
+import type { Io } from "./io.js";
+import { readOwnKey, readRecords } from "./input.js";
 import { withLog } from "./context.js";
 import { dataOption, dbOption, serverOption, uint } from "./options.js";
 
@@ -37,24 +38,8 @@ export function registerLogCommands(program: Command, io: Io): void {
         file: string,
         o: { data: string; db?: string; server?: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
       ) => {
-        const text = file === "-" ? io.stdin() : readFileSync(file);
-        // Signed exactly as written, or refused naming the field (I-JSON, formats.md §10).
-        const doc = parseIJson(new Uint8Array(text.buffer, text.byteOffset, text.byteLength), file === "-" ? "stdin" : file);
-        const payloads = Array.isArray(doc) ? doc : [doc];
-        if (payloads.length === 0) throw new UsageError("nothing to append: the array is empty");
-        if ((o.key === undefined) !== (o.author === undefined)) throw new UsageError("--key and --author go together");
-        let key: { org: string; seed: Uint8Array } | undefined;
-        if (o.key !== undefined) {
-          const seed = fromBase64(readFileSync(o.key, "utf8").trim(), "--key");
-          if (seed.length !== 32) throw new UsageError("--key must hold a base64 32-byte Ed25519 seed");
-          key = { org: o.author!, seed };
-        }
-        const records = payloads.map((p, i) => {
-          if (p === null || typeof p !== "object" || Array.isArray(p)) {
-            throw new SealTrailError("invalid", `element ${i}: a record must be a JSON object`);
-          }
-          return p;
-        });
+        const records = readRecords(io, file);
+        const key = readOwnKey(o);
         const results = await withLog(o, (log) =>
           log.append({
             vault: o.vault,

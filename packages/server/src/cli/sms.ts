@@ -8,17 +8,17 @@
  *   sealtrail sms <kind> list [--where field=value]... [--limit N] [--cursor C]
  *   sealtrail sms <kind> show ID
  */
-import { readFileSync } from "node:fs";
 import type { Command } from "commander";
-import { CATALOGUE, SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, catalogueDigest, fromBase64, parseIJson, type SmsRecordType } from "@sealtrail/core";
+import { CATALOGUE, SMS_RECORD_TYPES, SMS_TYPES, WORKFLOWS, catalogueDigest, type SmsRecordType } from "@sealtrail/core";
 import { operatorKey } from "../ledger/bootstrap.js";
 import { adoptCatalogue } from "../sms/catalogue.js";
+import { smsKind } from "../sms/record-rules.js";
 import { registerSmsFigureCommands } from "./sms-figures.js";
 import { UsageError, type Io } from "./io.js";
+import { readOwnKey, readRecords } from "./input.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, serverOption } from "./options.js";
 import { localSms, remoteSms, type SmsAccess } from "./sms-access.js";
-import type { OwnKey } from "./log-access.js";
 
 interface Location {
   data: string;
@@ -40,26 +40,6 @@ function located(c: Command): Command {
     .addOption(serverOption())
     .option("--vault <name>", "vault", "default")
     .option("--json", "print JSON");
-}
-
-function keyOf(o: { key?: string; author?: string }): OwnKey | undefined {
-  if ((o.key === undefined) !== (o.author === undefined)) throw new UsageError("--key and --author go together");
-  if (o.key === undefined) return undefined;
-  const seed = fromBase64(readFileSync(o.key, "utf8").trim(), "--key");
-  if (seed.length !== 32) throw new UsageError("--key must hold a base64 32-byte Ed25519 seed");
-  return { org: o.author!, seed };
-}
-
-function readPayloads(io: Io, file: string): Record<string, unknown>[] {
-  const bytes = file === "-" ? io.stdin() : readFileSync(file);
-  // Signed exactly as written, or refused naming the field (I-JSON, formats.md §10).
-  const doc = parseIJson(new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength), file === "-" ? "stdin" : file);
-  const list = Array.isArray(doc) ? doc : [doc];
-  if (list.length === 0) throw new UsageError("nothing to write: the array is empty");
-  return list.map((p, i) => {
-    if (p === null || typeof p !== "object" || Array.isArray(p)) throw new SealTrailError("invalid", `element ${i}: a record is a JSON object`);
-    return p;
-  });
 }
 
 // One line a record: id, index, status (if any), and its title or name.
@@ -87,7 +67,7 @@ export function registerSmsCommands(program: Command, io: Io): void {
     .description("list the SMS record types, their kinds and workflows")
     .option("--json", "print JSON")
     .action((o: { json?: boolean }) => {
-      const rows = SMS_TYPES.map((t) => ({ type: t, kind: t.slice(4), description: SMS_RECORD_TYPES[t], workflow: WORKFLOWS[t]?.next ?? null }));
+      const rows = SMS_TYPES.map((t) => ({ type: t, kind: smsKind(t), description: SMS_RECORD_TYPES[t], workflow: WORKFLOWS[t]?.next ?? null }));
       if (o.json) io.out(JSON.stringify(rows, null, 2) + "\n");
       else io.out(rows.map((r) => `${r.kind.padEnd(20)} ${r.description}\n`).join(""));
     });
@@ -111,7 +91,7 @@ export function registerSmsCommands(program: Command, io: Io): void {
   registerSmsFigureCommands(sms, io);
 
   for (const type of SMS_TYPES) {
-    const kind = type.slice("sms.".length);
+    const kind = smsKind(type);
     const k = sms.command(kind).description(`${type}: ${SMS_RECORD_TYPES[type]}`);
     const writer = (update: boolean) =>
       located(k.command(update ? "update" : "add"))
@@ -120,8 +100,8 @@ export function registerSmsCommands(program: Command, io: Io): void {
         .option("--key <file>", "sign here with this base64 Ed25519 seed (default: the operator's held key locally, your custodial key with --server)")
         .option("--author <org>", "author organisation of --key")
         .action(async (file: string, o: Location & { key?: string; author?: string }) => {
-          const payloads = readPayloads(io, file);
-          const key = keyOf(o);
+          const payloads = readRecords(io, file);
+          const key = readOwnKey(o);
           const written = await withSms(o, async (s) => {
             const out = [];
             for (const p of payloads) out.push(await s.write(o.vault, type as SmsRecordType, p, { update, ...(key !== undefined ? { key } : {}) }));

@@ -5,9 +5,9 @@
  */
 import { SMS_RECORD_TYPES, SMS_TYPES, type SmsRecordType } from "@sealtrail/core";
 import type { RouteDoc } from "./openapi-routes.js";
+import { smsKind } from "../sms/record-rules.js";
 import type { Schema } from "./openapi-schemas.js";
 
-const kind = (type: SmsRecordType): string => type.slice("sms.".length);
 const pascal = (s: string): string => s.replace(/(^|-)([a-z])/g, (_m, _d: string, c: string) => c.toUpperCase());
 
 const RECORD: Schema = {
@@ -31,8 +31,8 @@ const WRITTEN: Schema = {
 };
 
 function docsOf(type: SmsRecordType): Record<string, RouteDoc> {
-  const base = `/v1/vaults/:vault/sms/${kind(type)}`;
-  const name = `Sms${pascal(kind(type))}`;
+  const base = `/v1/vaults/:vault/sms/${smsKind(type)}`;
+  const name = `Sms${pascal(smsKind(type))}`;
   const what = SMS_RECORD_TYPES[type];
   const writes = ["forbidden", "conflict", "invalid", "unknown_key", "unavailable"] as const;
   return {

@@ -8,18 +8,17 @@
  * rules (the ledger applies them, sms/record-rules.ts).
  */
 import type { FastifyInstance, FastifyRequest } from "fastify";
-import { SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, smsJsonSchema, type SmsRecordType, type Supersedes } from "@sealtrail/core";
+import { SMS_RECORD_TYPES, SMS_TYPES, SealTrailError, WORKFLOWS, smsJsonSchema, type Supersedes } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import { acknowledgement } from "../ledger/ledger.js";
 import { appendCustodial } from "../ledger/custodial.js";
 import type { AccessStore, AdminStore, Store } from "../store/types.js";
 import { latestRecords, latestVersionOf, smsRecord } from "../sms/queries.js";
+import { smsKind } from "../sms/record-rules.js";
 import { principal, requireVault } from "./auth.js";
 import { authorizeRecord, idempotencyOf } from "./log-routes.js";
 import { parseIndex, parseIntegerIn } from "./params.js";
 
-/** The path segment of an SMS record type: `sms.risk-acceptance` is at .../sms/risk-acceptance. */
-export const kindOf = (type: SmsRecordType): string => type.slice("sms.".length);
 
 const DEFAULT_PAGE = 100;
 const MAX_PAGE = 1000;
@@ -56,7 +55,7 @@ export async function registerSmsRoutes(app: FastifyInstance, ledger: Ledger, st
     return {
       types: SMS_TYPES.map((type) => ({
         type,
-        path: `/v1/vaults/${req.params.vault}/sms/${kindOf(type)}`,
+        path: `/v1/vaults/${req.params.vault}/sms/${smsKind(type)}`,
         description: SMS_RECORD_TYPES[type],
         workflow: WORKFLOWS[type] === undefined ? null : { initial: WORKFLOWS[type]!.initial, next: WORKFLOWS[type]!.next },
       })),
@@ -68,7 +67,7 @@ export async function registerSmsRoutes(app: FastifyInstance, ledger: Ledger, st
   const describeOnly = { validatorCompiler: () => () => true };
 
   for (const type of SMS_TYPES) {
-    const base = `/v1/vaults/:vault/sms/${kindOf(type)}`;
+    const base = `/v1/vaults/:vault/sms/${smsKind(type)}`;
     const write = async (req: FastifyRequest<{ Params: { vault: string } }>, supersedes?: Supersedes) => {
       const access = await requireVault(store, req, req.params.vault, "any");
       const p = principal(req);
@@ -87,7 +86,7 @@ export async function registerSmsRoutes(app: FastifyInstance, ledger: Ledger, st
       const id = (req.body as { id: string }).id;
       return reply
         .status(201)
-        .header("location", `/v1/vaults/${encodeURIComponent(req.params.vault)}/sms/${kindOf(type)}/${encodeURIComponent(id)}`)
+        .header("location", `/v1/vaults/${encodeURIComponent(req.params.vault)}/sms/${smsKind(type)}/${encodeURIComponent(id)}`)
         .send({ id, ...acknowledgement(r) });
     });
 

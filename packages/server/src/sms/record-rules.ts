@@ -27,6 +27,19 @@ import type { CheckedSubmission } from "../ledger/submission.js";
 export const SMS_PREFIX = "sms.";
 
 /**
+ * The kind of an SMS record type: the type without `sms.`, as routes
+ * (/sms/{kind}) and commands (sealtrail sms {kind}) name it.
+ *
+ * @example
+ * ```ts
+ * smsKind("sms.risk-acceptance") // "risk-acceptance"
+ * ```
+ */
+export function smsKind(type: SmsRecordType): string {
+  return type.slice(SMS_PREFIX.length);
+}
+
+/**
  * The series of an SMS record: its type and record id (`sms.risk R-12`).
  *
  * @example
