@@ -6,3 +6,7 @@
 export * from "./digital-link.js";
 export * from "./timestamp.js";
 export * from "./event-hash.js";
+export * from "./epcis-document.js";
+export { EPCIS_EVENT_TYPES } from "./hash-fields.js";
+export type { EventHashContext } from "./hash-context.js";
+export { compareCodePoints, formatHashNumber } from "./hash-values.js";

@@ -13,7 +13,7 @@ import {
   eventHashId,
   eventPreHashString,
   formatHashNumber,
-} from "../../src/epcis/event-hash.js";
+} from "../../src/epcis/index.js";
 
 const CONTEXT = ["https://ref.gs1.org/standards/epcis/2.0.0/epcis-context.jsonld", { example: "https://ns.example.com/epcis/" }];
 
