@@ -110,4 +110,8 @@ export const nodeCryptoBackend: CryptoBackend = {
     }
   },
   randomBytes: (n) => toU8(randomBytes(n)),
+  sha256Hasher: () => {
+    const h = createHash("sha256");
+    return { update: (d) => void h.update(d), digest: () => toU8(h.digest()) };
+  },
 };

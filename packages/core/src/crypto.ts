@@ -35,6 +35,14 @@ export interface CryptoBackend {
   ed25519Sign(seed: Uint8Array, message: Uint8Array): Uint8Array;
   ed25519Verify(publicKey: Uint8Array, message: Uint8Array, signature: Uint8Array): boolean;
   randomBytes(n: number): Uint8Array;
+  /** An incremental SHA-256 (files hashed piece by piece); optional: the pure one serves a backend without it. */
+  sha256Hasher?(): Sha256Hasher;
+}
+
+/** An incremental SHA-256: feed the pieces in order, then take the digest once. */
+export interface Sha256Hasher {
+  update(data: Uint8Array): void;
+  digest(): Uint8Array;
 }
 
 /**
@@ -66,7 +74,13 @@ export const pureCryptoBackend: CryptoBackend = {
     }
   },
   randomBytes: (n) => crypto.getRandomValues(new Uint8Array(n)),
+  sha256Hasher: nobleHasher,
 };
+
+function nobleHasher(): Sha256Hasher {
+  const h = nobleSha256.create();
+  return { update: (d) => void h.update(d), digest: () => h.digest() };
+}
 
 let backend: CryptoBackend = pureCryptoBackend;
 
@@ -123,6 +137,22 @@ export function sha256(...parts: Uint8Array[]): Uint8Array {
 export function sha256Hex(data: Uint8Array): string {
   requireBytes(data, "sha256Hex: data");
   return backend.sha256Hex(data);
+}
+
+/**
+ * A fresh incremental SHA-256, for input that arrives in pieces (a file
+ * read as a stream): the state is 32 bytes whatever the input's length.
+ *
+ * @example
+ * ```ts
+ * const h = createSha256();
+ * h.update(utf8("ab"));
+ * h.update(utf8("c"));
+ * toHex(h.digest()) // "ba7816bf..."
+ * ```
+ */
+export function createSha256(): Sha256Hasher {
+  return backend.sha256Hasher?.() ?? nobleHasher();
 }
 
 /**

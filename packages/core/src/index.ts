@@ -19,3 +19,4 @@ export * from "./anchor/index.js";
 export * from "./epcis/index.js";
 export * from "./custody/index.js";
 export * from "./sms/index.js";
+export * from "./files/index.js";

@@ -92,6 +92,7 @@ const TABLE: Record<string, Entry> = {
   setCryptoBackend: { args: () => [], check: { 0: "crypto backend" }, content: { 0: ["object"] } },
   sha256: one("data"),
   sha256Hex: one("data"),
+  createSha256: { exempt: "takes no argument" },
   randomBytes: { args: () => [], check: { 0: "byte count" }, allow: { 0: ["number"] } },
   ed25519PublicKey: one("Ed25519 seed"),
   ed25519Sign: { args: () => [pair.seed, hash], check: { 0: "Ed25519 seed", 1: "message" } },
@@ -305,6 +306,15 @@ const TABLE: Record<string, Entry> = {
   detectGaps: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "detectGaps: state", 1: "detectGaps: asOf" } },
   computeMaturity: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "computeMaturity: state", 1: "computeMaturity: asOf" } },
   dueItems: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "dueItems: state", 1: "dueItems: asOf" } },
+
+  // -- files
+  checkAttachments: { exempt: "reads any payload: what is not an object names no attachment, and a bad member is reported" },
+  attachmentsOf: { exempt: "reads any payload: what is not an object names no attachment" },
+  fileAddress: { args: () => ["0".repeat(64)], check: { 0: "hex" } },
+  parseFileAddress: one("file address"),
+  hashBytes: one("bytes"),
+  hashStream: one("byte source"),
+  byteChunks: one("byte source"),
 };
 
 /** What calling `f` with `args` gives: its value, or the error it throws (or rejects with). */

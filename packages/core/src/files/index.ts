@@ -1,0 +1,3 @@
+export * from "./attachment.js";
+export * from "./address.js";
+export * from "./hash.js";
