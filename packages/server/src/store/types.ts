@@ -90,6 +90,19 @@ export interface PendingEntry {
    * and a later one must supersede the series' latest version.
    */
   readonly series?: string | null;
+  // --- Evidence files ---
+  /**
+   * SHA-256 (hex) of each file the record's payload names in `attachments`:
+   * each must be held by the vault (stored whole, not erased, not being
+   * swept) when the record is sequenced, and is then recorded as named by it.
+   */
+  readonly files?: readonly string[] | null;
+  /**
+   * On a `file.erasure` record: the SHA-256 (hex) of the file whose bytes it
+   * erases. The store marks the file erased by this record in the same
+   * transaction; the bytes are deleted once it is committed.
+   */
+  readonly erasesFile?: string | null;
 }
 
 /** Outcome of one entry of a batch: its index, or why it was refused. */
@@ -256,8 +269,87 @@ export interface AdminStore {
   claimSetting(key: string, value: string): Promise<string>;
 }
 
-/** One database behind all three interfaces. */
-export interface Store extends LedgerStore, LogReader, AdminStore {
+// --- Evidence files ------------------------------------------------------
+
+/**
+ * Where a file's bytes stand: being received (a row exists before any byte
+ * is written, so that a sweep never removes bytes an upload relies on),
+ * stored whole, or being removed by a sweep.
+ */
+export type FileState = "receiving" | "stored" | "sweeping";
+
+/** A file a vault holds: metadata only, the bytes are in the file store. */
+export interface FileRow {
+  readonly vault: string;
+  /** SHA-256 of the bytes, 64 lowercase hex digits: the file's name. */
+  readonly sha256: string;
+  readonly length: number;
+  /** The media type declared at the first upload and checked against the bytes. */
+  readonly mediaType: string;
+  readonly state: FileState;
+  /** When the bytes were first received (RFC 3339). */
+  readonly uploadedAt: string;
+  /** Id of the API key that first sent them (null from the CLI). */
+  readonly uploadedBy: string | null;
+  /** Last upload of these bytes: a sweep measures a file's age from it. */
+  readonly touchedAt: string;
+  /** When a `file.erasure` record erased the bytes, and that record's index; null when not erased. */
+  readonly erasedAt: string | null;
+  readonly erasedBy: bigint | null;
+}
+
+/** An upload of a file, as the catalog records it. */
+export interface FileUpload {
+  readonly sha256: string;
+  readonly length: number;
+  readonly mediaType: string;
+  readonly uploadedBy: string | null;
+  /** The upload's time (RFC 3339): the row's touchedAt, and its uploadedAt when new. */
+  readonly at: string;
+}
+
+/**
+ * What a vault knows of its files: one row per file (never its bytes) and
+ * which records name it. The upload protocol is claim, store the bytes,
+ * then mark stored; a sweep marks a row `sweeping` only while no record
+ * names it and no upload touched it since its cut-off, so a record can
+ * never come to name bytes that a sweep removes.
+ */
+export interface FileCatalog {
+  /**
+   * Before any byte is stored: create the row as `receiving` when there is
+   * none, otherwise move its touchedAt to `at` (unless it is being swept or
+   * was erased). Returns the row as it now is: the caller compares length
+   * and media type and refuses a file being swept or erased.
+   */
+  claimFile(vault: string, f: FileUpload): Promise<FileRow>;
+  /**
+   * Once the bytes are stored whole: mark the row stored (creating it again
+   * if a failed concurrent upload removed it). Null when the file is being
+   * swept or was erased meanwhile.
+   */
+  fileStored(vault: string, f: FileUpload): Promise<FileRow | null>;
+  /** After a failed upload: remove the row if it is still `receiving` with touchedAt `at` (no later upload of the same bytes). */
+  abandonFile(vault: string, sha256: string, at: string): Promise<void>;
+  file(vault: string, sha256: string): Promise<FileRow | null>;
+  /** {@link file} of many in one read; a file the vault does not hold is absent. */
+  filesAt(vault: string, sha256s: readonly string[]): Promise<Map<string, FileRow>>;
+  /** The records that name a file in their attachments, in index order after `after`. */
+  fileRecords(vault: string, sha256: string, q: { after?: bigint; limit: number }): Promise<EntryRow[]>;
+  /** Files that no record names, last touched before `before` (RFC 3339), oldest first. */
+  unreferencedFiles(vault: string, before: string, limit: number): Promise<FileRow[]>;
+  /**
+   * Mark a file `sweeping` if no record names it, it is not erased and it
+   * was last touched before `before`; true when marked. The caller then
+   * deletes the bytes and calls {@link sweptFile}.
+   */
+  beginSweep(vault: string, sha256: string, before: string): Promise<boolean>;
+  /** Remove the row of a file marked `sweeping`, once its bytes are deleted. */
+  sweptFile(vault: string, sha256: string): Promise<void>;
+}
+
+/** One database behind all the interfaces. */
+export interface Store extends LedgerStore, LogReader, AdminStore, FileCatalog {
   readonly engine: string;
   close(): Promise<void>;
 }

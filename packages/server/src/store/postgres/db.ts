@@ -53,6 +53,20 @@ export interface Tables {
   series: { vault: string; name: string; head_idx: bigint };
   // --- Anchors (issue 4) ---
   anchors: { id: ColumnType<bigint, never, never>; vault: string; checkpoint_size: bigint; type: string; record: string; created_at: string };
+  // --- Evidence files (metadata only; the bytes are in the file store) ---
+  files: {
+    vault: string;
+    sha256: string;
+    length: bigint;
+    media_type: string;
+    state: string;
+    uploaded_at: string;
+    uploaded_by: string | null;
+    touched_at: string;
+    erased_at: string | null;
+    erased_by: bigint | null;
+  };
+  file_refs: { vault: string; sha256: string; idx: bigint };
 }
 
 /** A jsonb column: node-postgres parses it on the way out; it is written as JSON text. */

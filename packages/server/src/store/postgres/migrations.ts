@@ -196,6 +196,35 @@ CREATE TABLE series (
 );
 `,
   },
+  // --- v9: evidence files: metadata of each file a vault holds, and which records name it (never the bytes) ---
+  {
+    version: 9,
+    name: "files",
+    sql: `
+CREATE TABLE files (
+  vault       text NOT NULL REFERENCES vaults(name),
+  sha256      text NOT NULL,
+  length      bigint NOT NULL,
+  media_type  text NOT NULL,
+  state       text NOT NULL,
+  uploaded_at text NOT NULL,
+  uploaded_by text,
+  touched_at  text NOT NULL,
+  erased_at   text,
+  erased_by   bigint,
+  PRIMARY KEY (vault, sha256)
+);
+-- The sweep reads files by age.
+CREATE INDEX files_by_touched ON files (vault, touched_at);
+CREATE TABLE file_refs (
+  vault  text NOT NULL,
+  sha256 text NOT NULL,
+  idx    bigint NOT NULL,
+  PRIMARY KEY (vault, sha256, idx),
+  FOREIGN KEY (vault, sha256) REFERENCES files (vault, sha256)
+);
+`,
+  },
 ];
 
 /** Migration name as Kysely's Migrator records it: zero-padded so that name order is version order. */

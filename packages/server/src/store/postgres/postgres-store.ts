@@ -23,6 +23,7 @@ import { createPostgresAdmin } from "./admin.js";
 import { applyMigrations, connect, migrator } from "./db.js";
 import { createPostgresReader } from "./readers.js";
 import { sequenceIn } from "./sequence.js";
+import { createPostgresFiles } from "./files.js";
 
 /** Options of {@link openPostgresStore}. */
 export interface PostgresStoreOptions {
@@ -105,6 +106,7 @@ export async function openPostgresStore(opts: PostgresStoreOptions): Promise<Sto
     ...createPostgresReader(db),
     ...createPostgresAdmin(db),
     ...createPostgresAccess(db),
+    ...createPostgresFiles(db),
     async close() {
       await db.destroy();
     },

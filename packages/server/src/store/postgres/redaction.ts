@@ -22,6 +22,8 @@ export async function redactionState(trx: Transaction<Tables>, vault: string, en
       wanted.add(e.redacts.index);
       authors.add(e.author);
     }
+    // A file erasure asks the same question: is its author an administrator of the vault, or the operator?
+    if (e.erasesFile != null) authors.add(e.author);
   }
   type Target = { type: string; leafHash: Uint8Array; author: string; hasPayload: boolean; redactedBy: bigint | null };
   const targets = new Map<bigint, Target>();
@@ -38,6 +40,8 @@ export async function redactionState(trx: Transaction<Tables>, vault: string, en
     for (const r of rows) {
       targets.set(r.idx, { type: r.type, leafHash: u8(r.leaf_hash), author: r.author, hasPayload: r.payload_idx !== null, redactedBy: r.redacted_by });
     }
+  }
+  if (authors.size > 0) {
     const members = await trx.selectFrom("members").select("org").where("vault", "=", vault).where("org", "in", [...authors]).where("is_admin", "=", true).execute();
     for (const m of members) admins.add(m.org);
     operator = (await trx.selectFrom("settings").select("value").where("key", "=", OPERATOR_SETTING).executeTakeFirst())?.value ?? null;

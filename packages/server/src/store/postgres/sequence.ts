@@ -13,6 +13,7 @@ import { integrationTile } from "../tree.js";
 import { tileKey, type Integrator, type PendingEntry, type SequenceOutcome, type StoredTileId, type TreeState } from "../types.js";
 import { chunks, u8, type Tables } from "./db.js";
 import { redactionState } from "./redaction.js";
+import { fileState } from "./files.js";
 
 /** A key of the registry as one batch sees it. */
 interface KeyState {
@@ -76,6 +77,7 @@ export async function sequenceIn(trx: Transaction<Tables>, vault: string, entrie
   const plans = planRequests(entries, seen);
   const skipped = skippedOutcomes(plans);
   const redaction = await redactionState(trx, vault, entries);
+  const files = await fileState(trx, vault, entries);
   // Leaves of this batch already in the log, in one query (entries_by_leaf):
   // a leaf hash fixes its entry, so its claimed time too.
   const storedLeaves = new Map<string, bigint>();
@@ -115,7 +117,9 @@ export async function sequenceIn(trx: Transaction<Tables>, vault: string, entrie
       continue;
     }
     const refusal =
-      refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i), redaction.context(memberChanges)) ?? seriesRefusal(e, (name) => seriesHeads.get(name));
+      refusalOf(vault, e, (k) => registry.get(k), (i) => heads.get(i), redaction.context(memberChanges)) ??
+      seriesRefusal(e, (name) => seriesHeads.get(name)) ??
+      files.refusal(e, redaction.context(memberChanges));
     if (refusal !== null) {
       outcomes.push(refusal);
       continue;
@@ -148,6 +152,7 @@ export async function sequenceIn(trx: Transaction<Tables>, vault: string, entrie
     if (e.memberChange != null) memberChanges.set(e.memberChange.org, { change: e.memberChange, index: idx });
     heads.set(idx, { type: e.type, leafHash: e.leafHash });
     redaction.sequenced(idx, e);
+    files.sequenced(idx, e, now);
     if (e.series != null) {
       seriesHeads.set(e.series, idx);
       movedSeries.add(e.series);
@@ -188,6 +193,7 @@ export async function sequenceIn(trx: Transaction<Tables>, vault: string, entrie
   }
   for (const rows of chunks(payloadRows)) await trx.insertInto("payloads").values(rows).execute();
   await redaction.apply();
+  await files.apply();
   if (movedSeries.size > 0) {
     await trx
       .insertInto("series")

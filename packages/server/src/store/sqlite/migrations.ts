@@ -188,4 +188,33 @@ CREATE TABLE series (
 ) WITHOUT ROWID;
 `,
   },
+  // --- v9: evidence files: metadata of each file a vault holds, and which records name it (never the bytes) ---
+  {
+    version: 9,
+    name: "files",
+    sql: `
+CREATE TABLE files (
+  vault       TEXT NOT NULL REFERENCES vaults(name),
+  sha256      TEXT NOT NULL,
+  length      INTEGER NOT NULL,
+  media_type  TEXT NOT NULL,
+  state       TEXT NOT NULL,
+  uploaded_at TEXT NOT NULL,
+  uploaded_by TEXT,
+  touched_at  TEXT NOT NULL,
+  erased_at   TEXT,
+  erased_by   INTEGER,
+  PRIMARY KEY (vault, sha256)
+) WITHOUT ROWID;
+-- The sweep reads files by age.
+CREATE INDEX files_by_touched ON files (vault, touched_at);
+CREATE TABLE file_refs (
+  vault  TEXT NOT NULL,
+  sha256 TEXT NOT NULL,
+  idx    INTEGER NOT NULL,
+  PRIMARY KEY (vault, sha256, idx),
+  FOREIGN KEY (vault, sha256) REFERENCES files (vault, sha256)
+) WITHOUT ROWID;
+`,
+  },
 ];

@@ -14,6 +14,7 @@ import { integrationTile } from "../tree.js";
 import type { Integrator, LedgerStore, PendingEntry, SequenceOutcome, StoredTileId } from "../types.js";
 import { treeOf } from "./readers.js";
 import { createSqliteRedaction } from "./redaction.js";
+import { createSqliteFiles, type SqliteFiles } from "./files.js";
 import { big, u8, type Row } from "./rows.js";
 import type { Statements } from "./statements.js";
 
@@ -26,7 +27,7 @@ import type { Statements } from "./statements.js";
  * const { outcomes, tree } = await sequence("default", entries, integrate);
  * ```
  */
-export function createSqliteSequencer(db: Database.Database, q: Statements): LedgerStore["sequence"] {
+export function createSqliteSequencer(db: Database.Database, q: Statements, files: SqliteFiles = createSqliteFiles(db)): LedgerStore["sequence"] {
   const { context: redactionContext, redact, flush: flushRedactions } = createSqliteRedaction(db, q);
 
   const sequenceTx = db.transaction(
@@ -60,7 +61,8 @@ export function createSqliteSequencer(db: Database.Database, q: Statements): Led
         }
         const refusal =
           refusalOf(vault, e, (k) => keyView(keyRow(k)), (i) => entryView(vault, i), redactions) ??
-          seriesRefusal(e, (name) => (q.seriesHead.get(vault, name) as Row | undefined)?.head_idx as bigint | undefined);
+          seriesRefusal(e, (name) => (q.seriesHead.get(vault, name) as Row | undefined)?.head_idx as bigint | undefined) ??
+          files.refusal(vault, e, redactions);
         if (refusal !== null) {
           outcomes.push(refusal);
           continue;
@@ -80,6 +82,7 @@ export function createSqliteSequencer(db: Database.Database, q: Statements): Led
         else if (mc?.action === "remove") q.removeMember.run(vault, mc.org);
         if (e.redacts != null) redact(vault, e.redacts.index, idx);
         if (e.series != null) q.putSeriesHead.run(vault, e.series, idx);
+        files.sequenced(vault, idx, e, now);
         leafHashes.push(e.leafHash);
         replays.appended(e, idx);
         outcomes.push({ ok: true, index: idx });

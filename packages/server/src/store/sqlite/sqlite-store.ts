@@ -13,6 +13,7 @@ import { createSqliteAccess } from "./access.js";
 import { createSqliteAdmin } from "./admin.js";
 import { createSqliteReader } from "./readers.js";
 import { createSqliteSequencer } from "./sequence.js";
+import { createSqliteFiles } from "./files.js";
 import { prepareStatements } from "./statements.js";
 
 /** Options of {@link openSqliteStore}. */
@@ -84,9 +85,10 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
   }
 
   const q = prepareStatements(db);
+  const files = createSqliteFiles(db);
   const store: Store & AccessStore = {
     engine: "sqlite",
-    sequence: createSqliteSequencer(db, q),
+    sequence: createSqliteSequencer(db, q, files),
     async putCheckpoint(vault, cp) {
       q.putCheckpoint.run(vault, cp.size, cp.root, cp.note, new Date().toISOString());
     },
@@ -100,6 +102,7 @@ export function openSqliteStore(opts: SqliteStoreOptions): Store & AccessStore {
     ...createSqliteReader(q),
     ...createSqliteAdmin(q),
     ...createSqliteAccess(q),
+    ...files.catalog,
     async close() {
       db.close();
     },
