@@ -11,12 +11,12 @@ import { PACKED_TASK_HEADER, type SignatureBatchWriter } from "../signature-batc
 import {
   KEY_RECORD_TYPE,
   MEMBER_RECORD_TYPE,
-  PAYLOAD_COMMITMENT_CONTEXT,
   RECORD_SIGNING_CONTEXT,
   REDACTION_RECORD_TYPE,
   parseEntry,
   type MemberChange,
 } from "../record/envelope.js";
+import { PAYLOAD_COMMITMENT_CONTEXT } from "../record/payload.js";
 import { HASH, base64Length, decodeBase64Into, decodeEntry, encodeInto, hexEqualsAt } from "./base64.js";
 import { NO_FAILURES, addFailure, fail, isObj, lineOf, type Rec } from "./state.js";
 

@@ -10,7 +10,8 @@ import { ERROR_CODES, SealTrailError, type ErrorCode } from "../errors.js";
 import { buildKeyRecord, buildRecord, type BuiltRecord } from "../record/build.js";
 import { ed25519PublicKey } from "../crypto.js";
 import { toBase64 } from "../bytes.js";
-import { checkPayload, type Supersedes } from "../record/envelope.js";
+import type { Supersedes } from "../record/envelope.js";
+import { checkPayload } from "../record/payload.js";
 import { createSmsClient, type SmsClient } from "./sms-client.js";
 
 /** The part of a fetch Response the client reads. */

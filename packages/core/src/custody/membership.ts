@@ -5,7 +5,8 @@
  * chains and by the offline custody bundle check alike.
  */
 import { requireIterable, requireObject, requireString } from "../args.js";
-import { typeMatches, type MemberChange } from "../record/envelope.js";
+import type { MemberChange } from "../record/envelope.js";
+import { typeMatches } from "../record/names.js";
 
 /** Whether `org` could write a record of `type` at log index `index`. */
 export type WriteRight = (org: string, index: number, type: string) => boolean;

@@ -7,10 +7,7 @@ import {
   KEY_RECORD_TYPE,
   MEMBER_RECORD_TYPE,
   REDACTION_RECORD_TYPE,
-  checkPayload,
   keyIdOf,
-  newPayloadSalt,
-  payloadCommitment,
   signEnvelope,
   type Envelope,
   type KeyChange,
@@ -20,6 +17,7 @@ import {
   type SigningMode,
   type Supersedes,
 } from "./envelope.js";
+import { checkPayload, newPayloadSalt, payloadCommitment } from "./payload.js";
 
 /** What an author provides to write a record. */
 export interface RecordInput {

@@ -10,25 +10,20 @@
  * beside the log, so a payload can be erased while every proof stays valid.
  * docs/formats.md specifies every byte.
  */
-import { concat, fromBase64, fromHex, toBase64, toHex, utf8 } from "../bytes.js";
-import { ed25519Sign, ed25519Verify, ED25519_PUBLIC_KEY_SIZE, randomBytes, sha256 } from "../crypto.js";
+import { concat, fromBase64, toBase64, toHex, utf8 } from "../bytes.js";
+import { ed25519Sign, ed25519Verify, ED25519_PUBLIC_KEY_SIZE, sha256 } from "../crypto.js";
 import { requireBytes, requireObject, requireString } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
-import { canonicalBytes, canonicalize, parseJson, type JsonValue } from "../json/canonicalize.js";
-import { checkIJsonValue } from "../json/i-json.js";
+import { canonicalBytes, canonicalize, parseJson } from "../json/canonicalize.js";
+import { BASE64_PATTERN, HASH_HEX_PATTERN, KEY_ID_PATTERN, NAME_PATTERN, TIME_PATTERN, TYPE_PATTERN, TYPE_PATTERN_PATTERN } from "./names.js";
 
 /** Envelope format version. */
 export const ENVELOPE_VERSION = 1;
 /** Domain-separation prefix of every record signature. */
 export const RECORD_SIGNING_CONTEXT = "sealtrail/record/v1\n";
-/** Domain-separation prefix of the salted payload commitment. */
-export const PAYLOAD_COMMITMENT_CONTEXT = "sealtrail/payload/v1\n";
 /** Domain-separation prefix of a key id. */
 export const KEY_ID_CONTEXT = "sealtrail/key/v1\n";
 const SIGNING_CONTEXT_BYTES = utf8(RECORD_SIGNING_CONTEXT);
-const PAYLOAD_CONTEXT_BYTES = utf8(PAYLOAD_COMMITMENT_CONTEXT);
-/** Salt length of a payload commitment. */
-export const PAYLOAD_SALT_SIZE = 32;
 /** Largest log entry: entry bundles use a 16-bit length prefix (C2SP tlog-tiles). */
 export const MAX_ENTRY_SIZE = 65535;
 /** Type of the log entries that register and revoke signing keys. */
@@ -115,12 +110,6 @@ export interface SignedEnvelope {
   readonly sig: string;
 }
 
-const TYPE_PATTERN = /^[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)+$/;
-const NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
-const KEY_ID_PATTERN = /^[0-9a-f]{32}$/;
-const HASH_HEX_PATTERN = /^[0-9a-f]{64}$/;
-const BASE64_PATTERN = /^[A-Za-z0-9+/]*={0,2}$/;
-const TIME_PATTERN = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z$/;
 const MAX_SUBJECTS = 64;
 const MAX_SUBJECT_LENGTH = 256;
 
@@ -137,51 +126,6 @@ export function keyIdOf(publicKey: Uint8Array): string {
   requireBytes(publicKey, "keyIdOf: public key");
   if (publicKey.length !== ED25519_PUBLIC_KEY_SIZE) throw new SealTrailError("invalid", "public key must be 32 bytes");
   return toHex(sha256(utf8(KEY_ID_CONTEXT), new Uint8Array([0x01]), publicKey).subarray(0, 16));
-}
-
-/**
- * Salted commitment to a payload: hex SHA-256(PAYLOAD_COMMITMENT_CONTEXT ||
- * salt || canonical JSON of payload).
- *
- * @example
- * ```ts
- * const salt = newPayloadSalt();
- * const c = payloadCommitment({ risk: "theft" }, salt);
- * ```
- */
-export function payloadCommitment(payload: unknown, salt: Uint8Array): string {
-  if (payload === undefined) throw malformed("payloadCommitment: payload must be a JSON value, not undefined");
-  requireBytes(salt, "payloadCommitment: salt");
-  return commitmentOfCanonicalPayload(canonicalize(payload), salt);
-}
-
-/**
- * The same commitment as {@link payloadCommitment}, from the payload's
- * canonical JSON text (saves canonicalising twice when the text is needed too).
- *
- * @example
- * ```ts
- * const text = canonicalize(payload);
- * const c = commitmentOfCanonicalPayload(text, salt);
- * ```
- */
-export function commitmentOfCanonicalPayload(canonicalText: string, salt: Uint8Array): string {
-  requireString(canonicalText, "commitmentOfCanonicalPayload: canonical payload");
-  requireBytes(salt, "commitmentOfCanonicalPayload: salt");
-  if (salt.length !== PAYLOAD_SALT_SIZE) throw new SealTrailError("invalid", `salt must be ${PAYLOAD_SALT_SIZE} bytes`);
-  return toHex(sha256(PAYLOAD_CONTEXT_BYTES, salt, utf8(canonicalText)));
-}
-
-/**
- * A fresh random payload salt.
- *
- * @example
- * ```ts
- * const salt = newPayloadSalt(); // 32 random bytes
- * ```
- */
-export function newPayloadSalt(): Uint8Array {
-  return randomBytes(PAYLOAD_SALT_SIZE);
 }
 
 /**
@@ -381,7 +325,6 @@ export function validateEnvelope(v: unknown): Envelope {
   return o as unknown as Envelope;
 }
 
-const TYPE_PATTERN_PATTERN = /^(\*|[a-z][a-z0-9_-]*(\.[a-z][a-z0-9_-]*)*(\.\*)?)$/;
 const MAX_WRITE_PATTERNS = 64;
 
 function validateMemberChange(v: unknown): void {
@@ -402,35 +345,6 @@ function validateMemberChange(v: unknown): void {
 }
 
 /**
- * True when record type `type` matches a write pattern: the type itself, a
- * prefix ending in `.*`, or `*`.
- *
- * @example
- * ```ts
- * typeMatches("custody.*", "custody.handoff") // true
- * ```
- */
-export function typeMatches(pattern: string, type: string): boolean {
-  if (typeof pattern !== "string" || typeof type !== "string") return false; // nothing matches what is not text
-  if (pattern === "*") return true;
-  if (pattern.endsWith(".*")) return type.startsWith(pattern.slice(0, -1));
-  return pattern === type;
-}
-
-/**
- * True for a valid write pattern (`sms.risk`, `custody.*`, `*`).
- *
- * @example
- * ```ts
- * isTypePattern("custody.*") // true
- * ```
- */
-export function isTypePattern(p: string): boolean {
-  // RegExp.test would read null as the text "null".
-  return typeof p === "string" && TYPE_PATTERN_PATTERN.test(p);
-}
-
-/**
  * Decode the public key carried by a key record.
  *
  * @example
@@ -441,60 +355,6 @@ export function isTypePattern(p: string): boolean {
 export function keyChangePublicKey(k: KeyChange): Uint8Array {
   requireObject(k, "keyChangePublicKey: key change");
   return fromBase64(k.publicKey, "publicKey");
-}
-
-/**
- * Parse a hex leaf hash or commitment (64 hex digits).
- *
- * @example
- * ```ts
- * parseHashHex("ab".repeat(32))
- * ```
- */
-export function parseHashHex(s: string, what = "hash"): Uint8Array {
-  requireString(s, what);
-  if (!HASH_HEX_PATTERN.test(s)) throw malformed(`${what}: must be 64 lower-case hex digits`);
-  return fromHex(s, what);
-}
-
-/**
- * True for a valid dotted record type name (`sms.risk`, `custody.handoff`).
- *
- * @example
- * ```ts
- * isRecordType("sms.risk") // true
- * ```
- */
-export function isRecordType(s: string): boolean {
-  return typeof s === "string" && TYPE_PATTERN.test(s);
-}
-
-/**
- * True for a valid vault or organisation name.
- *
- * @example
- * ```ts
- * isName("default") // true
- * ```
- */
-export function isName(s: string): boolean {
-  // RegExp.test would read null as the text "null", a valid name.
-  return typeof s === "string" && NAME_PATTERN.test(s);
-}
-
-/**
- * Check a payload: any JSON object that I-JSON (RFC 7493) allows, so that
- * it is signed exactly as given (see {@link checkIJsonValue}).
- *
- * @example
- * ```ts
- * checkPayload({ a: 1 });
- * ```
- */
-export function checkPayload(p: unknown): asserts p is { [k: string]: JsonValue } {
-  if (p === null || typeof p !== "object" || Array.isArray(p)) throw malformed("payload: must be a JSON object");
-  // Signed exactly as given, or refused: nothing JSON would drop or change.
-  checkIJsonValue(p, "payload");
 }
 
 function asObject(v: unknown, what: string): Record<string, unknown> {
