@@ -3,11 +3,14 @@
  * documents, plans and risks, open actions of nonconformities, management
  * reviews and supplier remediation, supplier assessments by their tier's
  * interval, expiries of residual-risk acceptances, objectives, improvements
- * and scope exclusions to revalidate. Each item names the record it comes
+ * and scope exclusions to revalidate, and evidence files whose `expires`
+ * date comes or has passed. Each item names the record it comes
  * from; an item is overdue when its due date is before D.
  */
 import { addDays, daysBetween, requireDate } from "./days.js";
 import { naming, personLabel, qualifyingAssessments, tierOf } from "./facts.js";
+import { attachmentsOf } from "../../files/attachment.js";
+import { SMS_TYPES } from "../record-types.js";
 import { requireState, type SmsRef, type SmsState } from "./records.js";
 
 /** The kinds of due item. */
@@ -22,7 +25,8 @@ export type DueKind =
   | "acceptance-expiry"
   | "objective"
   | "improvement"
-  | "exclusion-revalidation";
+  | "exclusion-revalidation"
+  | "evidence-expiry";
 
 /** Who an item falls to: a person, or nobody named by the records. */
 export interface DueOwner {
@@ -126,6 +130,7 @@ export function dueItems(state: SmsState, asOf: string): DueReport {
   for (const x of s["sms.scope"]) {
     for (const e of x.payload.exclusions) add("exclusion-revalidation", `revalidate exclusion "${e.what}" of scope ${x.id}`, e.revalidate, x.payload.approvedBy, x.ref);
   }
+  addEvidenceExpiries(state, add);
 
   const groups = new Map<string, DueItem[]>();
   for (const it of items) {
@@ -142,4 +147,28 @@ export function dueItems(state: SmsState, asOf: string): DueReport {
       return { owner, overdue: l.filter((i) => i.overdue).length, items: l };
     });
   return { asOf: d, overdue: items.filter((i) => i.overdue).length, owners };
+}
+
+// Statuses after which a record's evidence is no longer relied on: a
+// superseded or withdrawn document, a closed risk, a retired control...
+const ENDED = new Set(["superseded", "withdrawn", "closed", "retired", "offboarded", "rejected", "achieved", "missed", "done"]);
+
+/**
+ * Evidence files that expire (an attachment's `expires`, docs/formats.md
+ * "Attachments"): due on that date, overdue after it, for the record's
+ * owner when it names one. Only the latest version of a live record counts:
+ * an earlier version's file was replaced by the later one's.
+ */
+function addEvidenceExpiries(state: SmsState, add: (kind: DueKind, title: string, due: string, owner: Person | undefined, ref: SmsRef) => void): void {
+  for (const type of SMS_TYPES) {
+    for (const x of state.records[type]) {
+      const p = x.payload as { status?: unknown; owner?: unknown; title?: unknown };
+      if (typeof p.status === "string" && ENDED.has(p.status)) continue;
+      const o = p.owner as Person | undefined;
+      const owner = o !== null && typeof o === "object" && typeof o.name === "string" ? o : undefined;
+      for (const a of attachmentsOf(x.payload)) {
+        if (a.expires !== undefined) add("evidence-expiry", `evidence "${a.name}" of ${type} ${x.id} expires`, a.expires, owner, x.ref);
+      }
+    }
+  }
 }

@@ -6,6 +6,7 @@
  * fields are refused (strict objects).
  */
 import { z } from "zod";
+import { attachmentsSchema } from "../../files/attachment.js";
 import type { SmsRecordType } from "../record-types.js";
 
 /**
@@ -93,3 +94,11 @@ export const evidence = z.strictObject({
   id: z.string().min(1).max(300),
   note: z.string().max(2000).optional(),
 });
+
+/**
+ * The evidence files a record names (docs/formats.md, "Attachments"): the
+ * one definition every SMS type's payload takes, as every other record type
+ * may, so a document version, an incident or an audit report carries its
+ * files' digests inside its signed payload.
+ */
+export const withAttachments = { attachments: attachmentsSchema.optional() };

@@ -8,6 +8,7 @@
 import { z } from "zod";
 import { checkSmsType } from "../check-type.js";
 import type { SmsRecordType } from "../record-types.js";
+import { withAttachments } from "./common.js";
 import { catalogueRecord, contextIssueRecord, interestedPartyRecord, legalRequirementRecord, scopeRecord } from "./context.js";
 import { changeRecord, communicationRecord, competenceRecord, documentRecord, objectiveRecord, resourceRecord, roleRecord } from "./governance.js";
 import { controlRecord, riskAcceptanceRecord, riskRecord } from "./risk.js";
@@ -20,35 +21,35 @@ export { DOCUMENT_STATUSES } from "./governance.js";
 export { INCIDENT_CATEGORIES, INCIDENT_STATUSES } from "./operations.js";
 export { AUDIT_STATUSES, FINDING_GRADES, NONCONFORMITY_STATUSES, REVIEW_INPUTS } from "./evaluation.js";
 
-/** The schema of each SMS record type's payload. */
+/** The schema of each SMS record type's payload, each with the optional `attachments` member. */
 export const SMS_SCHEMAS = {
-  "sms.catalogue": catalogueRecord,
-  "sms.scope": scopeRecord,
-  "sms.context-issue": contextIssueRecord,
-  "sms.interested-party": interestedPartyRecord,
-  "sms.legal-requirement": legalRequirementRecord,
-  "sms.document": documentRecord,
-  "sms.role": roleRecord,
-  "sms.risk": riskRecord,
-  "sms.risk-acceptance": riskAcceptanceRecord,
-  "sms.control": controlRecord,
-  "sms.objective": objectiveRecord,
-  "sms.change": changeRecord,
-  "sms.resource": resourceRecord,
-  "sms.competence": competenceRecord,
-  "sms.communication": communicationRecord,
-  "sms.supplier": supplierRecord,
-  "sms.supplier-assessment": supplierAssessmentRecord,
-  "sms.threat-level": threatLevelRecord,
-  "sms.security-plan": securityPlanRecord,
-  "sms.incident": incidentRecord,
-  "sms.exercise": exerciseRecord,
-  "sms.audit-programme": auditProgrammeRecord,
-  "sms.audit": auditRecord,
-  "sms.finding": findingRecord,
-  "sms.management-review": managementReviewRecord,
-  "sms.nonconformity": nonconformityRecord,
-  "sms.improvement": improvementRecord,
+  "sms.catalogue": catalogueRecord.extend(withAttachments),
+  "sms.scope": scopeRecord.extend(withAttachments),
+  "sms.context-issue": contextIssueRecord.extend(withAttachments),
+  "sms.interested-party": interestedPartyRecord.extend(withAttachments),
+  "sms.legal-requirement": legalRequirementRecord.extend(withAttachments),
+  "sms.document": documentRecord.extend(withAttachments),
+  "sms.role": roleRecord.extend(withAttachments),
+  "sms.risk": riskRecord.extend(withAttachments),
+  "sms.risk-acceptance": riskAcceptanceRecord.extend(withAttachments),
+  "sms.control": controlRecord.extend(withAttachments),
+  "sms.objective": objectiveRecord.extend(withAttachments),
+  "sms.change": changeRecord.extend(withAttachments),
+  "sms.resource": resourceRecord.extend(withAttachments),
+  "sms.competence": competenceRecord.extend(withAttachments),
+  "sms.communication": communicationRecord.extend(withAttachments),
+  "sms.supplier": supplierRecord.extend(withAttachments),
+  "sms.supplier-assessment": supplierAssessmentRecord.extend(withAttachments),
+  "sms.threat-level": threatLevelRecord.extend(withAttachments),
+  "sms.security-plan": securityPlanRecord.extend(withAttachments),
+  "sms.incident": incidentRecord.extend(withAttachments),
+  "sms.exercise": exerciseRecord.extend(withAttachments),
+  "sms.audit-programme": auditProgrammeRecord.extend(withAttachments),
+  "sms.audit": auditRecord.extend(withAttachments),
+  "sms.finding": findingRecord.extend(withAttachments),
+  "sms.management-review": managementReviewRecord.extend(withAttachments),
+  "sms.nonconformity": nonconformityRecord.extend(withAttachments),
+  "sms.improvement": improvementRecord.extend(withAttachments),
 } as const satisfies Record<SmsRecordType, z.ZodType>;
 
 /** The payload of an SMS record of type `T`. */
