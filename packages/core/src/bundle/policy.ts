@@ -5,7 +5,7 @@
 import { requireString } from "../args.js";
 import { fromBase64, fromHex } from "../bytes.js";
 import { SealTrailError, malformed } from "../errors.js";
-import { witnessVerifierFromKey, type WitnessVerifier } from "../note/cosignature.js";
+import { witnessVerifierFromKey, type WitnessVerifier } from "../note/witness-key.js";
 import { parseVerifierKey, verifierFromKey, type NoteVerifier } from "../note/vkey.js";
 
 /** Format tag of a policy document. */

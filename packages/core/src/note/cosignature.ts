@@ -1,102 +1,26 @@
 /**
  * C2SP tlog-cosignature v1 (Ed25519, signature type 0x04): a witness's
  * timestamped statement that a checkpoint is the largest consistent tree head
- * it has seen for the log, and the k-of-n witness policy built on it.
+ * it has seen for the log: its signature lines, cosigning, verification,
+ * and the k-of-n witness policy built on it. The signed message is in
+ * cosignature-message.ts, witness keys in witness-key.ts.
  *
  * Spec: https://c2sp.org/tlog-cosignature ("Format", "Ed25519 signed
- * message"). Key text follows golang.org/x/mod/sumdb/note; a witness's
- * private key is an ordinary Ed25519 signer key (`PRIVATE+KEY+...`, type
- * 0x01 as transparency-dev/formats `NewSignerForCosignatureV1` takes it),
- * while its public key and its signature lines carry the key ID of type 0x04.
+ * message"); key text follows golang.org/x/mod/sumdb/note.
  */
 import { bytesEqual, concat, readUintBE, toBase64, toHex, uintBE, utf8 } from "../bytes.js";
-import { ED25519_SIGNATURE_SIZE, ed25519Sign, ed25519Verify, generateEd25519KeyPair } from "../crypto.js";
-import { requireFunction, requireObject, requireString, requireText } from "../args.js";
+import { requireFunction, requireObject, requireText } from "../args.js";
 import { SealTrailError, malformed } from "../errors.js";
 import { openCheckpoint, parseCheckpoint, type OpenedCheckpoint } from "./checkpoint.js";
 import { addSignatures, parseNote, NOTE_SIGNATURE_PREFIX, type NoteSignature } from "./note.js";
-import { formatDecimalUint64 } from "./text-rules.js";
+import { COSIGNATURE_V1_SIZE, MAX_COSIGNATURE_TIME, checkTime, cosignatureMessage } from "./cosignature-message.js";
+import { witnessVerifierFromKey, type WitnessSigner, type WitnessVerifier } from "./witness-key.js";
 import {
   KEY_ID_SIZE,
-  SIG_TYPE_COSIGNATURE_V1,
-  formatSignerKey,
-  formatVerifierKey,
-  keyId,
-  parseSignerKey,
-  parseVerifierKey,
   verifierFromKey,
   type NoteSigner,
   type NoteVerifier,
 } from "./vkey.js";
-
-/**
- * First line of every cosigned message: domain separation from plain note
- * signatures (C2SP tlog-cosignature, "Ed25519 signed message").
- *
- * @example
- * ```ts
- * message.startsWith(COSIGNATURE_V1_HEADER) // "cosignature/v1\n"
- * ```
- */
-export const COSIGNATURE_V1_HEADER = "cosignature/v1\n";
-/**
- * Largest timestamp a cosignature may carry: 2^63 - 1 seconds
- * (C2SP tlog-cosignature, "Format": "It MUST NOT exceed 2^63 - 1").
- *
- * @example
- * ```ts
- * if (time > MAX_COSIGNATURE_TIME) throw new Error("out of range");
- * ```
- */
-export const MAX_COSIGNATURE_TIME = (1n << 63n) - 1n;
-/**
- * Length of the `timestamped_signature` of an Ed25519 cosignature: a
- * big-endian u64 timestamp and a 64-byte signature (the key ID comes before it).
- *
- * @example
- * ```ts
- * sig.signature.length === COSIGNATURE_V1_SIZE // 72
- * ```
- */
-export const COSIGNATURE_V1_SIZE = 8 + ED25519_SIGNATURE_SIZE;
-
-/**
- * A witness (cosigner) key able to cosign checkpoints.
- *
- * @example
- * ```ts
- * const w: WitnessSigner = witnessSignerFromKey(skey);
- * w.verifierKey // "witness.example/w1+1a2b3c4d+BC..."
- * ```
- */
-export interface WitnessSigner {
-  readonly name: string;
-  /** Key ID computed with type byte 0x04. */
-  readonly keyId: Uint8Array;
-  readonly publicKey: Uint8Array;
-  /** The type-0x04 verifier key, what verifiers and policies name. */
-  readonly verifierKey: string;
-  /** Ed25519 signature of `message` (already prefixed with the cosignature header). */
-  signMessage(message: Uint8Array): Uint8Array;
-}
-
-/**
- * A witness public key that verifies cosignatures. It is a
- * {@link NoteVerifier}: `verify(text, sig)` takes the note text and the
- * signature bytes after the key ID (timestamp and Ed25519 signature), so it
- * can be given to `openNote` or `openCheckpoint({ otherVerifiers })`.
- *
- * @example
- * ```ts
- * const v: WitnessVerifier = witnessVerifierFromKey(vkey);
- * openCheckpoint(note, logVkey, { otherVerifiers: [v] });
- * ```
- */
-export interface WitnessVerifier extends NoteVerifier {
-  readonly publicKey: Uint8Array;
-  /** The verifier key text it was made from. */
-  readonly verifierKey: string;
-}
 
 /**
  * A cosignature line taken apart (nothing verified).
@@ -159,110 +83,6 @@ export interface WitnessedCheckpoint {
   readonly checkpoint: OpenedCheckpoint;
   /** One verified cosignature per distinct witness key of the policy, in note order. */
   readonly cosignatures: readonly VerifiedCosignature[];
-}
-
-function checkTime(time: bigint): bigint {
-  if (typeof time !== "bigint" || time < 0n || time > MAX_COSIGNATURE_TIME) {
-    throw new SealTrailError("invalid", "cosignature time must be a bigint in [0, 2^63-1] (POSIX seconds)");
-  }
-  return time;
-}
-
-/**
- * The message an Ed25519 cosignature signs: `cosignature/v1\n`,
- * `time <decimal seconds>\n`, then the checkpoint body with its final newline
- * (C2SP tlog-cosignature, "Ed25519 signed message").
- *
- * @example
- * ```ts
- * cosignatureMessage("example.com/log\n2\nJCMz...=\n", 1679315147n)
- * // utf8("cosignature/v1\ntime 1679315147\nexample.com/log\n2\nJCMz...=\n")
- * ```
- */
-export function cosignatureMessage(checkpointBody: string, time: bigint): Uint8Array {
-  requireString(checkpointBody, "cosignatureMessage: checkpoint body");
-  return utf8(`${COSIGNATURE_V1_HEADER}time ${formatDecimalUint64(checkTime(time), "cosignature time")}\n${checkpointBody}`);
-}
-
-/**
- * Encode a witness public key as a type-0x04 verifier key
- * `name+hex8(keyID)+base64(0x04 || pub)`, the key ID being
- * SHA-256(name || "\n" || 0x04 || pub)[:4] (C2SP tlog-cosignature, "Format").
- *
- * @example
- * ```ts
- * formatWitnessVerifierKey("witness.example/w1", publicKey) // "witness.example/w1+8d66cf3f+BA..."
- * ```
- */
-export function formatWitnessVerifierKey(name: string, publicKey: Uint8Array): string {
-  return formatVerifierKey(name, publicKey, SIG_TYPE_COSIGNATURE_V1);
-}
-
-/**
- * Generate a witness key for `name`: the signer key to keep secret (an
- * Ed25519 `PRIVATE+KEY+` text) and the type-0x04 verifier key to publish.
- *
- * @example
- * ```ts
- * const { signerKey, verifierKey } = generateWitnessKey("witness.example/w1");
- * ```
- */
-export function generateWitnessKey(name: string): { signerKey: string; verifierKey: string } {
-  const { seed, publicKey } = generateEd25519KeyPair();
-  const signerKey = formatSignerKey(name, seed);
-  return { signerKey, verifierKey: formatWitnessVerifierKey(name, publicKey) };
-}
-
-/**
- * A {@link WitnessSigner} from a signer key text (`PRIVATE+KEY+name+id+...`).
- * Raises `malformed` for a bad key.
- *
- * @example
- * ```ts
- * const witness = witnessSignerFromKey(readFileSync("witness.key", "utf8").trim());
- * ```
- */
-export function witnessSignerFromKey(signerKey: string): WitnessSigner {
-  const k = parseSignerKey(signerKey);
-  const seed = k.seed;
-  const verifierKey = formatWitnessVerifierKey(k.name, k.publicKey);
-  return {
-    name: k.name,
-    keyId: keyId(k.name, concat(new Uint8Array([SIG_TYPE_COSIGNATURE_V1]), k.publicKey)),
-    publicKey: k.publicKey,
-    verifierKey,
-    signMessage: (message) => ed25519Sign(seed, message),
-  };
-}
-
-/**
- * A {@link WitnessVerifier} from a type-0x04 verifier key. A type-0x01 key is
- * refused (`invalid`): it verifies plain note signatures, a different
- * message. Raises `malformed` for a bad key.
- *
- * @example
- * ```ts
- * const v = witnessVerifierFromKey("witness.example/w1+8d66cf3f+BA...");
- * ```
- */
-export function witnessVerifierFromKey(verifierKey: string): WitnessVerifier {
-  const k = parseVerifierKey(verifierKey);
-  if (k.type !== SIG_TYPE_COSIGNATURE_V1) {
-    throw new SealTrailError("invalid", "witness key: only cosignature/v1 (type 0x04) keys verify cosignatures");
-  }
-  const pub = k.publicKey;
-  return {
-    name: k.name,
-    keyId: k.keyId,
-    publicKey: pub,
-    verifierKey,
-    verify: (text, sig) => {
-      if (!(sig instanceof Uint8Array) || sig.length !== COSIGNATURE_V1_SIZE) return false;
-      const time = readUintBE(sig, 0, 8);
-      if (time > MAX_COSIGNATURE_TIME) return false;
-      return ed25519Verify(pub, concat(cosignatureMessage("", time), text), sig.slice(8));
-    },
-  };
 }
 
 /**

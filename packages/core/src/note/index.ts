@@ -4,4 +4,6 @@
 export * from "./vkey.js";
 export * from "./note.js";
 export * from "./checkpoint.js";
+export * from "./cosignature-message.js";
+export * from "./witness-key.js";
 export * from "./cosignature.js";
