@@ -11,46 +11,9 @@
  */
 import type { SmsRecordType } from "../record-types.js";
 import { dayNumber } from "./days.js";
+import { IncidentFacts, instantDay, type IncidentTimes } from "./incident-facts.js";
 import { parseMoney, type ParsedMoney } from "./money.js";
 import { uniqueRefs, type CustodyEntry, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
-
-const DAY_MS = 86_400_000;
-
-/** An instant's UTC day (days since 1970-01-01), NaN when Date.parse does not read it. */
-function instantDay(instant: unknown): number {
-  if (typeof instant !== "string") return NaN;
-  return Math.floor(Date.parse(instant) / DAY_MS);
-}
-
-const digits = (t: string, at: number, n: number): number => {
-  let v = 0;
-  for (let i = at; i < at + n; i++) {
-    const c = t.charCodeAt(i) - 48;
-    if (c < 0 || c > 9) return -1;
-    v = v * 10 + c;
-  }
-  return v;
-};
-
-/**
- * Date.parse of an instant, read directly when it has the form the schemas
- * ask for (YYYY-MM-DDTHH:MM:SS.sssZ, docs/formats.md §18) with fields that
- * cannot roll over; any other text goes to Date.parse, so the value is
- * always the one Date.parse gives.
- */
-function parseInstant(t: string): number {
-  if (typeof t === "string" && t.length === 24 && t.charCodeAt(4) === 45 && t.charCodeAt(7) === 45 && t.charCodeAt(10) === 84 && t.charCodeAt(13) === 58 && t.charCodeAt(16) === 58 && t.charCodeAt(19) === 46 && t.charCodeAt(23) === 90) {
-    const y = digits(t, 0, 4);
-    const mo = digits(t, 5, 2);
-    const d = digits(t, 8, 2);
-    const h = digits(t, 11, 2);
-    const mi = digits(t, 14, 2);
-    const sec = digits(t, 17, 2);
-    const ms = digits(t, 20, 3);
-    if (y >= 1970 && mo >= 1 && mo <= 12 && d >= 1 && d <= 28 && h >= 0 && h <= 23 && mi >= 0 && mi <= 59 && sec >= 0 && sec <= 59 && ms >= 0) return Date.UTC(y, mo - 1, d, h, mi, sec, ms);
-  }
-  return Date.parse(t);
-}
 
 // A person as a key: samePerson compares name and org, an absent org being
 // equal only to an absent org.
@@ -145,6 +108,11 @@ class DayOrder<T> {
     return pos;
   }
 
+  /** The positions of the items whose day is in [from, to] (YYYY-MM-DD), by day: a view, nothing copied. */
+  unordered(from: string, to: string): Int32Array {
+    return this.order.subarray(this.lowerBound(dayNumber(from)!), this.lowerBound(dayNumber(to)! + 1));
+  }
+
   /** The items whose day is in [from, to] (YYYY-MM-DD), in their original order. */
   range(from: string, to: string): readonly T[] {
     const pos = this.positions(from, to);
@@ -157,28 +125,7 @@ class DayOrder<T> {
   }
 }
 
-/** The instants of the incidents, read once, by position in the state's list of incidents; NaN where absent or unreadable. */
-export interface IncidentTimes {
-  /** UTC day (days since 1970-01-01) of `detected`. */
-  readonly day: Float64Array;
-  readonly detectedMs: Float64Array;
-  readonly respondedMs: Float64Array;
-  readonly occurredMs: Float64Array;
-  /** What each incident holds, as the bits of {@link INCIDENT_FLAGS}: a trend point reads no payload it need not. */
-  readonly flags: Uint8Array;
-  /** The risks each incident names (its `risks`), read with the rest. */
-  readonly risks: readonly (readonly string[] | undefined)[];
-}
-
-/**
- * The bits of {@link IncidentTimes.flags}.
- *
- * @example
- * ```ts
- * (stateIndex(state).times.flags[k]! & INCIDENT_FLAGS.responded) !== 0 // incident k has a response time
- * ```
- */
-export const INCIDENT_FLAGS = { responded: 1, occurred: 2, exceptions: 4, tampering: 8, access: 16 } as const;
+export { INCIDENT_FLAGS, type IncidentTimes } from "./incident-facts.js";
 
 /** The lookups of one state. */
 export interface StateIndex {
@@ -186,7 +133,9 @@ export interface StateIndex {
   incidentsIn(from: string, to: string): readonly SmsEntry<"sms.incident">[];
   /** The positions (in the state's list of incidents) of those detected in [from, to], ascending. */
   incidentPositionsIn(from: string, to: string): Int32Array;
-  /** The instants of the state's incidents, by position. */
+  /** The positions of the incidents detected in [from, to] in no particular order, for sums that do not depend on it (counts, exact money). */
+  incidentPositionsAnyOrder(from: string, to: string): Int32Array;
+  /** The facts of the state's incidents, by position. */
   readonly times: IncidentTimes;
   /** Custody events whose eventTime is in [from, to], by log index. */
   custodyIn(from: string, to: string): readonly CustodyEntry[];
@@ -222,30 +171,55 @@ function groupBy<T>(list: readonly T[], key: (x: T) => string | undefined): Map<
   return m;
 }
 
+/**
+ * What a projection (projection.ts) keeps as it adds records, handed to the
+ * lookups of the states it gives so that they read no earlier payload
+ * again: the facts of the state's incidents and the UTC days of its custody
+ * events, by position.
+ */
+export interface KeptFacts {
+  readonly incidents: IncidentFacts;
+  readonly custodyDays: Float64Array;
+}
+
+const kept = new WeakMap<SmsState, { readonly times: IncidentTimes; readonly losses: (ParsedMoney | null | undefined)[]; readonly custodyDays: Float64Array }>();
+
+/**
+ * Give the lookups of `s` the facts a projection kept for it, instead of
+ * reading them from its records when they are built.
+ *
+ * @example
+ * ```ts
+ * keepFacts(state, { incidents: facts, custodyDays });
+ * ```
+ */
+export function keepFacts(s: SmsState, f: KeptFacts): void {
+  kept.set(s, { times: f.incidents.view(), losses: f.incidents.lossCache(), custodyDays: f.custodyDays });
+}
+
+// The custody event at a log index: custody events are listed by log index.
+function custodyByIndex(list: readonly CustodyEntry[], index: number): CustodyEntry | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (list[mid]!.ref.index < index) lo = mid + 1;
+    else hi = mid;
+  }
+  const c = list[lo];
+  return c !== undefined && c.ref.index === index ? c : undefined;
+}
+
 function build(s: SmsState): StateIndex {
   const incidents = s.records["sms.incident"];
-  const n = incidents.length;
-  const times: IncidentTimes = { day: new Float64Array(n), detectedMs: new Float64Array(n), respondedMs: new Float64Array(n), occurredMs: new Float64Array(n), flags: new Uint8Array(n), risks: new Array<readonly string[] | undefined>(n) };
-  const F = INCIDENT_FLAGS;
-  for (let k = 0; k < n; k++) {
-    const p = incidents[k]!.payload;
-    (times.risks as (readonly string[] | undefined)[])[k] = p.risks;
-    times.flags[k] =
-      (p.responded === undefined ? 0 : F.responded) |
-      (p.occurred === undefined ? 0 : F.occurred) |
-      (p.custody?.exceptions === undefined ? 0 : F.exceptions) |
-      (p.category === "tampering" ? F.tampering : 0) |
-      (p.category === "unauthorised-access" ? F.access : 0);
-    const detectedMs = parseInstant(p.detected);
-    times.detectedMs[k] = detectedMs;
-    times.day[k] = Math.floor(detectedMs / DAY_MS);
-    times.respondedMs[k] = p.responded === undefined ? NaN : parseInstant(p.responded);
-    times.occurredMs[k] = p.occurred === undefined ? NaN : parseInstant(p.occurred);
-  }
+  const given = kept.get(s);
+  kept.delete(s);
+  const times = given?.times ?? IncidentFacts.of(incidents).view();
+  // Losses are read for the incidents of the periods asked for only.
+  const losses = given?.losses ?? new Array<ParsedMoney | null | undefined>(incidents.length);
   const incidentOrder = new DayOrder(incidents, times.day);
-  const custodyDays = Float64Array.from(s.custody, (c) => instantDay(c.event.eventTime));
+  const custodyDays = given?.custodyDays ?? Float64Array.from(s.custody, (c) => instantDay(c.event.eventTime));
   const custodyOrder = new DayOrder(s.custody, custodyDays);
-  const custodyByIndex = new Map(s.custody.map((c) => [c.ref.index, c]));
 
   // Records by id, per type, built when a type is first looked up (incidents seldom are).
   const records = new Map<string, Map<string, SmsEntry>>();
@@ -263,24 +237,23 @@ function build(s: SmsState): StateIndex {
   const byPerson = groupBy(competences, (c) => `${c.payload.kind}\u0000${personKey(c.payload.person)}`);
   const byRole = groupBy(competences, (c) => (c.payload.role === undefined ? undefined : `${c.payload.kind}\u0000${c.payload.role}`));
   const refs = new Map<SmsRecordType, readonly SmsRef[]>();
-  // Losses are read for the incidents of the periods asked for only.
-  const losses = new Map<number, ParsedMoney | null>();
 
   return {
     incidentsIn: (from, to) => incidentOrder.range(from, to),
     incidentPositionsIn: (from, to) => incidentOrder.positions(from, to),
+    incidentPositionsAnyOrder: (from, to) => incidentOrder.unordered(from, to),
     lossAt: (k) => {
-      let m = losses.get(k);
+      let m = losses[k];
       if (m === undefined) {
         const loss = incidents[k]!.payload.loss;
         m = loss === undefined ? null : parseMoney(loss);
-        losses.set(k, m);
+        losses[k] = m;
       }
       return m;
     },
     times,
     custodyIn: (from, to) => custodyOrder.range(from, to),
-    custodyAt: (index) => custodyByIndex.get(index),
+    custodyAt: (index) => custodyByIndex(s.custody, index),
     record: <T extends SmsRecordType>(type: T, id: string) => byId(type).get(id) as SmsEntry<T> | undefined,
     risksOfSite: (site) => bySite.get(site) ?? [],
     competencesOfPerson: (kind, person) => byPerson.get(`${kind}\u0000${personKey(person)}`) ?? [],

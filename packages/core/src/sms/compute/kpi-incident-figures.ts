@@ -8,7 +8,7 @@
 import { MoneyTotals } from "./money.js";
 import { custodyObservations } from "./custody-observations.js";
 import { INCIDENT_FLAGS, stateIndex } from "./indexes.js";
-import type { SmsEntry, SmsRef, SmsState } from "./records.js";
+import type { SmsRef, SmsState } from "./records.js";
 import { countFigure, meanFigure, moneyFigure } from "./kpi-tally.js";
 import { calc, companionOf, custodyRefs, incidentsIn, tally, type Figure } from "./kpi-calc.js";
 
@@ -25,7 +25,7 @@ const TAMPERING_ONLY = "tampering incident without a seal or inspection exceptio
  * ```
  */
 export const incidents: Figure = (s, from, to, full) => {
-  if (!full) return calc(full, countFigure(stateIndex(s).incidentPositionsIn(from, to).length), [], []);
+  if (!full) return calc(full, countFigure(stateIndex(s).incidentPositionsAnyOrder(from, to).length), [], []);
   const inc = incidentsIn(s, from, to);
   const t = [tally(full, "category", "count"), tally(full, "severity", "count"), tally(full, "node.site", "count"), tally(full, "node.supplier", "count")];
   for (const i of inc) {
@@ -51,7 +51,8 @@ export const cargoLossValue: Figure = (s, from, to, full) => {
     // A trend point: the sums only, of amounts read once per state.
     const ix = stateIndex(s);
     const totals = new MoneyTotals();
-    for (const k of ix.incidentPositionsIn(from, to)) {
+    // Exact sums: the order they are added in changes nothing.
+    for (const k of ix.incidentPositionsAnyOrder(from, to)) {
       const m = ix.lossAt(k);
       if (m !== null) totals.addParsed(m);
     }
@@ -82,13 +83,18 @@ export const cargoLossValue: Figure = (s, from, to, full) => {
   return calc(full, moneyFigure(totals), refs, t, companion, totals);
 };
 
-// The incidents of the period that hold any of the flags, by record id: a trend point touches no other payload.
-function flagged(s: SmsState, from: string, to: string, mask: number): SmsEntry<"sms.incident">[] {
+// The sum of one fact over the incidents of the period: a trend point reads no payload.
+function sumOf(s: SmsState, from: string, to: string, fact: "seals" | "exceptions" | "access"): number {
   const ix = stateIndex(s);
-  const all = s.records["sms.incident"];
-  const out: SmsEntry<"sms.incident">[] = [];
-  for (const k of ix.incidentPositionsIn(from, to)) if ((ix.times.flags[k]! & mask) !== 0) out.push(all[k]!);
-  return out;
+  let n = 0;
+  if (fact === "access") {
+    const flags = ix.times.flags;
+    for (const k of ix.incidentPositionsAnyOrder(from, to)) if ((flags[k]! & INCIDENT_FLAGS.access) !== 0) n++;
+    return n;
+  }
+  const v = ix.times[fact];
+  for (const k of ix.incidentPositionsAnyOrder(from, to)) n += v[k]!;
+  return n;
 }
 
 /**
@@ -100,10 +106,11 @@ function flagged(s: SmsState, from: string, to: string, mask: number): SmsEntry<
  * ```
  */
 export const sealIntegrity: Figure = (s, from, to, full) => {
+  if (!full) return calc(full, countFigure(sumOf(s, from, to, "seals")), [], []);
   const t = [tally(full, "exception kind", "count"), tally(full, "node.supplier", "count")];
   let n = 0;
   const refs: SmsRef[] = [];
-  for (const i of full ? incidentsIn(s, from, to) : flagged(s, from, to, INCIDENT_FLAGS.exceptions | INCIDENT_FLAGS.tampering)) {
+  for (const i of incidentsIn(s, from, to)) {
     const exceptions = i.payload.custody?.exceptions;
     if (exceptions === undefined && i.payload.category !== "tampering") continue;
     const entries = (exceptions ?? []).filter((x) => SEAL_KINDS.includes(x.kind));
@@ -132,7 +139,7 @@ export const sealIntegrity: Figure = (s, from, to, full) => {
  * ```
  */
 export const accessViolations: Figure = (s, from, to, full) => {
-  if (!full) return calc(full, countFigure(flagged(s, from, to, INCIDENT_FLAGS.access).length), [], []);
+  if (!full) return calc(full, countFigure(sumOf(s, from, to, "access")), [], []);
   const inc = incidentsIn(s, from, to).filter((i) => i.payload.category === "unauthorised-access");
   const t = [tally(full, "node.site", "count"), tally(full, "severity", "count")];
   for (const i of inc) {
@@ -209,12 +216,13 @@ export const responseTime: Figure = (s, from, to, full) => {
  * ```
  */
 export const custodyExceptions: Figure = (s, from, to, full) => {
+  if (!full) return calc(full, countFigure(sumOf(s, from, to, "exceptions")), [], []);
   const t = tally(full, "exception kind", "count");
   let n = 0;
   let misdirected = 0;
   const refs: SmsRef[] = [];
   const mrefs: SmsRef[] = [];
-  for (const i of full ? incidentsIn(s, from, to) : flagged(s, from, to, INCIDENT_FLAGS.exceptions)) {
+  for (const i of incidentsIn(s, from, to)) {
     const exceptions = i.payload.custody?.exceptions;
     if (exceptions === undefined) continue;
     for (const x of exceptions) {

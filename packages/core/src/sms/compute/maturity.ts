@@ -144,35 +144,53 @@ function climb(steps: readonly (readonly string[])[], prefix: string): { level: 
   return { level: 5, rule: `${prefix}5`, next: [] };
 }
 
+// The first position from `from` whose log index is not below `key`:
+// galloping, so that a short list merged into a long one costs a copy of the
+// long one and a few probes per element of the short one.
+function seek(l: readonly SmsRef[], from: number, key: number): number {
+  let lo = from;
+  let hi = from;
+  let step = 1;
+  while (hi < l.length && l[hi]!.index < key) {
+    lo = hi + 1;
+    hi += step;
+    step *= 2;
+  }
+  if (hi > l.length) hi = l.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (l[mid]!.index < key) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+// Two lists in log order as one; at an index in both, the second's ref.
+function mergeTwo(x: readonly SmsRef[], y: readonly SmsRef[]): SmsRef[] {
+  const out = new Array<SmsRef>(x.length + y.length);
+  let i = 0;
+  let j = 0;
+  let m = 0;
+  while (i < x.length && j < y.length) {
+    const b = y[j]!;
+    const p = seek(x, i, b.index);
+    while (i < p) out[m++] = x[i++]!;
+    if (i < x.length && x[i]!.index === b.index) i++;
+    const q = i < x.length ? seek(y, j, x[i]!.index) : y.length;
+    while (j < q) out[m++] = y[j++]!;
+  }
+  while (i < x.length) out[m++] = x[i++]!;
+  while (j < y.length) out[m++] = y[j++]!;
+  out.length = m;
+  return out;
+}
+
 // Lists of refs each in log order as one list in log order, each index once.
 function mergeRefs(lists: readonly (readonly SmsRef[])[]): SmsRef[] {
   let out: readonly SmsRef[] = [];
   for (const l of lists) {
     if (l.length === 0) continue;
-    if (out.length === 0) {
-      out = l;
-      continue;
-    }
-    const merged = new Array<SmsRef>(out.length + l.length);
-    let i = 0;
-    let j = 0;
-    let m = 0;
-    while (i < out.length && j < l.length) {
-      const a = out[i]!;
-      const b = l[j]!;
-      if (a.index < b.index) {
-        merged[m++] = a;
-        i++;
-      } else {
-        merged[m++] = b;
-        j++;
-        if (a.index === b.index) i++;
-      }
-    }
-    while (i < out.length) merged[m++] = out[i++]!;
-    while (j < l.length) merged[m++] = l[j++]!;
-    merged.length = m;
-    out = merged;
+    out = out.length === 0 ? l : mergeTwo(out, l);
   }
   return out === lists.find((l) => l.length > 0) ? [...out] : (out as SmsRef[]);
 }
@@ -288,7 +306,8 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
   };
   const daysOfDomain = new Map<string, number[]>(CONTROL_DOMAINS.map((dom) => [dom.id, []]));
   const incidentList = state.records["sms.incident"];
-  for (const k of ix.incidentPositionsIn(addDays(yearStart, -366), d)) {
+  // Days are counted: the order the incidents are read in changes nothing.
+  for (const k of ix.incidentPositionsAnyOrder(addDays(yearStart, -366), d)) {
     const named = ix.times.risks[k];
     if (named === undefined || named.length === 0) continue;
     const day = ix.times.day[k]!;
