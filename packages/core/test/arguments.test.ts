@@ -63,6 +63,7 @@ type MemoryTree = InstanceType<typeof core.MemoryTree>;
 const txRequest = { type: 0, chainId: 1n, nonce: 0n, gasLimit: 21_000n, to: new Uint8Array(20), value: 0n, data: new Uint8Array(0), gasPrice: 1n };
 const event = { type: "ObjectEvent", eventTime: "2026-01-01T00:00:00.000Z", eventTimeZoneOffset: "+00:00", action: "OBSERVE", epcList: ["urn:epc:id:sgtin:0614141.107346.2017"] };
 
+const noop = (): void => {};
 const one = (check: string, args: () => unknown[] = () => []): Guarded => ({ args, check: { 0: check } });
 const predicate = (check: string): Guarded => ({ args: () => [], check: { 0: check }, predicate: true });
 
@@ -315,6 +316,12 @@ const TABLE: Record<string, Entry> = {
   hashBytes: one("bytes"),
   hashStream: one("byte source"),
   byteChunks: one("byte source"),
+  hashFileSource: one("file source"),
+  checkFileAgainst: {
+    args: () => [{ record: noop, inclusionProof: noop, verifierKey: noop, keyRecords: noop, anchors: noop }, "default", { sha256: "0".repeat(64), length: 0 }, [], {}],
+    check: { 0: "deps", 1: "vault", 2: "digest", 3: "records", 4: "options" },
+    allow: { 3: ["array"], 4: ["undefined", "object"] },
+  },
 };
 
 /** What calling `f` with `args` gives: its value, or the error it throws (or rejects with). */

@@ -13,6 +13,7 @@ import { toBase64 } from "../bytes.js";
 import type { Supersedes } from "../record/envelope.js";
 import { checkPayload } from "../record/payload.js";
 import { createSmsClient, type SmsClient } from "./sms-client.js";
+import { createFilesClient, type FileFetch, type FilesClient } from "./files-client.js";
 
 /** The part of a fetch Response the client reads. */
 export interface FetchResponse {
@@ -94,6 +95,8 @@ export interface SealTrailClient {
   custody(vault: string, identifier: string, opts?: { maxGapHours?: number }): Promise<CustodyChain & { readonly vault: string }>;
   /** The ISO 28000 SMS records: typed, checked and signed here, or signed by the server. */
   readonly sms: SmsClient;
+  /** Evidence files: upload, download, the records naming a file, and a file checked against the vault. */
+  readonly files: FilesClient;
 }
 
 /**
@@ -183,6 +186,17 @@ export function createClient(opts: ClientOptions): SealTrailClient {
     redact: (vault, index, reason) => json("POST", `${v(vault)}/records/${index}/redact`, reason !== undefined ? { reason } : {}),
     openCustodyIncident: (vault, identifier) => json("POST", `${v(vault)}/custody/${encodeURIComponent(identifier)}/incident`),
     sms: createSmsClient({ json, append: (vault, signer, drafts) => client.append(vault, signer, drafts), vaultUrl: v }),
+    // The files calls stream bodies: they need the platform's full fetch (or one as capable).
+    files: createFilesClient({
+      fetch: f as unknown as FileFetch,
+      apiKey: opts.apiKey,
+      vaultUrl: v,
+      problem: problemError,
+      getJson: (url) => json("GET", url),
+      record: (vault, index) => client.record(vault, index),
+      inclusionProof: (vault, index) => client.inclusionProof(vault, index),
+      verifierKey: (vault) => client.verifierKey(vault),
+    }),
     custody: (vault, identifier, o = {}) =>
       json("GET", `${v(vault)}/custody/${encodeURIComponent(identifier)}${o.maxGapHours !== undefined ? `?maxGapHours=${o.maxGapHours}` : ""}`),
   };
