@@ -4,13 +4,13 @@
  * registered earlier in the same request included), then queue the records
  * for sequencing and answer with their durable indices.
  */
-import { SealTrailError } from "@sealtrail/core";
+import { SealTrailError, canonicalize } from "@sealtrail/core";
 import type { SequenceOutcome, Store } from "../store/types.js";
 import type { AppendOptions, AppendResult } from "./api.js";
 import type { Backlog } from "./backlog.js";
 import type { SequencingQueue } from "./queue.js";
-import type { RecordRules } from "./record-rules.js";
-import { checkSubmission, type CheckedSubmission, type RecordSubmission } from "./submission.js";
+import type { PayloadProblem, RecordRules } from "./record-rules.js";
+import { checkSubmission, payloadProblemsError, type CheckedSubmission, type RecordSubmission } from "./submission.js";
 import type { VaultSigners } from "./vault-signers.js";
 import type { VerifierPool } from "./verifier-pool.js";
 
@@ -79,23 +79,32 @@ export function createAppend(d: AppendDeps): Append {
       }
     }
     await vaultSigner(vault);
-    const checked: CheckedSubmission[] = subs.map((s, i) => {
+    const prefix = (i: number): string => (subs.length > 1 ? `record ${i}: ` : "");
+    // The payloads' schema check runs beside the signature check, on the
+    // verifier's threads (verifyChecked), when the rules say where it is.
+    // Refusals keep their order all the same: the schema's problems first,
+    // then the request's rules (checkRequest), then keys and signatures.
+    const validator = opts.signedHere === true ? undefined : rules.validator;
+    const checked: CheckedSubmission[] = [];
+    for (const [i, s] of subs.entries()) {
       try {
-        return checkSubmission(vault, s, rules);
+        checked.push(checkSubmission(vault, s, rules, undefined, { deferValidation: validator !== undefined }));
       } catch (e) {
-        throw prefixed(e, subs.length > 1 ? `record ${i}: ` : "");
+        if (validator !== undefined) refuseSchemaHere(i);
+        throw prefixed(e, prefix(i));
       }
-    });
+    }
     if (authorize !== undefined) {
       checked.forEach((c, i) => {
         try {
           authorize(c.signed.env, i);
         } catch (e) {
-          throw prefixed(e, subs.length > 1 ? `record ${i}: ` : "");
+          if (validator !== undefined) refuseSchemaHere(checked.length);
+          throw prefixed(e, prefix(i));
         }
       });
     }
-    await rules.checkRequest(vault, checked);
+    if (validator === undefined) await rules.checkRequest(vault, checked);
     // Keys registered earlier in the same request may sign later records of it.
     const newKeys = new Map<string, Uint8Array>();
     const tasks = [];
@@ -109,15 +118,36 @@ export function createAppend(d: AppendDeps): Append {
         pub = newKeys.get(c.pending.keyId) ?? (await publicKeyOf(vault, c.pending.keyId));
       }
       if (pub === null || pub === undefined) {
-        throw new SealTrailError("unknown_key", `${subs.length > 1 ? `record ${i}: ` : ""}key ${c.pending.keyId} is not registered in vault ${vault}`);
+        if (validator !== undefined) {
+          refuseSchemaHere(checked.length);
+          await rules.checkRequest(vault, checked);
+        }
+        throw new SealTrailError("unknown_key", `${prefix(i)}key ${c.pending.keyId} is not registered in vault ${vault}`);
       }
       tasks.push({ publicKey: pub, message: c.message, signature: c.signature });
     }
     const verifier = d.verifier();
-    const ok = opts.signedHere === true ? tasks.map(() => true) : await verifier.verifyAll(tasks);
+    let ok: boolean[];
+    if (opts.signedHere === true) ok = tasks.map(() => true);
+    else if (validator === undefined || !checked.some((c) => c.pending.payload !== null && validator.appliesTo(c.pending.type))) ok = await verifier.verifyAll(tasks);
+    else {
+      const v = await verifier.verifyChecked(tasks, {
+        validate: (type, payload) => rules.validate(type, payload),
+        validator,
+        types: checked.map((c) => c.pending.type),
+        payloads: checked.map((c) => (validator.appliesTo(c.pending.type) ? c.pending.payload : null)),
+      });
+      ok = v.ok;
+      if (v.problems.size > 0) {
+        const first = Math.min(...v.problems.keys());
+        const here = schemaProblemsHere(first);
+        throw prefixed(payloadProblemsError(checked[first]!.pending.type, here.length > 0 ? here : v.problems.get(first)!), prefix(first));
+      }
+    }
+    if (validator !== undefined) await rules.checkRequest(vault, checked);
     const bad = ok.indexOf(false);
     if (bad >= 0) {
-      throw new SealTrailError("bad_signature", `${subs.length > 1 ? `record ${bad}: ` : ""}signature does not verify with key ${checked[bad]!.pending.keyId}`);
+      throw new SealTrailError("bad_signature", `${prefix(bad)}signature does not verify with key ${checked[bad]!.pending.keyId}`);
     }
     if (submittedBy !== undefined) {
       for (const [i, c] of checked.entries()) checked[i] = { ...c, pending: { ...c.pending, submittedBy } };
@@ -155,6 +185,33 @@ export function createAppend(d: AppendDeps): Append {
       } else results.push({ index, leafHash: checked[i]!.pending.leafHash });
     }
     return results;
+
+    // The schema's problems with record i's payload, found on this thread
+    // (the paths that refuse before or without the workers' answer): of the
+    // object as sent while it still is what was canonicalised, so that the
+    // problems come in the order the check names them there (an unknown
+    // field's place among the others), else of the canonical payload.
+    function schemaProblemsHere(i: number): readonly PayloadProblem[] {
+      const text = checked[i]!.pending.payload;
+      if (text === null) return [];
+      const sent = subs[i]!.payload as Readonly<Record<string, unknown>>;
+      let same = false;
+      try {
+        same = canonicalize(sent) === text;
+      } catch {
+        // Changed since into something that is not I-JSON: the canonical payload is checked.
+      }
+      return rules.validate(checked[i]!.pending.type, same ? sent : (JSON.parse(text) as Record<string, unknown>));
+    }
+
+    // Refuse the first of the records before `upTo` whose payload breaks its
+    // schema, as checkSubmission would have before anything that follows it.
+    function refuseSchemaHere(upTo: number): void {
+      for (let i = 0; i < upTo; i++) {
+        const problems = schemaProblemsHere(i);
+        if (problems.length > 0) throw prefixed(payloadProblemsError(checked[i]!.pending.type, problems), prefix(i));
+      }
+    }
   };
 }
 

@@ -11,10 +11,26 @@ export interface PayloadProblem {
   readonly message: string;
 }
 
+/**
+ * Where a worker thread finds `validate`: a module of plain JavaScript and
+ * its export, the same function. The ledger then runs the schema check in
+ * the verifier's workers, beside each record's signature check.
+ */
+export interface WorkerValidator {
+  /** URL of the built module. */
+  readonly url: string;
+  /** The export: `(type, payload) => PayloadProblem[]`, as `validate`. */
+  readonly name: string;
+  /** Whether `validate` can find problems with a payload of `type` (no other payload is sent to a worker). */
+  appliesTo(type: string): boolean;
+}
+
 /** Rules of record types beyond the envelope's. */
 export interface RecordRules {
   /** Problems of a payload of `type` against its schema; empty when valid (or when the type has none). */
   validate(type: string, payload: Readonly<Record<string, unknown>>): PayloadProblem[];
+  /** The same `validate` for worker threads; without it, `validate` runs on the appending thread. */
+  readonly validator?: WorkerValidator;
   /** The record series a record is a version of (store/types.ts PendingEntry.series), or null. */
   seriesOf(type: string, payload: Readonly<Record<string, unknown>> | null): string | null;
   /**

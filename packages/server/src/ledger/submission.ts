@@ -21,7 +21,7 @@ import {
   type SignedEnvelope,
 } from "@sealtrail/core";
 import type { PendingEntry } from "../store/types.js";
-import type { RecordRules } from "./record-rules.js";
+import type { PayloadProblem, RecordRules } from "./record-rules.js";
 
 /** One record as a client sends it: the signed envelope and what is stored beside it. */
 export interface RecordSubmission {
@@ -47,7 +47,11 @@ export interface CheckedSubmission {
 
 /**
  * Check one submission for `vault`, as hostile input. Raises a
- * SealTrailError naming the field at fault.
+ * SealTrailError naming the field at fault. With `deferValidation` the
+ * payload's schema (`rules.validate`) is left to the caller, who runs it on
+ * the canonical payload elsewhere (the ledger: in the verifier's workers);
+ * should another check of this record fail, the schema's problems are still
+ * the ones reported, as without it.
  *
  * @example
  * ```ts
@@ -59,6 +63,7 @@ export function checkSubmission(
   sub: RecordSubmission,
   rules: RecordRules,
   now: number = Date.now(),
+  opts: { readonly deferValidation?: boolean } = {},
 ): CheckedSubmission {
   if (sub === null || typeof sub !== "object") throw new SealTrailError("malformed", "record: must be an object");
   const signed = parseSignedEnvelope(sub.entry);
@@ -87,18 +92,45 @@ export function checkSubmission(
     if (commitmentOfCanonicalPayload(payload, salt) !== env.payload) {
       throw new SealTrailError("invalid", "payload: does not match the envelope's commitment");
     }
-    const problems = rules.validate(env.type, sub.payload);
-    if (problems.length > 0) {
-      const named = problems.map((p) => ({ pointer: `/payload${p.pointer}`, message: p.message }));
-      throw new SealTrailError("invalid", `not a valid ${env.type}: ${named.map((p) => `${p.pointer}: ${p.message}`).join("; ")}`, {
-        detail: { problems: named },
-      });
+    if (opts.deferValidation !== true) {
+      const problems = rules.validate(env.type, sub.payload);
+      if (problems.length > 0) throw payloadProblemsError(env.type, problems);
     }
   } else if (sub.payload !== undefined || sub.salt !== undefined) {
     throw new SealTrailError("invalid", "payload: the envelope commits to no payload");
   }
 
-  const pending: PendingEntry = {
+  try {
+    return { signed, pending: pendingOf(signed, entry, payload, salt, sub, rules), message, signature: fromBase64(signed.sig, "signature") };
+  } catch (e) {
+    // A deferred schema check still comes first, as when it runs here.
+    if (opts.deferValidation === true && payload !== null) {
+      const problems = rules.validate(env.type, sub.payload as Readonly<Record<string, unknown>>);
+      if (problems.length > 0) throw payloadProblemsError(env.type, problems);
+    }
+    throw e;
+  }
+}
+
+/**
+ * The refusal of a payload that breaks its type's rules, each problem named
+ * by its pointer into the record (`/payload/...`).
+ *
+ * @example
+ * ```ts
+ * throw payloadProblemsError("sms.risk", [{ pointer: "/owner", message: "Required" }]);
+ * ```
+ */
+export function payloadProblemsError(type: string, problems: readonly PayloadProblem[]): SealTrailError {
+  const named = problems.map((p) => ({ pointer: `/payload${p.pointer}`, message: p.message }));
+  return new SealTrailError("invalid", `not a valid ${type}: ${named.map((p) => `${p.pointer}: ${p.message}`).join("; ")}`, {
+    detail: { problems: named },
+  });
+}
+
+function pendingOf(signed: SignedEnvelope, entry: Uint8Array, payload: string | null, salt: Uint8Array | null, sub: RecordSubmission, rules: RecordRules): PendingEntry {
+  const env = signed.env;
+  return {
     entry,
     leafHash: hashLeaf(entry),
     type: env.type,
@@ -122,6 +154,5 @@ export function checkSubmission(
         : { index: BigInt(env.redacts.index), leafHash: parseHashHex(env.redacts.leafHash, "envelope.redacts.leafHash") },
     series: rules.seriesOf(env.type, (sub.payload as Record<string, unknown> | undefined) ?? null),
   };
-  return { signed, pending, message, signature: fromBase64(signed.sig, "signature") };
 }
 

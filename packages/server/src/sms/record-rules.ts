@@ -20,7 +20,7 @@ import {
   type SmsReference,
 } from "@sealtrail/core";
 import type { LogReader } from "../store/types.js";
-import type { RecordRules } from "../ledger/record-rules.js";
+import type { RecordRules, WorkerValidator } from "../ledger/record-rules.js";
 import type { CheckedSubmission } from "../ledger/submission.js";
 
 /** Record types in this namespace are SMS records: each must be one of core's SMS_TYPES. */
@@ -52,6 +52,36 @@ export function seriesName(type: string, id: string): string {
 }
 
 type Payload = Readonly<Record<string, unknown>>;
+
+/**
+ * The schema check of an SMS record (the ledger's RecordRules.validate for
+ * SMS rules): a type under `sms.` must be one of core's SMS_TYPES, and its
+ * payload must meet that type's schema. Other types have no problems here.
+ *
+ * @example
+ * ```ts
+ * validateSmsRecord("sms.control", { id: "C-1" }) // [{ pointer: "/title", message: ... }, ...]
+ * ```
+ */
+export function validateSmsRecord(type: string, payload: Payload): SmsProblem[] {
+  if (!type.startsWith(SMS_PREFIX)) return [];
+  if (!isSmsRecordType(type)) return [{ pointer: "", message: `${type} is not an SMS record type (the ${SMS_PREFIX} types are: ${SMS_TYPES.join(", ")})` }];
+  return validateSmsPayload(type, payload);
+}
+
+// The built form of this module, where the verifier's worker threads import
+// validateSmsRecord (from src/sms in tests and dist/sms once built alike:
+// both sit two levels below the package root).
+const SMS_VALIDATOR: WorkerValidator = {
+  url: new URL("../../dist/sms/record-rules.js", import.meta.url).href,
+  name: "validateSmsRecord",
+  appliesTo: (type) => type.startsWith(SMS_PREFIX),
+};
+
+// A payload's canonical text, as checkSubmission wrote it from a checked
+// I-JSON value: JSON.parse cannot fail on it and its depth is bounded, so
+// the hostile-input parse (parseJson) is not needed again.
+const parseCanonical = (text: string): Payload => JSON.parse(text) as Payload;
 
 /** An SMS record of a request: its position, type, parsed payload (null: none sent) and the references it makes. */
 interface SmsInRequest {
@@ -120,13 +150,20 @@ export function createSmsRules(reader: LogReader): RecordRules {
   // What the request's records need of the vault as stored, read up front in
   // two store calls whatever the request's size (on PostgreSQL each call is a
   // round trip): the heads of every series they name, then the payloads of
-  // the versions they supersede and of the risks they accept.
+  // the versions they supersede and of the risks they accept. A series that
+  // a record earlier in the request starts or continues is not read: the
+  // rules take that record instead (checkRequest's `earlier`).
   async function readStored(vault: string, records: readonly SmsInRequest[]): Promise<StoredView> {
     const names = new Set<string>();
+    const inRequest = new Set<string>();
+    const need = (name: string): void => {
+      if (!inRequest.has(name)) names.add(name);
+    };
     for (const r of records) {
       if (r.payload === null) continue;
-      for (const ref of r.refs) names.add(seriesName(ref.type, ref.id));
-      if (r.type === "sms.risk-acceptance") names.add(seriesName("sms.risk", (r.payload as SmsPayload<"sms.risk-acceptance">).risk));
+      for (const ref of r.refs) need(seriesName(ref.type, ref.id));
+      if (r.type === "sms.risk-acceptance") need(seriesName("sms.risk", (r.payload as SmsPayload<"sms.risk-acceptance">).risk));
+      if (r.c.pending.series != null) inRequest.add(r.c.pending.series);
     }
     const heads = names.size === 0 ? new Map<string, bigint>() : await reader.seriesHeads(vault, [...names]);
     const indices = new Set<bigint>();
@@ -157,11 +194,8 @@ export function createSmsRules(reader: LogReader): RecordRules {
   }
 
   return {
-    validate(type, payload) {
-      if (!type.startsWith(SMS_PREFIX)) return [];
-      if (!isSmsRecordType(type)) return [{ pointer: "", message: `${type} is not an SMS record type (the ${SMS_PREFIX} types are: ${SMS_TYPES.join(", ")})` }];
-      return validateSmsPayload(type, payload);
-    },
+    validate: validateSmsRecord,
+    validator: SMS_VALIDATOR,
     seriesOf(type, payload) {
       return isSmsRecordType(type) && payload !== null && typeof payload.id === "string" ? seriesName(type, payload.id) : null;
     },
@@ -177,7 +211,7 @@ export function createSmsRules(reader: LogReader): RecordRules {
           unknown = { i, type };
           break;
         }
-        const payload = c.pending.payload === null ? null : (parseJson(c.pending.payload) as Payload);
+        const payload = c.pending.payload === null ? null : parseCanonical(c.pending.payload);
         sms.push({ i, c, type, payload, refs: payload === null ? [] : referencesOf(type, payload) });
       }
       const stored = await readStored(vault, sms);
