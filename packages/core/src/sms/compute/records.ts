@@ -14,10 +14,11 @@
  */
 import { SealTrailError } from "../../errors.js";
 import { optionalObject, requireArray, requireObject, requireString } from "../../args.js";
-import { canonicalize } from "../../json/canonicalize.js";
-import { SMS_TYPES, isSmsRecordType, type SmsRecordType } from "../record-types.js";
-import { validateSmsPayload, type SmsPayload, type SmsProblem } from "../schemas/index.js";
+import { SMS_TYPES, type SmsRecordType } from "../record-types.js";
+import type { SmsPayload, SmsProblem } from "../schemas/index.js";
 import { stateIndex } from "./indexes.js";
+import { logOrder, normalise } from "./record-input.js";
+import { SmsReducer } from "./reducer.js";
 
 export { uniqueRefs } from "./refs.js";
 
@@ -116,64 +117,6 @@ export interface SmsState {
   readonly ignored: number;
 }
 
-/** Record type of a captured EPCIS event (docs/formats.md §17). */
-const CUSTODY_EVENT = "custody.event";
-
-interface Norm {
-  readonly index: number;
-  readonly leafHash: string;
-  readonly type: string;
-  readonly author: string;
-  readonly time: string;
-  readonly supersedes: number | null;
-  readonly payload: unknown;
-}
-
-const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-function logIndex(v: unknown, name: string): number {
-  if (typeof v === "bigint") {
-    if (v < 0n || v > BigInt(Number.MAX_SAFE_INTEGER)) throw new SealTrailError("invalid", `${name}: must be a log index from 0 to 2^53-1`);
-    return Number(v);
-  }
-  if (typeof v !== "number" || !Number.isSafeInteger(v) || v < 0) throw new SealTrailError("malformed", `${name}: must be a log index (a non-negative integer or bigint)`);
-  return v;
-}
-
-function normalise(r: unknown, i: number): Norm {
-  const o = requireObject(r, `smsState: records[${i}]`);
-  const text = (k: string): string => {
-    if (typeof o[k] !== "string") throw new SealTrailError("malformed", `smsState: records[${i}].${k}: must be a string`);
-    return o[k] as string;
-  };
-  const leafHash = text("leafHash").toLowerCase();
-  if (!/^[0-9a-f]{2,128}$/.test(leafHash)) throw new SealTrailError("malformed", `smsState: records[${i}].leafHash: must be hex`);
-  if (o.payload === undefined) throw new SealTrailError("malformed", `smsState: records[${i}].payload: must be the payload, or null when redacted`);
-  const supersedes = o.supersedes === null || o.supersedes === undefined ? null : logIndex(o.supersedes, `smsState: records[${i}].supersedes`);
-  return { index: logIndex(o.index, `smsState: records[${i}].index`), leafHash, type: text("type"), author: text("author"), time: text("time"), supersedes, payload: o.payload };
-}
-
-// The tie-break between two copies of one leaf at one index: a readable
-// copy before a redacted one, then canonical JSON, so input order never matters.
-function payloadKey(p: unknown): string {
-  if (p === null) return "\uffff";
-  try {
-    return canonicalize(p);
-  } catch {
-    return "\ufffe";
-  }
-}
-
-function idOf(payload: unknown): string | null {
-  return payload !== null && typeof payload === "object" && typeof (payload as { id?: unknown }).id === "string" ? (payload as { id: string }).id : null;
-}
-
-interface Series {
-  readonly type: SmsRecordType;
-  readonly id: string;
-  readonly versions: { rec: Norm; redacted: boolean }[];
-}
-
 /** Options of {@link smsState}. */
 export interface SmsStateOptions {
   /**
@@ -203,133 +146,11 @@ export interface SmsStateOptions {
 export function smsState(records: readonly SmsRecordInput[], options?: SmsStateOptions): SmsState {
   const o = optionalObject(options, "smsState: options") ?? {};
   if (o.checked !== undefined && typeof o.checked !== "boolean") throw new SealTrailError("malformed", "smsState: options.checked: must be a boolean");
-  const checked = o.checked === true;
-  const list = requireArray(records, "smsState: records").map(normalise);
-  list.sort((a, b) => a.index - b.index || cmp(a.leafHash, b.leafHash) || cmp(payloadKey(a.payload), payloadKey(b.payload)));
-
-  const invalid: SetAsideRecord[] = [];
-  const setAside = (r: Norm, problems: SmsProblem[]): void => {
-    invalid.push({ type: r.type, id: idOf(r.payload), index: r.index, leafHash: r.leafHash, problems });
-  };
-
-  // One signed record counts once, ever: the first copy of a leaf, by index.
-  const seenLeaf = new Map<string, number[]>();
-  const byIndex = new Map<number, Norm>();
-  const unique: Norm[] = [];
-  for (const r of list) {
-    const at = seenLeaf.get(r.leafHash);
-    if (at !== undefined) {
-      if (!at.includes(r.index)) at.push(r.index);
-      continue;
-    }
-    const other = byIndex.get(r.index);
-    if (other !== undefined) {
-      setAside(r, [{ pointer: "", message: `log index ${r.index} already holds the record with leaf hash ${other.leafHash}` }]);
-      continue;
-    }
-    seenLeaf.set(r.leafHash, [r.index]);
-    byIndex.set(r.index, r);
-    unique.push(r);
-  }
-  const replays = [...seenLeaf.entries()].filter(([, ix]) => ix.length > 1).map(([leafHash, indices]) => ({ leafHash, indices }));
-  replays.sort((a, b) => a.indices[0]! - b.indices[0]!);
-
-  const custody: CustodyEntry[] = [];
-  const redacted: { rec: Norm; id: string | null }[] = [];
-  const seriesOf = new Map<number, Series>(); // log index -> the series that version belongs to
-  const series = new Map<string, Series>();
-  let ignored = 0;
-
-  // Ascending log order: a record supersedes only an earlier one, already placed.
-  for (const r of unique) {
-    if (r.type === CUSTODY_EVENT) {
-      if (r.payload === null) redacted.push({ rec: r, id: null });
-      else if (typeof r.payload !== "object" || Array.isArray(r.payload)) setAside(r, [{ pointer: "", message: "a custody event is an EPCIS event object" }]);
-      else {
-        const ev = r.payload as Record<string, unknown>;
-        const id = typeof ev.eventID === "string" ? ev.eventID : `record-${r.index}`;
-        custody.push({ ref: { type: CUSTODY_EVENT, id, index: r.index }, author: r.author, time: r.time, leafHash: r.leafHash, event: ev });
-      }
-      continue;
-    }
-    if (!r.type.startsWith("sms.")) {
-      ignored++;
-      continue;
-    }
-    if (!isSmsRecordType(r.type)) {
-      setAside(r, [{ pointer: "", message: `${r.type} is not an SMS record type` }]);
-      continue;
-    }
-    if (r.supersedes !== null && r.supersedes >= r.index) {
-      setAside(r, [{ pointer: "", message: `supersedes index ${r.supersedes}, not an earlier record` }]);
-      continue;
-    }
-    const previous = r.supersedes === null ? undefined : seriesOf.get(r.supersedes);
-    if (r.payload === null) {
-      // A redacted version: its id is known only through the version it supersedes.
-      const s = previous !== undefined && previous.type === r.type ? previous : undefined;
-      if (s !== undefined) {
-        s.versions.push({ rec: r, redacted: true });
-        seriesOf.set(r.index, s);
-      }
-      redacted.push({ rec: r, id: s?.id ?? null });
-      continue;
-    }
-    // A payload checked at append is read as it is; the id is still required, as it keys the series.
-    const problems = checked ? (typeof (r.payload as { id?: unknown }).id === "string" ? [] : [{ pointer: "/id", message: "a record id is required" }]) : validateSmsPayload(r.type, r.payload);
-    if (problems.length > 0) {
-      setAside(r, problems);
-      continue;
-    }
-    const id = (r.payload as { id: string }).id;
-    if (previous !== undefined && (previous.type !== r.type || previous.id !== id)) {
-      // docs/formats.md §2: a new version keeps its record type and id.
-      setAside(r, [{ pointer: "/id", message: `supersedes index ${r.supersedes}, a version of ${previous.type} ${previous.id}; a new version keeps its type and record id` }]);
-      continue;
-    }
-    const key = `${r.type}\u0000${id}`;
-    let s = series.get(key);
-    if (s === undefined) {
-      s = { type: r.type, id, versions: [] };
-      series.set(key, s);
-    }
-    s.versions.push({ rec: r, redacted: false });
-    seriesOf.set(r.index, s);
-  }
-
-  const out = Object.fromEntries(SMS_TYPES.map((t) => [t, [] as SmsEntry[]])) as Record<SmsRecordType, SmsEntry[]>;
-  const withheld: SmsRef[] = [];
-  for (const s of series.values()) {
-    // Versions arrived in log order: the last is the latest.
-    const latest = s.versions[s.versions.length - 1]!;
-    if (latest.redacted) {
-      withheld.push({ type: s.type, id: s.id, index: latest.rec.index });
-      continue;
-    }
-    const r = latest.rec;
-    out[s.type].push({
-      type: s.type,
-      id: s.id,
-      ref: { type: s.type, id: s.id, index: r.index },
-      author: r.author,
-      time: r.time,
-      leafHash: r.leafHash,
-      payload: r.payload as SmsPayload<SmsRecordType>,
-      history: s.versions.map((v) => ({ index: v.rec.index, leafHash: v.rec.leafHash, author: v.rec.author, time: v.rec.time, redacted: v.redacted })),
-    });
-  }
-  for (const l of Object.values(out)) l.sort((a, b) => cmp(a.id, b.id));
-  withheld.sort((a, b) => a.index - b.index);
-  invalid.sort((a, b) => a.index - b.index || cmp(a.leafHash, b.leafHash));
-  return {
-    records: out as unknown as SmsState["records"],
-    custody,
-    invalid,
-    redacted: redacted.map(({ rec, id }) => ({ type: rec.type, id, index: rec.index })),
-    withheld,
-    replays,
-    ignored,
-  };
+  const list = requireArray(records, "smsState: records").map((r, i) => normalise(r, i, "smsState: records"));
+  list.sort(logOrder);
+  const reducer = new SmsReducer(o.checked === true);
+  reducer.add(list);
+  return reducer.state();
 }
 
 /**
