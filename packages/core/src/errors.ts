@@ -25,6 +25,10 @@ export type ErrorCode =
   | "not_found"
   /** A write that conflicts with stored state. */
   | "conflict"
+  /** Something that existed and was removed for good (an erased file's bytes). */
+  | "gone"
+  /** A byte range outside the resource (HTTP Range). */
+  | "range_not_satisfiable"
   /** A request body or item over its size limit. */
   | "too_large"
   /** The service is busy: retry later (pushback). */
@@ -53,6 +57,8 @@ export const ERROR_CODES: readonly ErrorCode[] = [
   "inconsistent",
   "not_found",
   "conflict",
+  "gone",
+  "range_not_satisfiable",
   "too_large",
   "unavailable",
   "rate_limited",

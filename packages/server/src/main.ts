@@ -11,12 +11,26 @@ import type { AccessStore, Store } from "./store/types.js";
 import { createSmsRules } from "./sms/record-rules.js";
 import { createLedger, type Ledger, type LedgerOptions } from "./ledger/ledger.js";
 import { rfc3161Provider } from "./ledger/anchoring.js";
+import { DEFAULT_FILE_LIMITS, openFileStore, type FileLimits, type FileStore } from "./files/index.js";
+import { withFileRules } from "./files/rules.js";
+import { deleteErasedBytes } from "./files/erasure.js";
 
-/** A store and a ledger over it. */
+/** A store, a ledger over it, and the file store of evidence files beside it. */
 export interface Context {
   readonly store: Store & AccessStore;
   readonly ledger: Ledger;
+  /** The bytes of attached files (the metadata is in `store`). */
+  readonly files: FileStore;
+  readonly fileLimits: FileLimits;
   close(): Promise<void>;
+}
+
+/** Where attached files live and what is accepted. */
+export interface FileOptions {
+  /** File store URL: empty for `<data>/files`, `s3://bucket/prefix?...` for an S3-compatible bucket, `file:///path`. */
+  readonly filesUrl?: string | undefined;
+  /** Limits on attached files (each defaults to DEFAULT_FILE_LIMITS'). */
+  readonly fileLimits?: Partial<FileLimits> | undefined;
 }
 
 /** Database file inside a data directory. */
@@ -82,28 +96,52 @@ export interface TsaOptions {
  * const pg = await openContext({ data: "./data", db: "postgres://localhost/sealtrail" });
  * ```
  */
-export async function openContext(opts: DatabaseLocation & { migrate?: boolean } & Omit<LedgerOptions, "store"> & TsaOptions): Promise<Context> {
+export async function openContext(opts: DatabaseLocation & { migrate?: boolean } & Omit<LedgerOptions, "store"> & TsaOptions & FileOptions): Promise<Context> {
   // Anchor providers: the TSAs, then any given (an EVM chain) in `anchors`.
   const tsas = (opts.tsa ?? []).map((url) =>
     rfc3161Provider({ url, roots: opts.tsaRoots ?? [], ...(opts.tsaTimeoutMs !== undefined ? { timeoutMs: opts.tsaTimeoutMs } : {}) }),
   );
   const anchors = [...tsas, ...(opts.anchors ?? [])];
-  const store = await openStore(opts);
+  const fileLimits: FileLimits = { ...DEFAULT_FILE_LIMITS, ...definedOf(opts.fileLimits ?? {}) };
+  const files = openFileStore({ dataDir: opts.data, url: opts.filesUrl });
+  let store: Store & AccessStore;
+  try {
+    store = await openStore(opts);
+  } catch (e) {
+    await files.close();
+    throw e;
+  }
   let ledger: Ledger;
   try {
-    // SMS records are checked by their rules (schemas, versions, references, workflows) unless told otherwise.
-    ledger = createLedger({ rules: createSmsRules(store), ...opts, store, ...(anchors.length > 0 ? { anchors } : {}) });
+    // SMS records are checked by their rules (schemas, versions, references, workflows) unless told
+    // otherwise; the attachments of every record by the file rule; an erasure deletes bytes once committed.
+    ledger = createLedger({
+      ...opts,
+      rules: withFileRules(opts.rules ?? createSmsRules(store), store, fileLimits),
+      onCommitted: deleteErasedBytes(files),
+      store,
+      ...(anchors.length > 0 ? { anchors } : {}),
+    });
   } catch (e) {
     // A bad option (a witness threshold above the number of witnesses...) leaves nothing open.
     await store.close();
+    await files.close();
     throw e;
   }
   return {
     store,
     ledger,
+    files,
+    fileLimits,
     async close() {
       await ledger.close();
       await store.close();
+      await files.close();
     },
   };
+}
+
+// The members of `o` that are set: an option left undefined keeps its default.
+function definedOf<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -22,6 +22,8 @@ export interface VaultAccess {
   readonly read: boolean;
   readonly admin: boolean;
   canWrite(type: string): boolean;
+  /** May write records of at least one type (what uploading an evidence file needs). */
+  canWriteAny(): boolean;
 }
 
 /**
@@ -86,5 +88,18 @@ export async function vaultAccess(store: AccessStore, p: Principal, vault: strin
     read: k.read && member.read,
     admin: k.admin && member.admin,
     canWrite: (type) => k.write.some((pat) => typeMatches(pat, type)) && member.write.some((pat) => typeMatches(pat, type)),
+    canWriteAny: () => k.write.some((a) => member.write.some((b) => patternsOverlap(a, b))),
   };
+}
+
+// Two write patterns (`*`, `prefix.*` or an exact type) that some one type matches.
+function patternsOverlap(a: string, b: string): boolean {
+  if (a === "*" || b === "*") return true;
+  const stem = (p: string): string | null => (p.endsWith(".*") ? p.slice(0, -1) : null);
+  const sa = stem(a);
+  const sb = stem(b);
+  if (sa !== null && sb !== null) return sa.startsWith(sb) || sb.startsWith(sa);
+  if (sa !== null) return b.startsWith(sa);
+  if (sb !== null) return a.startsWith(sb);
+  return a === b;
 }

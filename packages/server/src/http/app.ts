@@ -14,6 +14,8 @@ import { registerRedactionRoutes } from "./redaction-routes.js";
 import { registerSmsRoutes } from "./sms-routes.js";
 import { registerSmsFigureRoutes } from "./sms-figures-routes.js";
 import { registerEpcisRoutes } from "./epcis-routes.js";
+import { registerFileRoutes } from "./file-routes.js";
+import type { FileLimits, FileStore } from "../files/index.js";
 import { createCaptureService, type CaptureService } from "../custody/capture.js";
 import { createEpcisValidator } from "../custody/epcis-validate.js";
 import { registerAuth } from "./auth.js";
@@ -36,6 +38,10 @@ export interface AppOptions extends ConnectionTimeouts {
   readonly capture?: CaptureService;
   /** Largest EPCIS document a capture accepts, in bytes (default 512 MiB). */
   readonly maxCaptureBytes?: number;
+  /** The bytes of evidence files (none: the file routes answer `unavailable`). */
+  readonly files?: FileStore;
+  /** Limits on evidence files (default DEFAULT_FILE_LIMITS). */
+  readonly fileLimits?: FileLimits;
 }
 
 /** Version of the HTTP API, as /openapi.json states it. */
@@ -87,6 +93,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerRedactionRoutes(app, opts.ledger, opts.store);
   await registerSmsRoutes(app, opts.ledger, opts.store);
   await registerSmsFigureRoutes(app, opts.ledger, opts.store);
+  await registerFileRoutes(app, opts.ledger, opts.store, { files: opts.files, limits: opts.fileLimits });
   const capture = opts.capture ?? createCaptureService({ ledger: opts.ledger, store: opts.store, validator: createEpcisValidator() });
   await registerEpcisRoutes(app, opts.ledger, opts.store, capture, opts.maxCaptureBytes !== undefined ? { maxCaptureBytes: opts.maxCaptureBytes } : {});
   // Captures still running finish before the app closes.

@@ -9,9 +9,19 @@
 import type { ErrorCode } from "@sealtrail/core";
 import { hex32, ref, type Schema } from "./openapi-schemas.js";
 import { SMS_ROUTE_DOCS } from "./sms-docs.js";
+import { FILE_ROUTE_DOCS } from "./file-docs.js";
 
 /** Headers named by the document, as request parameters or on answers. */
-export type HeaderName = "Idempotency-Key" | "Idempotent-Replayed" | "Location" | "Link" | "GS1-Capture-Error-Behaviour";
+export type HeaderName =
+  | "Idempotency-Key"
+  | "Idempotent-Replayed"
+  | "Location"
+  | "Link"
+  | "GS1-Capture-Error-Behaviour"
+  // --- Evidence files ---
+  | "Range"
+  | "ETag"
+  | "Content-Disposition";
 
 /** The success answer of a route. */
 export interface Success {
@@ -23,7 +33,7 @@ export interface Success {
   readonly schema?: Schema;
   readonly headers?: readonly HeaderName[];
   /** A second success status with the same body (an append whose records were all in the log already). */
-  readonly also?: { readonly status: 200; readonly description: string };
+  readonly also?: { readonly status: 200 | 206; readonly description: string };
 }
 
 /** The description of one route. */
@@ -38,6 +48,8 @@ export interface RouteDoc {
   readonly headers?: readonly HeaderName[];
   /** Media types of a body the route reads as bytes (no schema of Fastify's describes it). */
   readonly body?: readonly string[];
+  /** A body read as raw bytes of any media type (an evidence file), described in these words. */
+  readonly rawBody?: string;
   readonly ok: Success;
   /** Error codes of this route beyond the ones every route shares. */
   readonly problems: readonly ErrorCode[];
@@ -309,6 +321,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     problems: ["not_found", "conflict", "unavailable"],
   },
   ...SMS_ROUTE_DOCS,
+  ...FILE_ROUTE_DOCS,
 };
 
 /** The tags, in the order the document lists them. */
@@ -323,4 +336,5 @@ export const TAGS: Readonly<Record<string, string>> = {
   vaults: "Vaults, their members and their audit",
   organisations: "Organisations, API keys and custodial signing keys",
   sms: "The ISO 28000 security management system's records: one set of routes per record type",
+  files: "Evidence files: uploaded by digest, named by records' attachments, downloaded by their readers",
 };

@@ -77,6 +77,12 @@ const HEADERS: Readonly<Record<HeaderName, Json>> = {
     description: "rollback (default): capture nothing if one event fails; proceed: capture the events that pass",
     schema: { type: "string", enum: ["rollback", "proceed"] },
   },
+  Range: { description: "one byte range, bytes=first-last, bytes=first- or bytes=-suffix (RFC 9110 §14.1.2); anything else is ignored", schema: { type: "string" } },
+  ETag: { description: 'the file\'s address, quoted: "sha256:<hex>"', schema: { type: "string" } },
+  "Content-Disposition": {
+    description: "attachment, with the file's name as filename (ASCII) and filename* (UTF-8, RFC 8187)",
+    schema: { type: "string" },
+  },
 };
 const RETRY_AFTER = { "Retry-After": { description: "seconds to wait before retrying", schema: { type: "integer", minimum: 1 } } };
 
@@ -139,6 +145,7 @@ function describeOperation(op: Operation, method: string, url: string, doc: Rout
     ...op,
     operationId: doc.id,
     ...(parameters.length > 0 ? { parameters } : {}),
+    ...(doc.rawBody !== undefined ? { requestBody: { required: true, content: { "*/*": { schema: { type: "string", description: doc.rawBody } } } } } : {}),
     ...(doc.body !== undefined
       ? { requestBody: { required: true, content: Object.fromEntries(doc.body.map((m) => [m, { schema: { type: "object", description: "an EPCIS 2.0 JSON-LD document or event" } }])) } }
       : {}),

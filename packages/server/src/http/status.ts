@@ -13,6 +13,9 @@ export const STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   inconsistent: 409,
   not_found: 404,
   conflict: 409,
+  // RFC 9110 §15.5.11, §15.5.17.
+  gone: 410,
+  range_not_satisfiable: 416,
   too_large: 413,
   unavailable: 503,
   rate_limited: 429,
@@ -35,6 +38,8 @@ export const TITLE_OF: Readonly<Record<ErrorCode, string>> = {
   inconsistent: "Inconsistent log views",
   not_found: "Not found",
   conflict: "Conflict",
+  gone: "Gone",
+  range_not_satisfiable: "Range not satisfiable",
   too_large: "Too large",
   unavailable: "Service busy",
   rate_limited: "Too many requests",

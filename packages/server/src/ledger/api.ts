@@ -3,7 +3,7 @@
  * publication status), how they call it and what they get back.
  */
 import { toHex, type Envelope } from "@sealtrail/core";
-import type { CheckpointRow, LogReader, Store } from "../store/types.js";
+import type { CheckpointRow, LogReader, PendingEntry, SequenceOutcome, Store } from "../store/types.js";
 import type { RecordSubmission } from "./submission.js";
 import type { RecordRules } from "./record-rules.js";
 import type { VerifierPool } from "./verifier-pool.js";
@@ -95,6 +95,13 @@ export interface LedgerOptions {
   readonly fetch?: typeof fetch;
   /** Where publication problems are reported (default console.error). */
   readonly log?: (message: string) => void;
+  /**
+   * Called after each committed batch with its entries and their outcomes,
+   * before the appends are answered: work that must follow a durable commit
+   * (a file erasure deletes the file's bytes). A failure is logged; the
+   * records stay appended.
+   */
+  readonly onCommitted?: (vault: string, entries: readonly PendingEntry[], outcomes: readonly SequenceOutcome[]) => Promise<void>;
 }
 
 /** Publication of a vault: how far the published checkpoints are behind the tree, and why. */

@@ -77,7 +77,7 @@ export function createLedger(opts: LedgerOptions): Ledger {
   }
   const backlog = createBacklog(store);
   const vaultSigner = createVaultSigners(store);
-  const queue = createSequencingQueue({ store, maxBatch, sequenced: backlog.sequenced });
+  const queue = createSequencingQueue({ store, maxBatch, sequenced: backlog.sequenced, committed: opts.onCommitted });
   const publication = createPublication({ store, vaultSigner, backlog, publisher, anchorer, maxUnpublished });
   const append = createAppend({
     store,

@@ -5,7 +5,7 @@
  * is acknowledged after its transaction, as in Tessera).
  */
 import { integrate } from "@sealtrail/core";
-import type { SequenceOutcome, Store } from "../store/types.js";
+import type { PendingEntry, SequenceOutcome, Store } from "../store/types.js";
 import type { CheckedSubmission } from "./submission.js";
 
 interface Waiting {
@@ -31,6 +31,8 @@ export interface QueueOptions {
   readonly maxBatch: number;
   /** Called after each committed batch with the tree's new size. */
   readonly sequenced: (vault: string, size: bigint) => void;
+  /** Called after each committed batch, before its appends are answered (see LedgerOptions.onCommitted). */
+  readonly committed?: ((vault: string, entries: readonly PendingEntry[], outcomes: readonly SequenceOutcome[]) => Promise<void>) | undefined;
 }
 
 /**
@@ -72,12 +74,11 @@ export function createSequencingQueue(opts: QueueOptions): SequencingQueue {
         }
         q.queued -= n;
         try {
-          const { outcomes, tree } = await store.sequence(
-            vault,
-            batch.flatMap((w) => w.items.map((i) => i.pending)),
-            integrate,
-          );
+          const entries = batch.flatMap((w) => w.items.map((i) => i.pending));
+          const { outcomes, tree } = await store.sequence(vault, entries, integrate);
           opts.sequenced(vault, tree.size);
+          // Work that must follow a durable commit (a file erasure deletes its bytes) ends before the append is answered.
+          if (opts.committed !== undefined) await opts.committed(vault, entries, outcomes).catch((e: unknown) => console.error(`after-commit work of vault ${vault} failed:`, e));
           let o = 0;
           for (const w of batch) {
             w.resolve(outcomes.slice(o, o + w.items.length));

@@ -9,6 +9,7 @@ import {
   MAX_ENTRY_SIZE,
   REDACTION_RECORD_TYPE,
   SealTrailError,
+  attachmentsOf,
   canonicalize,
   checkPayload,
   commitmentOfCanonicalPayload,
@@ -21,6 +22,7 @@ import {
   type SignedEnvelope,
 } from "@sealtrail/core";
 import type { PendingEntry } from "../store/types.js";
+import { erasedFileOf } from "../store/file-rules.js";
 import type { PayloadProblem, RecordRules } from "./record-rules.js";
 
 /** One record as a client sends it: the signed envelope and what is stored beside it. */
@@ -153,6 +155,14 @@ function pendingOf(signed: SignedEnvelope, entry: Uint8Array, payload: string | 
         ? null
         : { index: BigInt(env.redacts.index), leafHash: parseHashHex(env.redacts.leafHash, "envelope.redacts.leafHash") },
     series: rules.seriesOf(env.type, (sub.payload as Record<string, unknown> | undefined) ?? null),
+    // Evidence files, for every record type: the files it names (each must be held by the vault) and the one it erases.
+    files: payload === null ? null : filesNamed(sub.payload),
+    erasesFile: erasedFileOf(env.type, sub.payload),
   };
 }
 
+
+function filesNamed(payload: unknown): string[] | null {
+  const named = attachmentsOf(payload);
+  return named.length === 0 ? null : named.map((a) => a.sha256);
+}

@@ -8,6 +8,7 @@
  * (files/rules.ts); these are the checks a concurrent sweep or erasure
  * cannot slip past, because they run inside the sequencing transaction.
  */
+import { SealTrailError } from "@sealtrail/core";
 import type { FileState, PendingEntry, SequenceOutcome } from "./types.js";
 
 /** A file's row as the rules see it. */
@@ -55,4 +56,58 @@ export function fileRefusal(e: PendingEntry, ctx: FileContext): SequenceOutcome 
     };
   }
   return null;
+}
+
+/**
+ * The record type that erases a file's bytes. Its payload is
+ * `{ "file": "sha256:<hex>", "reason": "..." }`; the file's digest stays in
+ * every record naming it, so a verifier reports the attachment "redacted",
+ * never "tampered".
+ */
+export const FILE_ERASURE_TYPE = "file.erasure";
+
+/** Longest reason an erasure may give, in characters. */
+export const MAX_ERASURE_REASON = 500;
+
+/**
+ * The problems of a `file.erasure` payload (JSON Pointers into it), empty
+ * when it is `{ file: "sha256:<64 lowercase hex>", reason?: non-empty string }`.
+ *
+ * @example
+ * ```ts
+ * erasureProblems({ file: "sha256:" + "ab".repeat(32), reason: "personal data" }) // []
+ * ```
+ */
+export function erasureProblems(payload: unknown): { pointer: string; message: string }[] {
+  if (payload === null || typeof payload !== "object" || Array.isArray(payload)) return [{ pointer: "", message: "an object { file, reason }" }];
+  const out: { pointer: string; message: string }[] = [];
+  const p = payload as Record<string, unknown>;
+  for (const k of Object.keys(p)) if (k !== "file" && k !== "reason") out.push({ pointer: `/${k.replaceAll("~", "~0").replaceAll("/", "~1")}`, message: "not a member of a file erasure" });
+  if (typeof p.file !== "string" || !/^sha256:[0-9a-f]{64}$/.test(p.file)) out.push({ pointer: "/file", message: "the file's address: sha256: and 64 lowercase hex digits" });
+  if (p.reason !== undefined && (typeof p.reason !== "string" || p.reason.length === 0 || p.reason.length > MAX_ERASURE_REASON)) {
+    out.push({ pointer: "/reason", message: `why, in 1 to ${MAX_ERASURE_REASON} characters` });
+  }
+  return out;
+}
+
+/**
+ * The digest (hex) of the file a record erases: for a `file.erasure`, its
+ * payload's `file`; null for any other type. Throws SealTrailError
+ * ("invalid") naming the field when an erasure's payload is not one.
+ *
+ * @example
+ * ```ts
+ * erasedFileOf("file.erasure", { file: "sha256:" + hex }) // hex
+ * ```
+ */
+export function erasedFileOf(type: string, payload: unknown): string | null {
+  if (type !== FILE_ERASURE_TYPE) return null;
+  const problems = erasureProblems(payload);
+  if (problems.length > 0) {
+    const named = problems.map((p) => ({ pointer: `/payload${p.pointer}`, message: p.message }));
+    throw new SealTrailError("invalid", `not a valid ${FILE_ERASURE_TYPE}: ${named.map((p) => `${p.pointer}: ${p.message}`).join("; ")}`, {
+      detail: { problems: named },
+    });
+  }
+  return ((payload as { file: string }).file).slice("sha256:".length);
 }

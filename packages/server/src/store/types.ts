@@ -346,6 +346,13 @@ export interface FileCatalog {
   beginSweep(vault: string, sha256: string, before: string): Promise<boolean>;
   /** Remove the row of a file marked `sweeping`, once its bytes are deleted. */
   sweptFile(vault: string, sha256: string): Promise<void>;
+  /**
+   * Bytes found in the file store with no row (an interrupted upload or
+   * sweep): create a `sweeping` row for them so that no upload can rely on
+   * them while the sweep deletes them; false when a row exists (an upload
+   * claimed them first).
+   */
+  claimOrphan(vault: string, sha256: string, length: number, at: string): Promise<boolean>;
 }
 
 /** One database behind all the interfaces. */

@@ -28,6 +28,8 @@ export const WITNESS_STATUS_OF: Readonly<Record<ErrorCode, number>> = {
   not_found: 404,
   conflict: 409,
   inconsistent: 409,
+  gone: 410,
+  range_not_satisfiable: 416,
   bad_proof: 422,
   too_large: 413,
   unauthorized: 401,

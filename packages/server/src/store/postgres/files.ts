@@ -159,6 +159,11 @@ export function createPostgresFiles(db: Db): FileCatalog {
     async sweptFile(vault, sha256) {
       await db.deleteFrom("files").where("vault", "=", vault).where("sha256", "=", sha256).where("state", "=", "sweeping").execute();
     },
+    async claimOrphan(vault, sha256, length, at) {
+      const row = { ...rowOf(vault, { sha256, length, mediaType: "application/octet-stream", uploadedBy: null, at }, "sweeping") };
+      const r = await db.insertInto("files").values(row).onConflict((oc) => oc.columns(["vault", "sha256"]).doNothing()).executeTakeFirst();
+      return Number(r.numInsertedOrUpdatedRows ?? 0n) === 1;
+    },
   };
 }
 

@@ -34,6 +34,8 @@ const SQL = {
        WHERE vault = ? AND sha256 = ? AND touched_at < ? AND erased_at IS NULL
          AND NOT EXISTS (SELECT 1 FROM file_refs r WHERE r.vault = files.vault AND r.sha256 = files.sha256)`,
   swept: "DELETE FROM files WHERE vault = ? AND sha256 = ? AND state = 'sweeping'",
+  claimOrphan: `INSERT INTO files (vault, sha256, length, media_type, state, uploaded_at, uploaded_by, touched_at)
+       VALUES (?, ?, ?, 'application/octet-stream', 'sweeping', ?, NULL, ?) ON CONFLICT (vault, sha256) DO NOTHING`,
   // Inside the sequencing transaction.
   namedBy: `SELECT 1 FROM file_refs r JOIN entries e ON e.vault = r.vault AND e.idx = r.idx
        WHERE r.vault = ? AND r.sha256 = ? AND e.author = ? LIMIT 1`,
@@ -133,6 +135,9 @@ export function createSqliteFiles(db: Database.Database): SqliteFiles {
     },
     async sweptFile(vault, sha256) {
       s.swept.run(vault, sha256);
+    },
+    async claimOrphan(vault, sha256, length, at) {
+      return Number(s.claimOrphan.run(vault, sha256, length, at, at).changes) === 1;
     },
   };
 
