@@ -8,6 +8,7 @@ import type { Command } from "commander";
 import { parseCheckpoint, parseNote, toBase64 } from "@sealtrail/core";
 import type { Io } from "./io.js";
 import { readOwnKey, readRecords } from "./input.js";
+import { addAttachOptions, attachFiles, type AttachOptions } from "./attach.js";
 import { withLog } from "./context.js";
 import { dataOption, dbOption, serverOption, uint } from "./options.js";
 
@@ -20,8 +21,7 @@ import { dataOption, dbOption, serverOption, uint } from "./options.js";
  * ```
  */
 export function registerLogCommands(program: Command, io: Io): void {
-  program
-    .command("append")
+  addAttachOptions(program.command("append"))
     .description("append signed records from a JSON file (an array appends one record per element); FILE - reads stdin")
     .addOption(dataOption())
     .addOption(dbOption())
@@ -36,10 +36,10 @@ export function registerLogCommands(program: Command, io: Io): void {
     .action(
       async (
         file: string,
-        o: { data: string; db?: string; server?: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
+        o: AttachOptions & { data: string; db?: string; server?: string; vault: string; type: string; key?: string; author?: string; subject?: string[]; supersedes?: bigint },
       ) => {
-        const records = readRecords(io, file);
         const key = readOwnKey(o);
+        const records = await attachFiles(o, readRecords(io, file));
         const results = await withLog(o, (log) =>
           log.append({
             vault: o.vault,

@@ -16,6 +16,7 @@ import { smsKind } from "../sms/record-rules.js";
 import { registerSmsFigureCommands } from "./sms-figures.js";
 import { UsageError, type Io } from "./io.js";
 import { readOwnKey, readRecords } from "./input.js";
+import { addAttachOptions, attachFiles, type AttachOptions } from "./attach.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, serverOption } from "./options.js";
 import { localSms, remoteSms, type SmsAccess } from "./sms-access.js";
@@ -94,14 +95,14 @@ export function registerSmsCommands(program: Command, io: Io): void {
     const kind = smsKind(type);
     const k = sms.command(kind).description(`${type}: ${SMS_RECORD_TYPES[type]}`);
     const writer = (update: boolean) =>
-      located(k.command(update ? "update" : "add"))
+      addAttachOptions(located(k.command(update ? "update" : "add")))
         .description(update ? `write a new version of ${type} records (each superseding the latest version of its id)` : `add ${type} records`)
         .argument("<file>", "JSON file (an object, or an array of objects), or - for stdin")
         .option("--key <file>", "sign here with this base64 Ed25519 seed (default: the operator's held key locally, your custodial key with --server)")
         .option("--author <org>", "author organisation of --key")
-        .action(async (file: string, o: Location & { key?: string; author?: string }) => {
-          const payloads = readRecords(io, file);
+        .action(async (file: string, o: Location & AttachOptions & { key?: string; author?: string }) => {
           const key = readOwnKey(o);
+          const payloads = await attachFiles(o, readRecords(io, file));
           const written = await withSms(o, async (s) => {
             const out = [];
             for (const p of payloads) out.push(await s.write(o.vault, type as SmsRecordType, p, { update, ...(key !== undefined ? { key } : {}) }));
