@@ -9,8 +9,10 @@ import { fileURLToPath } from "node:url";
 import { SealTrailError } from "@sealtrail/core";
 import { createDirectoryFileStore } from "./directory-store.js";
 import type { FileStore } from "./file-store.js";
+import { createS3FileStore } from "./s3-store.js";
 
 export { createDirectoryFileStore } from "./directory-store.js";
+export { S3_MAX_FILE_BYTES, createS3FileStore, parseS3Url, type S3StoreOptions } from "./s3-store.js";
 export type { ByteRange, FileStore, StoredFile } from "./file-store.js";
 export { DEFAULT_FILE_LIMITS, DEFAULT_MAX_FILE_BYTES, type FileLimits } from "./limits.js";
 export { DEFAULT_MEDIA_TYPES, MEDIA_SNIFF_BYTES, checkDeclaredType, detectMediaType, isAllowedMediaType } from "./media-type.js";
@@ -38,6 +40,7 @@ export interface FileStoreConfig {
 export function openFileStore(config: FileStoreConfig): FileStore {
   const url = config.url ?? "";
   if (url === "") return createDirectoryFileStore(join(config.dataDir, FILES_DIR));
+  if (url.startsWith("s3://")) return createS3FileStore(url);
   if (url.startsWith("file:")) return createDirectoryFileStore(fileURLToPath(url));
   throw new SealTrailError("invalid", `file store URL: "${redactUrl(url)}" is neither s3://bucket/prefix nor file:///path`, { detail: { field: "filesUrl" } });
 }
