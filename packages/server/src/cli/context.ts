@@ -19,7 +19,8 @@ export async function withContext<T>(loc: DatabaseLocation, fn: (ctx: Context) =
   if ((opts.mustExist ?? true) && engineOf(loc) === "sqlite" && !existsSync(resolve(loc.data, "sealtrail.db"))) {
     throw new SealTrailError("not_found", `no SealTrail data in ${loc.data}: run \`sealtrail init ${where}\``);
   }
-  const ctx = await openContext({ data: loc.data, db: loc.db, checkpointIntervalMs: 1000 });
+  // The file store of evidence files: the data directory's, unless SEALTRAIL_FILES names another (as `serve --files` does).
+  const ctx = await openContext({ data: loc.data, db: loc.db, checkpointIntervalMs: 1000, filesUrl: process.env.SEALTRAIL_FILES });
   if ((opts.mustExist ?? true) && engineOf(loc) === "postgres" && (await ctx.store.vaults()).length === 0) {
     await ctx.close();
     throw new SealTrailError("not_found", `no SealTrail data in ${describeLocation(loc)}: run \`sealtrail init ${where}\``);

@@ -16,6 +16,9 @@ import { registerExportCommand } from "./bundle.js";
 import { registerAdminCommands } from "./admin.js";
 import { registerWitnessCommand } from "./witness.js";
 import { registerSmsCommands } from "./sms.js";
+import { registerFilesCommands } from "./files.js";
+import { registerCheckFileCommand } from "./check-file.js";
+import { registerDemoCommand } from "./demo.js";
 
 /** The `sealtrail` program, and the exit code its last command set. */
 export interface Program {
@@ -46,6 +49,7 @@ export function createProgram(io: Io = defaultIo): Program {
     .configureOutput({ writeOut: io.out, writeErr: io.err });
 
   registerServeCommands(program, io);
+  registerDemoCommand(program, io);
   registerLogCommands(program, io);
   registerVerifyCommands(program, io, setExitCode);
   registerRedactCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
@@ -54,6 +58,8 @@ export function createProgram(io: Io = defaultIo): Program {
   registerAdminCommands(program, io);
   registerWitnessCommand(program, io);
   registerSmsCommands(program, io);
+  registerFilesCommands(program, io);
+  registerCheckFileCommand(program, io, setExitCode);
 
   return { program, exitCode: () => code };
 }

@@ -15,6 +15,8 @@ import { createEvmAnchorProvider, readEvmKey } from "../anchors/evm-anchor.js";
 import { UsageError, type Io } from "./io.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, port, uintOption } from "./options.js";
+import { DEFAULT_FILE_LIMITS, redactUrl } from "../files/index.js";
+import { MAX_ATTACHMENTS } from "@sealtrail/core";
 
 /**
  * Register `sealtrail init` and `sealtrail serve`.
@@ -61,7 +63,7 @@ export function registerServeCommands(program: Command, io: Io): void {
     .addOption(uintOption("--rate-limit <n>", "requests per second per API key (burst: twice that); 0 for none", 200n))
     // How long a client may hold a connection (README, "HTTP API").
     .addOption(uintOption("--headers-timeout <ms>", "time to receive a request's headers", 10_000n))
-    .addOption(uintOption("--request-timeout <ms>", "time to receive a whole request, headers and body", 30_000n))
+    .addOption(uintOption("--request-timeout <ms>", "time to receive a whole request, headers and body (default 30000, or longer: the largest file at 1 MiB/s)"))
     .addOption(uintOption("--keep-alive-timeout <ms>", "time an idle keep-alive connection stays open", 5_000n))
     // Publication: witnesses and anchors (docs/formats.md §16).
     .option("--witness <vkey=url>", "a witness that must cosign checkpoints: its verifier key, =, its URL (repeatable)", (v: string, acc: WitnessEndpoint[] = []) => {
@@ -81,6 +83,11 @@ export function registerServeCommands(program: Command, io: Io): void {
     .option("--evm-key <file>", "file holding the hex secp256k1 key of the account that pays for anchors (needed with --evm-rpc)")
     .addOption(uintOption("--evm-chain-id <n>", "chain id the node must serve"))
     .addOption(uintOption("--evm-confirmations <n>", "blocks to wait for, the including one counted (the chain's finality depth)", 1n))
+    // Evidence files (README, "Evidence files").
+    .addOption(new Option("--files <url>", "where evidence files live: s3://bucket/prefix?endpoint=...&region=... or file:///path (default: the data directory's files/)").env("SEALTRAIL_FILES"))
+    .addOption(uintOption("--max-file-size <bytes>", "largest evidence file", BigInt(DEFAULT_FILE_LIMITS.maxBytes)))
+    .addOption(uintOption("--max-attachments <n>", `most attachments per record (at most ${MAX_ATTACHMENTS})`, BigInt(DEFAULT_FILE_LIMITS.maxPerRecord)))
+    .option("--media-types <list>", "media types an evidence file may have, comma-separated: type/subtype, type/* or */* (default: documents, images, spreadsheets, archives, recordings)")
     .action(async (o: {
       data: string;
       db?: string;
@@ -89,7 +96,7 @@ export function registerServeCommands(program: Command, io: Io): void {
       checkpointInterval: bigint;
       rateLimit: bigint;
       headersTimeout: bigint;
-      requestTimeout: bigint;
+      requestTimeout?: bigint;
       keepAliveTimeout: bigint;
       witness?: WitnessEndpoint[];
       witnessThreshold?: bigint;
@@ -102,9 +109,16 @@ export function registerServeCommands(program: Command, io: Io): void {
       evmKey?: string;
       evmChainId?: bigint;
       evmConfirmations: bigint;
+      files?: string;
+      maxFileSize: bigint;
+      maxAttachments: bigint;
+      mediaTypes?: string;
     }) => {
       if ((o.evmRpc === undefined) !== (o.evmKey === undefined)) throw new UsageError("--evm-rpc and --evm-key go together");
-      const timeouts = { headersTimeoutMs: Number(o.headersTimeout), requestTimeoutMs: Number(o.requestTimeout), keepAliveTimeoutMs: Number(o.keepAliveTimeout) };
+      const fileLimits = fileLimitsOf(o);
+      // A whole upload must fit in the request timeout: by default the largest file at 1 MiB/s (README, "Evidence files").
+      const requestTimeout = o.requestTimeout !== undefined ? Number(o.requestTimeout) : Math.max(30_000, Math.ceil(fileLimits.maxBytes / 1024));
+      const timeouts = { headersTimeoutMs: Number(o.headersTimeout), requestTimeoutMs: Math.min(requestTimeout, 2 ** 31 - 1), keepAliveTimeoutMs: Number(o.keepAliveTimeout) };
       // Checked before anything opens, so that bad timeouts leave no server half started.
       serverTimeoutOptions(timeouts);
       const evm =
@@ -132,6 +146,8 @@ export function registerServeCommands(program: Command, io: Io): void {
         tsaRoots,
         anchorEvery: Number(o.anchorEvery),
         ...(evm.length > 0 ? { anchors: evm } : {}),
+        filesUrl: o.files,
+        fileLimits,
       });
       const r = await initializeWithAccess(ctx.store, ctx.ledger, {});
       if (r.created) io.err(`initialised ${describeLocation(o)}: operator ${r.operator}, vault ${r.vault}\n`);
@@ -143,10 +159,12 @@ export function registerServeCommands(program: Command, io: Io): void {
         store: ctx.store,
         logger: false,
         rateLimit: perSecond === 0 ? false : { perSecond, burst: 2 * perSecond },
+        files: ctx.files,
+        fileLimits: ctx.fileLimits,
         ...timeouts,
       });
       const address = await app.listen({ port: o.port, host: o.host });
-      io.err(`SealTrail listening on ${address} (${engineOf(o) === "sqlite" ? "data" : "database"} ${describeLocation(o)})\nverifier key of ${r.vault}: ${await ctx.ledger.verifierKey(r.vault)}\n`);
+      io.err(`SealTrail listening on ${address} (${engineOf(o) === "sqlite" ? "data" : "database"} ${describeLocation(o)}; files ${o.files ? redactUrl(o.files) : "in the data directory"})\nverifier key of ${r.vault}: ${await ctx.ledger.verifierKey(r.vault)}\n`);
       await new Promise<void>((res) => {
         const stop = () => res();
         process.once("SIGINT", stop);
@@ -155,4 +173,16 @@ export function registerServeCommands(program: Command, io: Io): void {
       await app.close();
       await ctx.close();
     });
+}
+
+const MEDIA_PATTERN = /^([a-z0-9][a-z0-9!#$&^_.+-]{0,126}\/([a-z0-9][a-z0-9!#$&^_.+-]{0,126}|\*)|\*\/\*)$/;
+
+// The limits on evidence files that serve's options set.
+function fileLimitsOf(o: { maxFileSize: bigint; maxAttachments: bigint; mediaTypes?: string }): { maxBytes: number; maxPerRecord: number; mediaTypes: readonly string[] } {
+  if (o.maxFileSize < 1n || o.maxFileSize > BigInt(Number.MAX_SAFE_INTEGER)) throw new UsageError("--max-file-size: 1 byte or more");
+  if (o.maxAttachments > BigInt(MAX_ATTACHMENTS)) throw new UsageError(`--max-attachments: at most ${MAX_ATTACHMENTS}`);
+  const mediaTypes = o.mediaTypes === undefined ? DEFAULT_FILE_LIMITS.mediaTypes : o.mediaTypes.split(",").map((t) => t.trim());
+  const bad = mediaTypes.find((t) => !MEDIA_PATTERN.test(t));
+  if (bad !== undefined) throw new UsageError(`--media-types: "${bad}" is not type/subtype, type/* or */* (lowercase)`);
+  return { maxBytes: Number(o.maxFileSize), maxPerRecord: Number(o.maxAttachments), mediaTypes };
 }
