@@ -307,6 +307,12 @@ const TABLE: Record<string, Entry> = {
   detectGaps: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "detectGaps: state", 1: "detectGaps: asOf" } },
   computeMaturity: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "computeMaturity: state", 1: "computeMaturity: asOf" } },
   dueItems: { args: () => [core.smsState([]), "2026-03-31"], check: { 0: "dueItems: state", 1: "dueItems: asOf" } },
+  createSmsProjection: { args: () => [], check: { 0: "createSmsProjection: options" }, allow: { 0: ["undefined", "object"] } },
+  compareSmsStates: {
+    args: () => [core.smsState([]), core.smsState([]), 10],
+    check: { 0: "compareSmsStates: expected", 1: "compareSmsStates: actual", 2: "compareSmsStates: limit" },
+    allow: { 2: ["undefined", "number"] },
+  },
 
   // -- files
   checkAttachments: { exempt: "reads any payload: what is not an object names no attachment, and a bad member is reported" },

@@ -8,3 +8,5 @@ export * from "./schemas/index.js";
 export * from "./workflows.js";
 export * from "./catalogue/index.js";
 export * from "./compute/index.js";
+export { createSmsProjection, type SmsProjection } from "./projection.js";
+export { compareSmsStates, type SmsStateDifferences } from "./compare-states.js";

@@ -18,6 +18,8 @@ import type { SmsPayload } from "../schemas/index.js";
 export interface ListChange {
   /** The list before the batch. */
   readonly before: readonly SmsEntry[];
+  /** The list after it. */
+  readonly after: readonly SmsEntry[];
   /** Whether the batch only added records after the last one (by record id) and changed no earlier position. */
   readonly appendedOnly: boolean;
   /** For each position of the new list, the position in `before` of the same entry, or -1 for a new entry (a new record or a new version). */
@@ -253,7 +255,7 @@ export class SmsReducer {
         i++;
       }
       this.lists[type] = after;
-      changes.set(type, { before, appendedOnly, from });
+      changes.set(type, { before, after, appendedOnly, from });
     }
     return changes;
   }
