@@ -12,6 +12,9 @@ import { dataOption, dbOption, serverOption } from "./options.js";
 import { createSmsStates } from "../sms/state.js";
 import { SMS_FIGURES, smsFigure, type SmsFigureName } from "../sms/figures.js";
 
+// A figure as a person reads it: at most two decimals (7.8333 hours shows as 7.83); --json gives the exact value.
+const shown = (v: number): string => String(Math.round(v * 100) / 100);
+
 type Figure = Record<string, unknown>;
 interface Ref {
   type: string;
@@ -38,7 +41,7 @@ const TEXT: Record<SmsFigureName, (f: Figure) => string> = {
       .join(""),
   kpis: (f) => {
     const p = f.period as { from: string; to: string };
-    return `KPIs ${p.from} to ${p.to}\n` + (f.kpis as { name: string; value: number | null; unit: string }[]).map((k) => `${k.name.padEnd(56)} ${k.value === null ? "no data" : `${k.value} ${k.unit}`}\n`).join("");
+    return `KPIs ${p.from} to ${p.to}\n` + (f.kpis as { name: string; value: number | null; unit: string }[]).map((k) => `${k.name.padEnd(56)} ${k.value === null ? "no data" : `${shown(k.value)} ${k.unit}`}\n`).join("");
   },
   maturity: (f) =>
     `maturity on ${String(f.asOf)}\n` +
