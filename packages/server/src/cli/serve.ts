@@ -7,6 +7,7 @@ import { readFileSync } from "node:fs";
 import { Option, type Command } from "commander";
 import { describeLocation, engineOf, openContext } from "../main.js";
 import { initializeWithAccess } from "../access/bootstrap.js";
+import { buildDemo } from "../demo/build-demo.js";
 import { createApp } from "../http/app.js";
 import { serverTimeoutOptions } from "../http/connections.js";
 import { parseWitnessArg, type WitnessEndpoint } from "../ledger/witness-client.js";
@@ -88,6 +89,7 @@ export function registerServeCommands(program: Command, io: Io): void {
     .addOption(uintOption("--max-file-size <bytes>", "largest evidence file", BigInt(DEFAULT_FILE_LIMITS.maxBytes)))
     .addOption(uintOption("--max-attachments <n>", `most attachments per record (at most ${MAX_ATTACHMENTS})`, BigInt(DEFAULT_FILE_LIMITS.maxPerRecord)))
     .option("--media-types <list>", "media types an evidence file may have, comma-separated: type/subtype, type/* or */* (default: documents, images, spreadsheets, archives, recordings)")
+    .option("--demo", "on a new data directory or database, build the demo vault first (sealtrail demo); an existing one is served as it is")
     .action(async (o: {
       data: string;
       db?: string;
@@ -113,6 +115,7 @@ export function registerServeCommands(program: Command, io: Io): void {
       maxFileSize: bigint;
       maxAttachments: bigint;
       mediaTypes?: string;
+      demo?: boolean;
     }) => {
       if ((o.evmRpc === undefined) !== (o.evmKey === undefined)) throw new UsageError("--evm-rpc and --evm-key go together");
       const fileLimits = fileLimitsOf(o);
@@ -149,6 +152,11 @@ export function registerServeCommands(program: Command, io: Io): void {
         filesUrl: o.files,
         fileLimits,
       });
+      if (o.demo === true && (await ctx.store.vaults()).length === 0) {
+        const d = await buildDemo(ctx, { vault: "demo" });
+        io.err(`built the demo vault "${d.vault}" in ${describeLocation(o)}: ${d.smsRecords} SMS records and ${d.custodyEvents} custody events of ${d.organisations.length} organisations\n`);
+        if (d.apiKey !== null) io.err(`operator API key (shown once, keep it safe): ${d.apiKey}\n`);
+      }
       const r = await initializeWithAccess(ctx.store, ctx.ledger, {});
       if (r.created) io.err(`initialised ${describeLocation(o)}: operator ${r.operator}, vault ${r.vault}\n`);
       if (r.bootstrapToken !== null) io.err(`operator API key (shown once, keep it safe): ${r.bootstrapToken}\n`);
