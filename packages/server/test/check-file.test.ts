@@ -62,7 +62,7 @@ describe("check-file against a server", () => {
     const check = JSON.parse(r.out) as FileCheck;
     expect(check.found).toBe(true);
     expect(check.sha256).toBe(hashBytes(POLICY).sha256);
-    expect(check.records.map((x) => [x.index, x.verified, x.author, x.type, x.attachment.name])).toEqual(written.map((i) => [i, true, log.org, "test.document", "policy.pdf"]));
+    expect(check.records.map((x) => [x.index, x.verified, x.author, x.type, x.attachment?.name])).toEqual(written.map((i) => [i, true, log.org, "test.document", "policy.pdf"]));
     for (const x of check.records) expect(x.checkpoint!.size).toBeGreaterThan(x.index);
     const text = await cli(["check-file", f("policy.pdf"), "--server", url, "--vault", "default"]);
     expect(text.out).toMatch(new RegExp(`#${written[0]} test\\.document: "policy\\.pdf" \\(application/pdf\\)`));
@@ -105,6 +105,17 @@ describe("check-file against a server", () => {
     expect((await client.files.put("default", bytes, { mediaType: "text/csv" })).created).toBe(false);
     // Uploaded, but named by no record: not in this vault.
     expect((await client.files.checkFile("default", new Blob([bytes]))).found).toBe(false);
+  });
+
+  // Last: it redacts one of the records.
+  it("reports a redacted record naming the file without failing, as long as another verifies", async () => {
+    const client = createClient({ baseUrl: url, apiKey: token });
+    await client.redact("default", written[1]!, "erasure request");
+    const r = await cli(["check-file", f("policy.pdf"), "--server", url, "--vault", "default"]);
+    expect(r.code, r.out).toBe(0);
+    expect(r.out).toMatch(new RegExp(`#${written[1]} test\\.document[^\\n]*\\n[^\\n]*\\n    redacted: `));
+    const json = JSON.parse((await cli(["check-file", f("policy.pdf"), "--server", url, "--vault", "default", "--json"])).out) as FileCheck;
+    expect(json.records.map((x) => [x.index, x.verified, x.redacted ?? false])).toEqual([[written[0], true, false], [written[1], false, true]]);
   });
 });
 

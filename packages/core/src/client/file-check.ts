@@ -86,9 +86,12 @@ export interface CheckedFileRecord {
   /** When the log sequenced it (the server's word). */
   readonly sequencedAt: string;
   readonly leafHash: string;
-  readonly attachment: Attachment;
+  /** The record's descriptor of the file; null when its payload does not show one (redacted, or naming other bytes). */
+  readonly attachment: Attachment | null;
   /** True when every check passed; otherwise `problem` says which failed. */
   readonly verified: boolean;
+  /** True when the record's payload was redacted (formats.md §5b): it can no longer show what it named, which is no failure. */
+  readonly redacted?: boolean;
   readonly problem?: string;
   /** The checkpoint the inclusion proof verified against. */
   readonly checkpoint?: { readonly origin: string; readonly size: number; readonly root: string; readonly witnesses: readonly CheckedWitness[] };
@@ -189,14 +192,16 @@ export async function checkFileAgainst(
       claimedTime: env.time,
       sequencedAt: view.sequencedAt,
       leafHash: view.leafHash,
-      attachment: attachment ?? { sha256: d.sha256, length: d.length, mediaType: "", name: "" },
+      attachment: attachment ?? null,
       anchors: covering.filter((a) => a.checkpointSize === first).map((a) => ({ type: a.type, checkpointSize: a.checkpointSize, createdAt: a.createdAt })),
     };
     const fail = (problem: string): CheckedFileRecord => ({ ...base, verified: false, problem });
 
     // The payload names these bytes, and is the one the envelope commits to.
     if (env.vault !== vault) return fail(`the entry is of vault ${env.vault}`);
-    if (view.payload === null || view.salt === null || env.payload === undefined) return fail("the record's payload is redacted: it can no longer show that it names the file");
+    if (view.payload === null || view.salt === null || env.payload === undefined) {
+      return { ...fail("the record's payload is redacted: it can no longer show that it names the file"), redacted: true };
+    }
     if (payloadCommitment(view.payload, fromBase64(view.salt, "salt")) !== env.payload) return fail("the payload is not the one the signed envelope commits to");
     if (attachment === undefined) return fail("the record's payload does not name these bytes");
     if (attachment.length !== d.length) return fail(`the record names these bytes with length ${attachment.length}, not ${d.length}`);

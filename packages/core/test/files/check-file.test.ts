@@ -80,6 +80,8 @@ describe("checkFileAgainst", () => {
     // A redacted payload can no longer show the file.
     const redacted: FileCheckDeps = { ...deps, record: async (v, i) => ({ ...(await deps.record(v, i)), payload: null, salt: null }) };
     expect(await problem(redacted)).toMatch(/redacted/);
+    expect((await checkFileAgainst(redacted, VAULT, digest, [{ index: named.index }])).records[0]!.redacted).toBe(true);
+    expect((await checkFileAgainst(deps, VAULT, digest, [{ index: other.index }])).records[0]!.redacted).toBeUndefined();
     // No key record for the author.
     expect(await problem({ ...deps, keyRecords: async () => [] })).toMatch(/registers no key/);
     // An inclusion proof of another entry.

@@ -5,7 +5,8 @@
  * hashed here and every proof is checked here by core (checkFileAgainst):
  * the server, or the local store, is trusted for nothing but its answers'
  * availability. One changed byte: "not in this vault". Exits 1 unless at
- * least one record names the bytes and every record found verifies.
+ * least one record names the bytes and every record found verifies (a
+ * redacted one, which can no longer show what it named, is only reported).
  */
 import { createReadStream } from "node:fs";
 import { stat } from "node:fs/promises";
@@ -93,11 +94,11 @@ function describeCheck(file: string, vault: string, r: FileCheck): string {
   const lines = [head, `named by ${r.records.length} record${r.records.length === 1 ? "" : "s"} of vault ${vault}${r.vkeyFrom === "log" ? " (log key as the log gives it: pass --vkey to pin it)" : ""}:\n`];
   for (const x of r.records) {
     const a = x.attachment;
-    const dates = [a.effective !== undefined ? `effective ${a.effective}` : "", a.expires !== undefined ? `expires ${a.expires}` : ""].filter((s) => s !== "").join(", ");
-    lines.push(`  #${x.index} ${x.type}: "${a.name}" (${a.mediaType}${dates !== "" ? `, ${dates}` : ""})\n`);
+    const dates = a === null ? "" : [a.effective !== undefined ? `effective ${a.effective}` : "", a.expires !== undefined ? `expires ${a.expires}` : ""].filter((s) => s !== "").join(", ");
+    lines.push(`  #${x.index} ${x.type}: ${a === null ? "(no descriptor to show)" : `${JSON.stringify(a.name)} (${a.mediaType}${dates !== "" ? `, ${dates}` : ""})`}\n`);
     lines.push(`    signed by ${x.author} with key ${x.keyId} (${x.mode}), claimed ${x.claimedTime}, sequenced ${x.sequencedAt}\n`);
     if (!x.verified) {
-      lines.push(`    NOT VERIFIED: ${x.problem ?? "unknown"}\n`);
+      lines.push(x.redacted === true ? `    redacted: ${x.problem ?? ""}\n` : `    NOT VERIFIED: ${x.problem ?? "unknown"}\n`);
       continue;
     }
     const cp = x.checkpoint!;
@@ -145,6 +146,7 @@ export function registerCheckFileCommand(program: Command, io: Io, setExitCode: 
         r = await withContext(o, async (ctx) => checkFileAgainst(localDeps(ctx), o.vault, d, await localRefs(ctx, o.vault, d.sha256), opts));
       }
       io.out(o.json === true ? JSON.stringify({ file, ...r }, null, 2) + "\n" : describeCheck(file, o.vault, r));
-      if (!r.found || r.records.some((x) => !x.verified)) setExitCode(1);
+      // A redacted record can no longer show what it named: reported, not a failure.
+      if (!r.found || r.records.some((x) => !x.verified && x.redacted !== true)) setExitCode(1);
     });
 }
