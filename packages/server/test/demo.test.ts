@@ -88,6 +88,29 @@ describe("sealtrail demo (SQLite, fresh data directory)", () => {
   });
 });
 
+describe("sealtrail demo: evidence files", () => {
+  const { dir, cleanup } = tempDir();
+  afterAll(cleanup);
+
+  it("carries each approved policy version's own PDF, and a certificate whose expiry falls due", async () => {
+    await withContext({ data: dir }, (ctx) => buildDemo(ctx, { vault: "demo", today: TODAY }), { mustExist: false });
+    await withContext({ data: dir }, async (ctx) => {
+      const s = await createSmsStates(ctx.store).of("demo");
+      const policy = s.state.records["sms.document"].find((d) => d.id === "DOC-POL")!;
+      expect(policy.payload.version).toBe("2.0");
+      const files = (policy.payload as { attachments?: { name: string; sha256: string; mediaType: string; effective?: string }[] }).attachments!;
+      expect(files.map((f) => [f.name, f.mediaType, f.effective])).toEqual([["Supply Chain Security Policy v2.0.pdf", "application/pdf", "2026-10-09"]]);
+      // The bytes are in the vault's file store and begin as a PDF does.
+      const chunks: Uint8Array[] = [];
+      for await (const c of await ctx.files.get("demo", files[0]!.sha256)) chunks.push(c);
+      expect(Buffer.concat(chunks).subarray(0, 5).toString()).toBe("%PDF-");
+      const due = smsFigure(s, "due", { asOf: TODAY }, TODAY) as { owners: { items: { kind: string; title: string; due: string }[] }[] };
+      const evidence = due.owners.flatMap((o) => o.items).filter((i) => i.kind === "evidence-expiry");
+      expect(evidence.map((i) => [i.title, i.due])).toEqual([[expect.stringContaining("TSR certificate"), "2027-01-02"]]);
+    });
+  });
+});
+
 describe("sealtrail demo (PostgreSQL, beside another operator's vault)", () => {
   it("builds the demo vault with the manufacturer as its administrator", async () => {
     const log = await tempLog({ engine: "postgres" });

@@ -19,6 +19,7 @@ import type { Context } from "../main.js";
 import { DEMO_ORGS, MANUFACTURER, demoMembership } from "./cast.js";
 import { custodyScenario } from "./custody-scenario.js";
 import { demoDates } from "./dates.js";
+import { demoAttachments } from "./evidence-files.js";
 import { smsFoundation, type DemoRecord } from "./sms-foundation.js";
 import { smsOperation } from "./sms-operation.js";
 
@@ -70,7 +71,8 @@ export async function buildDemo(ctx: Context, opts: { vault?: string; today?: st
   const write = async (r: DemoRecord): Promise<void> => {
     const key = `${r.type} ${String(r.payload.id)}`;
     const sup = latest.get(key);
-    const res = await appendCustodial(store, ledger, vault, r.org, { type: r.type, payload: r.payload, ...(sup !== undefined ? { supersedes: sup } : {}) });
+    const payload = r.files === undefined ? r.payload : { ...r.payload, attachments: await demoAttachments(ctx, vault, t, r.files) };
+    const res = await appendCustodial(store, ledger, vault, r.org, { type: r.type, payload, ...(sup !== undefined ? { supersedes: sup } : {}) });
     latest.set(key, { index: Number(res.index), leafHash: toHex(res.leafHash) });
   };
 

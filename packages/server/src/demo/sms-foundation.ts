@@ -11,12 +11,15 @@
 import { catalogueRecord } from "../sms/catalogue.js";
 import { MANUFACTURER, PEOPLE, SITES } from "./cast.js";
 import type { DemoDates } from "./dates.js";
+import type { DemoFileName } from "./evidence-files.js";
 
 /** One SMS record of the demo, written by `org`; a record whose (type, id) was written before is its next version. */
 export interface DemoRecord {
   readonly org: string;
   readonly type: string;
   readonly payload: Record<string, unknown>;
+  /** Evidence files the record carries as attachments. */
+  readonly files?: readonly DemoFileName[];
 }
 
 const { ceo, security, operations, logistics, it, auditor, hr } = PEOPLE;
@@ -24,7 +27,7 @@ const { ceo, security, operations, logistics, it, auditor, hr } = PEOPLE;
 /** The foundation of the demo SMS, oldest first. */
 export function smsFoundation(t: DemoDates): DemoRecord[] {
   const out: DemoRecord[] = [];
-  const add = (type: string, payload: Record<string, unknown>, org = MANUFACTURER) => out.push({ org, type, payload });
+  const add = (type: string, payload: Record<string, unknown>, org = MANUFACTURER, files?: DemoFileName[]) => out.push({ org, type, payload, ...(files ? { files } : {}) });
 
   add("sms.catalogue", { ...catalogueRecord(new Date(t.at(-370))) });
   add("sms.scope", {
@@ -112,9 +115,9 @@ export function smsFoundation(t: DemoDates): DemoRecord[] {
     doc("DOC-INC", "procedure", "Incident Reporting and Response", ["8.4", "10.1"], t.day(160)),
   ];
   for (const d of docs) add("sms.document", d);
-  for (const d of docs) add("sms.document", { ...d, status: "approved", approvedBy: ceo, approvedAt: t.day(-355) });
-  // The policy was revised after the management review.
-  add("sms.document", { ...docs[0]!, version: "2.0", status: "approved", approvedBy: ceo, approvedAt: t.day(-60), reviewDue: t.day(305) });
+  for (const d of docs) add("sms.document", { ...d, status: "approved", approvedBy: ceo, approvedAt: t.day(-355) }, MANUFACTURER, d.id === "DOC-POL" ? ["policy-1.0"] : undefined);
+  // The policy was revised after the management review; each approved version carries its own file.
+  add("sms.document", { ...docs[0]!, version: "2.0", status: "approved", approvedBy: ceo, approvedAt: t.day(-60), reviewDue: t.day(305) }, MANUFACTURER, ["policy-2.0"]);
 
   add("sms.communication", { id: "COM-1", what: "Briefing on the Supply Chain Security Policy", audience: ["all staff"], when: "at induction and every year", how: "briefing", by: security, external: false });
   add("sms.communication", { id: "COM-2", what: "Security requirements and incident reporting line for carriers", audience: ["carriers", "warehouse", "terminal"], when: "at contract and on change", how: "contract annex", by: logistics, external: true });
@@ -148,7 +151,7 @@ export function smsFoundation(t: DemoDates): DemoRecord[] {
     findings,
     remediation: findings.map((f, k) => ({ id: `${id}-RA${k + 1}`, description: `Remedy: ${f.description}`, owner: logistics, due: t.day(-40), done: t.day(-55) })),
   });
-  add("sms.supplier-assessment", assessment("SA-RHINE", "SUP-RHINE", "direct-audit", t.day(-150), 84, [{ description: "Two drivers without the security briefing", severity: "medium" }]));
+  add("sms.supplier-assessment", assessment("SA-RHINE", "SUP-RHINE", "direct-audit", t.day(-150), 84, [{ description: "Two drivers without the security briefing", severity: "medium" }]), MANUFACTURER, ["rhine-audit-report", "rhine-security-certificate"]);
   // Delta's yearly audit is overdue: assessed fifteen months ago.
   add("sms.supplier-assessment", assessment("SA-DELTA", "SUP-DELTA", "direct-audit", t.day(-455), 79, [{ description: "Seal stock kept in an unlocked drawer", severity: "high" }]));
   add("sms.supplier-assessment", assessment("SA-BALTIC", "SUP-BALTIC", "questionnaire-and-targeted-audit", t.day(-210), 72, [{ description: "No secure parking list for the Poznan route", severity: "medium" }]));

@@ -10,6 +10,7 @@
 import { MANUFACTURER, PEOPLE, SITES } from "./cast.js";
 import type { DemoDates } from "./dates.js";
 import type { DemoRecord } from "./sms-foundation.js";
+import type { DemoFileName } from "./evidence-files.js";
 
 const { ceo, security, operations, logistics, auditor, leadAuditor } = PEOPLE;
 
@@ -38,7 +39,7 @@ const INCIDENT_KINDS: readonly [string, string, string, string | null, string][]
 /** The demo SMS's year of operation, oldest first. */
 export function smsOperation(t: DemoDates): DemoRecord[] {
   const out: DemoRecord[] = [];
-  const add = (type: string, payload: Record<string, unknown>, org = MANUFACTURER) => out.push({ org, type, payload });
+  const add = (type: string, payload: Record<string, unknown>, org = MANUFACTURER, files?: DemoFileName[]) => out.push({ org, type, payload, ...(files ? { files } : {}) });
   const rnd = prng(28000);
 
   // Incidents: about two a month, fewer in the last quarter after the uplift on the A16.
@@ -185,7 +186,7 @@ export function smsOperation(t: DemoDates): DemoRecord[] {
       { id: "MRA-2", description: "Pilot electronic seals on ten containers", owner: logistics, due: t.day(40) },
     ],
     nextReview: t.day(295),
-  });
+  }, MANUFACTURER, ["review-minutes"]);
   add("sms.improvement", { id: "IMP-1", title: "LED floodlights at the Tilburg yard", description: "Lighting the north fence line where trailers wait", source: "exercise", owner: operations, status: "done", due: t.day(-120) });
   add("sms.improvement", { id: "IMP-2", title: "Electronic seals on export containers", description: "Pilot decided at the management review", source: "review", owner: logistics, status: "in-progress", due: t.day(40) });
 
@@ -195,6 +196,6 @@ export function smsOperation(t: DemoDates): DemoRecord[] {
   add("sms.finding", { id: "CF-1", audit: "AUD-C1", clause: "8.1", grade: "minor-nc", statement: "Corrective action for seal verification still open at stage 1", evidence: [{ type: "sms.nonconformity", id: "NC-2" }] }, "nordicert");
   add("sms.finding", { id: "CF-2", audit: "AUD-C1", clause: "6.1.2", grade: "ofi", statement: "Risk R-08 on counterfeit components has no treatment yet", evidence: [{ type: "sms.risk", id: "R-08" }] }, "nordicert");
   add("sms.finding", { id: "CF-3", audit: "AUD-C1", clause: "5.2", grade: "conformity", statement: "Policy 2.0 approved, communicated and understood", evidence: [{ type: "sms.document", id: "DOC-POL" }] }, "nordicert");
-  add("sms.audit", s4!, "nordicert");
+  add("sms.audit", s4!, "nordicert", ["stage-1-report"]);
   return out;
 }
