@@ -210,6 +210,8 @@ for (const engine of ENGINES) {
       expect(whole.headers["content-disposition"]).toBe(
         `attachment; filename="gate _4_; filename=evil.exe _n___41.txt"; filename*=UTF-8''gate%20%224%22%3B%20filename%3Devil.exe%20%C3%BCn%C3%AF%C2%A0%2541.txt`,
       );
+      const head = await app.inject({ method: "HEAD", url, headers: { authorization: `Bearer ${tokens.auditor}` } });
+      expect([head.statusCode, head.body, head.headers["content-length"], head.headers.etag]).toEqual([200, "", String(bytes.length), `"sha256:${sha(bytes)}"`]);
       const part = await get("auditor", url, { range: "bytes=10-20" });
       expect([part.statusCode, part.body, part.headers["content-range"]]).toEqual([206, new TextDecoder().decode(bytes.subarray(10, 21)), `bytes 10-20/${bytes.length}`]);
       const tail = await get("auditor", url, { range: "bytes=-7" });

@@ -5,6 +5,7 @@
  * byte range, RFC 9110 §14), the records naming a file, and custodial
  * erasure. Paths name a file by its address, `sha256:<hex>`.
  */
+import { Readable } from "node:stream";
 import type { FastifyInstance, FastifyRequest } from "fastify";
 import { SealTrailError, attachmentsOf, parseFileAddress, parseJson, toHex, type Attachment } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
@@ -115,8 +116,10 @@ export async function registerFileRoutes(app: FastifyInstance, ledger: Ledger, s
         detail: { parameter: "Range", length: row.length },
       });
     }
-    const body = await fileStore().get(vault, sha256, range ?? undefined);
     reply.type(row.mediaType);
+    // HEAD: the headers only. An empty stream, not the file: Fastify would read a file to its end to discard it,
+    // and keeps the Content-Length set here for a stream (an undefined body would be sent as length 0).
+    const body = req.method === "HEAD" ? Readable.from([]) : await fileStore().get(vault, sha256, range ?? undefined);
     if (range !== null) {
       return reply
         .status(206)
