@@ -47,7 +47,7 @@ if (!isMainThread && workerData?.smsIngestSign !== undefined) {
 }
 
 /** Sign `specs` for `vault`, spread over one worker per core. */
-async function signSpecs(vault, authors, specs) {
+export async function signSpecs(vault, authors, specs) {
   const threads = Math.max(1, availableParallelism());
   const per = Math.ceil(specs.length / threads);
   const parts = [];

@@ -74,6 +74,10 @@ describe("verifier pool: payload checks beside signatures", () => {
       const expected = validateSmsRecord("sms.control", JSON.parse(checks.payloads[0]!) as Record<string, unknown>);
       expect(expected.map((p) => p.pointer)).toEqual(["/domain", "/aa", "/zz"]);
       for (const i of bad) expect(r.problems.get(i)).toEqual(expected);
+      // The facts the request check reads, for each payload without problems checked on a worker.
+      expect(r.facts.get(1)).toEqual({ refs: [], start: [] });
+      expect([...r.facts.keys()].filter((i) => bad.has(i))).toEqual([]);
+      expect(r.facts.size).toBe(200 - bad.size);
       // Below the inline limit: the same answers, on this thread.
       const small = batch(10, new Set([3]));
       const inline = await pool.verifyChecked(small.tasks, small.checks);
@@ -186,6 +190,42 @@ for (const engine of ENGINES) {
       expect(sig.message).toMatch(/^record 42: signature does not verify/);
     });
 
+    it("on the workers too: a first version's workflow step, references within the request, the acceptance of a risk sent just before it", async () => {
+      const nc = (status: string) => ({
+        id: `NC-${serial++}`,
+        title: "Seal numbers not logged at gate 3",
+        source: "audit",
+        description: "Three containers left gate 3 without their seal numbers in the register.",
+        raised: "2026-04-02",
+        status,
+        actions: [],
+        owner: { name: "Gate supervisor" },
+      });
+      const subs = controls(ON_WORKERS);
+      subs[70] = sub("sms.nonconformity", nc("closed"));
+      expect((await refusal(subs)).message).toMatch(/^record 70: \/payload\/status: a new sms\.nonconformity cannot start as closed/);
+      const acceptance = (riskId: string, consequence: number) => ({
+        id: `ACC-${serial++}`,
+        risk: riskId,
+        residual: { likelihood: 2, consequence },
+        acceptedBy: { name: "Head of operations", org: "operator" },
+        justification: "Lighting and patrols bring theft to a tolerable level.",
+        accepted: "2026-03-15",
+        expires: "2027-03-15",
+      });
+      const inRequest = (consequence: number) => {
+        const run = serial++;
+        const s = controls(ON_WORKERS - 3);
+        s.push(sub("sms.control", control(`C-IN-${run}`)), sub("sms.risk", risk(`R-IN-${run}`, [`C-IN-${run}`])), sub("sms.risk-acceptance", acceptance(`R-IN-${run}`, consequence)));
+        return s;
+      };
+      const wrong = await refusal(inRequest(5));
+      expect(wrong.message).toMatch(/^record 99: \/payload\/residual: risk R-IN-\d+'s residual score is likelihood 2, consequence 4/);
+      const before = await size();
+      expect(await log.ctx.ledger.append(VAULT, inRequest(4))).toHaveLength(ON_WORKERS);
+      expect(await size()).toBe(before + BigInt(ON_WORKERS));
+    });
+
     it("a valid request on the workers is stored, and one naming its records passes the references", async () => {
       const first = controls(ON_WORKERS);
       const before = await size();
@@ -196,6 +236,10 @@ for (const engine of ENGINES) {
       const risks = ids.map((id, i) => sub("sms.risk", risk(`R-NAMING-${i}`, [id])));
       expect(await log.ctx.ledger.append(VAULT, risks)).toHaveLength(ON_WORKERS);
       expect(await size()).toBe(before + BigInt(2 * ON_WORKERS));
+      // Named again (the rules have seen them stored), and beside one that is not there.
+      const again = ids.map((id, i) => sub("sms.risk", risk(`R-AGAIN-${i}`, [id, ...(i === 77 ? ["C-NOWHERE"] : [])])));
+      expect((await refusal(again)).message).toMatch(/^record 77: \/payload\/controls\/1: no sms\.control record with id C-NOWHERE/);
+      expect(await log.ctx.ledger.append(VAULT, again.map((s, i) => (i === 77 ? sub("sms.risk", risk("R-AGAIN-77", [ids[0]!])) : s)))).toHaveLength(ON_WORKERS);
     });
   });
 }

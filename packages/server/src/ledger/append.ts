@@ -143,6 +143,7 @@ export function createAppend(d: AppendDeps): Append {
         const here = schemaProblemsHere(first);
         throw prefixed(payloadProblemsError(checked[first]!.pending.type, here.length > 0 ? here : v.problems.get(first)!), prefix(first));
       }
+      for (const [i, facts] of v.facts) checked[i] = { ...checked[i]!, facts };
     }
     if (validator !== undefined) await rules.checkRequest(vault, checked);
     const bad = ok.indexOf(false);

@@ -23,6 +23,13 @@ export interface WorkerValidator {
   readonly name: string;
   /** Whether `validate` can find problems with a payload of `type` (no other payload is sent to a worker). */
   appliesTo(type: string): boolean;
+  /**
+   * An export `(type, payload) => facts` the worker runs on each payload
+   * without problems: what checkRequest reads of it (structured-cloneable),
+   * handed over as CheckedSubmission.facts so that the appending thread
+   * need not parse the payload again.
+   */
+  readonly facts?: string;
 }
 
 /** Rules of record types beyond the envelope's. */

@@ -45,6 +45,8 @@ export interface CheckedSubmission {
   readonly pending: PendingEntry;
   readonly message: Uint8Array;
   readonly signature: Uint8Array;
+  /** What the rules' worker export found of the payload (WorkerValidator.facts); absent when none ran. */
+  readonly facts?: unknown;
 }
 
 /**

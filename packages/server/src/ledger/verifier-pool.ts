@@ -31,12 +31,15 @@ export interface CheckedVerification {
   readonly ok: boolean[];
   /** Payload problems by task position (absent: none). */
   readonly problems: ReadonlyMap<number, readonly PayloadProblem[]>;
+  /** What the validator's facts export found of each payload checked on a worker, by task position. */
+  readonly facts: ReadonlyMap<number, unknown>;
 }
 
 /** A worker's answer: 1/0 per signature, and the payloads with problems as [position, problems] pairs. */
 interface WorkerAnswer {
   readonly results: Uint8Array;
   readonly problems?: [number, PayloadProblem[]][];
+  readonly facts?: [number, unknown][];
 }
 
 /** Verifies many signatures, in parallel when worth it. */
@@ -116,10 +119,17 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       const sent =
         checks === undefined
           ? undefined
-          : { url: checks.validator.url, name: checks.validator.name, types: at.map((j) => checks.types[j]!), payloads: at.map((j) => checks.payloads[j] ?? null) };
+          : {
+              url: checks.validator.url,
+              name: checks.validator.name,
+              ...(checks.validator.facts !== undefined ? { facts: checks.validator.facts } : {}),
+              types: at.map((j) => checks.types[j]!),
+              payloads: at.map((j) => checks.payloads[j] ?? null),
+            };
       parts.push(runOn(at.map((j) => tasks[j]!), sent));
     }
     const problems = new Map<number, readonly PayloadProblem[]>();
+    const facts = new Map<number, unknown>();
     // Payloads of misfit tasks are still checked (here: they are rare).
     if (checks !== undefined) problemsInline(checks, misfits, problems);
     const answers = await Promise.all(parts);
@@ -128,8 +138,9 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       const from = starts[p]!;
       a.results.forEach((x, k) => (ok[wellFormed[from + k]!] = x === 1));
       for (const [k, found] of a.problems ?? []) problems.set(wellFormed[from + k]!, found);
+      for (const [k, f] of a.facts ?? []) facts.set(wellFormed[from + k]!, f);
     });
-    return { ok, problems };
+    return { ok, problems, facts };
   }
 
   return {
@@ -142,7 +153,7 @@ export function createVerifierPool(opts: { threads?: number } = {}): VerifierPoo
       if (tasks.length < INLINE_LIMIT || threads === 1) {
         const problems = new Map<number, readonly PayloadProblem[]>();
         problemsInline(checks, tasks.keys(), problems);
-        return { ok: inline(tasks), problems };
+        return { ok: inline(tasks), problems, facts: new Map() };
       }
       return onWorkers(tasks, checks);
     },

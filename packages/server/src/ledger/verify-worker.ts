@@ -1,8 +1,9 @@
 /**
  * Worker thread body of the verifier pool: verifies a packed batch and
  * answers 1/0 per task; with `checks`, also runs the record rules' schema
- * check (a RecordRules.validator) on each task's canonical payload, so the
- * appending thread does not pay for it.
+ * check (a RecordRules.validator) on each task's canonical payload, and on
+ * each payload without problems the rules' facts export, so the appending
+ * thread pays for neither.
  */
 import { parentPort } from "node:worker_threads";
 import { verifyPackedSignatures } from "@sealtrail/core";
@@ -12,6 +13,8 @@ import type { PayloadProblem } from "./record-rules.js";
 interface Checks {
   readonly url: string;
   readonly name: string;
+  /** The export whose answer on each payload without problems goes back with it. */
+  readonly facts?: string;
   readonly types: readonly string[];
   readonly payloads: readonly (string | null)[];
 }
@@ -23,21 +26,21 @@ interface Request {
   readonly checks?: Checks;
 }
 
-type Validate = (type: string, payload: Readonly<Record<string, unknown>>) => PayloadProblem[];
+type Export = (type: string, payload: Readonly<Record<string, unknown>>) => unknown;
 
-// Each validator module is imported once per worker.
-const validators = new Map<string, Promise<Validate>>();
+// Each export is imported once per worker.
+const exported = new Map<string, Promise<Export>>();
 
-function validatorOf(url: string, name: string): Promise<Validate> {
+function exportOf(url: string, name: string): Promise<Export> {
   const key = `${url}#${name}`;
-  let v = validators.get(key);
+  let v = exported.get(key);
   if (v === undefined) {
     v = import(url).then((m: Record<string, unknown>) => {
       const f = m[name];
       if (typeof f !== "function") throw new Error(`${url} exports no function ${name}`);
-      return f as Validate;
+      return f as Export;
     });
-    validators.set(key, v);
+    exported.set(key, v);
   }
   return v;
 }
@@ -46,17 +49,23 @@ async function answer(m: Request): Promise<void> {
   try {
     const results = verifyPackedSignatures(m.packed, m.count);
     let problems: [number, PayloadProblem[]][] | undefined;
-    if (m.checks !== undefined) {
-      const validate = await validatorOf(m.checks.url, m.checks.name);
+    let facts: [number, unknown][] | undefined;
+    const checks = m.checks;
+    if (checks !== undefined) {
+      const validate = (await exportOf(checks.url, checks.name)) as (type: string, payload: Readonly<Record<string, unknown>>) => PayloadProblem[];
+      const factsOf = checks.facts === undefined ? undefined : await exportOf(checks.url, checks.facts);
       problems = [];
-      m.checks.payloads.forEach((text, i) => {
+      facts = [];
+      checks.payloads.forEach((text, i) => {
         if (text === null) return;
         // The canonical text the appending thread wrote: plain JSON.parse.
-        const found = validate(m.checks!.types[i]!, JSON.parse(text) as Record<string, unknown>);
+        const payload = JSON.parse(text) as Record<string, unknown>;
+        const found = validate(checks.types[i]!, payload);
         if (found.length > 0) problems!.push([i, found]);
+        else if (factsOf !== undefined) facts!.push([i, factsOf(checks.types[i]!, payload)]);
       });
     }
-    parentPort?.postMessage({ id: m.id, results, ...(problems !== undefined ? { problems } : {}) }, [results.buffer as ArrayBuffer]);
+    parentPort?.postMessage({ id: m.id, results, ...(problems !== undefined ? { problems, facts } : {}) }, [results.buffer as ArrayBuffer]);
   } catch (e) {
     // Answered as a failure of this request alone; the worker stays.
     parentPort?.postMessage({ id: m.id, error: e instanceof Error ? e.message : String(e) });

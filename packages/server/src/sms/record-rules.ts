@@ -76,26 +76,61 @@ const SMS_VALIDATOR: WorkerValidator = {
   url: new URL("../../dist/sms/record-rules.js", import.meta.url).href,
   name: "validateSmsRecord",
   appliesTo: (type) => type.startsWith(SMS_PREFIX),
+  facts: "smsFactsOf",
 };
+
+/** What the request check reads of a valid SMS payload, found where its schema is checked (a verifier worker). */
+export interface SmsFacts {
+  /** The records it names (core's referencesOf). */
+  readonly refs: readonly SmsReference[];
+  /** Its problems as a first version (core's checkSmsVersion with no previous version). */
+  readonly start: readonly SmsProblem[];
+}
+
+/**
+ * The facts of a schema-valid SMS payload that the request check reads:
+ * the records it names and its problems as a first version.
+ *
+ * @example
+ * ```ts
+ * smsFactsOf("sms.risk", risk).refs // [{ pointer: "/controls/0", type: "sms.control", id: "C-1" }]
+ * ```
+ */
+export function smsFactsOf(type: string, payload: Payload): SmsFacts {
+  if (!isSmsRecordType(type)) return { refs: [], start: [] };
+  return { refs: referencesOf(type, payload), start: checkSmsVersion(type, null, payload) };
+}
+
+// Series that the store has said exist, by vault: the log only grows and a
+// series is never removed (a redaction keeps its head), so a reference to one
+// is not read again. Forgotten all at once past this many names.
+const KNOWN_SERIES_LIMIT = 200_000;
 
 // A payload's canonical text, as checkSubmission wrote it from a checked
 // I-JSON value: JSON.parse cannot fail on it and its depth is bounded, so
 // the hostile-input parse (parseJson) is not needed again.
 const parseCanonical = (text: string): Payload => JSON.parse(text) as Payload;
 
-/** An SMS record of a request: its position, type, parsed payload (null: none sent) and the references it makes. */
+/**
+ * An SMS record of a request: its position, type, payload (parsed when first
+ * asked for; null: none sent), the references it makes and, when a worker
+ * found them, its problems as a first version.
+ */
 interface SmsInRequest {
   readonly i: number;
   readonly c: CheckedSubmission;
   readonly type: SmsRecordType;
-  readonly payload: Payload | null;
+  payload(): Payload | null;
   readonly refs: readonly SmsReference[];
+  readonly start: readonly SmsProblem[] | undefined;
 }
 
 /** What the rules read of the vault for one request, read once. */
 interface StoredView {
-  /** Head index of each series the request names that exists. */
+  /** Head index of each series read for the request that exists (those its acceptances name among them). */
   readonly heads: ReadonlyMap<string, bigint>;
+  /** Whether a series the request names exists. */
+  exists(name: string): boolean;
   /** The stored payload at an index read up front, parsed; null when there is none. */
   payloadAt(index: bigint): Payload | null;
 }
@@ -109,30 +144,46 @@ interface StoredView {
  * ```
  */
 export function createSmsRules(reader: LogReader): RecordRules {
-  function problemsOf(c: CheckedSubmission, payload: Payload, refs: readonly SmsReference[], stored: StoredView, earlier: ReadonlyMap<string, Payload>): SmsProblem[] {
-    const env = c.signed.env;
-    const type = env.type as SmsRecordType;
+  const known = new Map<string, Set<string>>();
+  let knownCount = 0;
+  const knownIn = (vault: string): Set<string> => {
+    let set = known.get(vault);
+    if (set === undefined) {
+      set = new Set();
+      known.set(vault, set);
+    }
+    return set;
+  };
+
+  // The problems of a record with a payload (`r.payload()` is not null).
+  function problemsOf(r: SmsInRequest, stored: StoredView, earlier: ReadonlyMap<string, SmsInRequest>): SmsProblem[] {
+    const env = r.c.signed.env;
+    const type = r.type;
+    const payload = (): Payload => r.payload()!;
     const out: SmsProblem[] = [];
     // A version: the one it supersedes, as stored (null once redacted: nothing left to compare).
-    const previous = env.supersedes === undefined ? null : stored.payloadAt(BigInt(env.supersedes.index));
-    if (env.supersedes === undefined || previous !== null) out.push(...checkSmsVersion(type, previous, payload));
-    for (const r of refs) {
-      const name = seriesName(r.type, r.id);
-      if (earlier.has(name)) continue;
-      if (!stored.heads.has(name)) out.push({ pointer: r.pointer, message: `no ${r.type} record with id ${r.id} in this vault` });
+    if (env.supersedes === undefined) out.push(...(r.start ?? checkSmsVersion(type, null, payload())));
+    else {
+      const previous = stored.payloadAt(BigInt(env.supersedes.index));
+      if (previous !== null) out.push(...checkSmsVersion(type, previous, payload()));
     }
-    if (type === "sms.risk-acceptance") out.push(...acceptanceProblems(env.author, payload as SmsPayload<"sms.risk-acceptance">, stored, earlier));
+    for (const ref of r.refs) {
+      const name = seriesName(ref.type, ref.id);
+      if (earlier.has(name)) continue;
+      if (!stored.exists(name)) out.push({ pointer: ref.pointer, message: `no ${ref.type} record with id ${ref.id} in this vault` });
+    }
+    if (type === "sms.risk-acceptance") out.push(...acceptanceProblems(env.author, payload() as SmsPayload<"sms.risk-acceptance">, stored, earlier));
     return out;
   }
 
   // A residual-risk acceptance is the risk owner's: authored by the owner's
   // organisation, for the residual score the risk has now, over a period.
-  function acceptanceProblems(author: string, a: SmsPayload<"sms.risk-acceptance">, stored: StoredView, earlier: ReadonlyMap<string, Payload>): SmsProblem[] {
+  function acceptanceProblems(author: string, a: SmsPayload<"sms.risk-acceptance">, stored: StoredView, earlier: ReadonlyMap<string, SmsInRequest>): SmsProblem[] {
     const out: SmsProblem[] = [];
     if (a.expires <= a.accepted) out.push({ pointer: "/expires", message: `an acceptance expires after it is given (${a.accepted})` });
     const name = seriesName("sms.risk", a.risk);
     const head = stored.heads.get(name);
-    const risk = (earlier.get(name) ?? (head === undefined ? null : stored.payloadAt(head))) as SmsPayload<"sms.risk"> | null;
+    const risk = (earlier.get(name)?.payload() ?? (head === undefined ? null : stored.payloadAt(head))) as SmsPayload<"sms.risk"> | null;
     if (risk === null) return out;
     if (risk.owner.org !== author) {
       out.push({ pointer: "/risk", message: `risk ${a.risk} is owned by ${risk.owner.org}: only that organisation accepts its residual risk, not ${author}` });
@@ -156,23 +207,39 @@ export function createSmsRules(reader: LogReader): RecordRules {
   async function readStored(vault: string, records: readonly SmsInRequest[]): Promise<StoredView> {
     const names = new Set<string>();
     const inRequest = new Set<string>();
-    const need = (name: string): void => {
-      if (!inRequest.has(name)) names.add(name);
-    };
+    const seen = knownIn(vault);
     for (const r of records) {
-      if (r.payload === null) continue;
-      for (const ref of r.refs) need(seriesName(ref.type, ref.id));
-      if (r.type === "sms.risk-acceptance") need(seriesName("sms.risk", (r.payload as SmsPayload<"sms.risk-acceptance">).risk));
+      if (r.c.pending.payload === null) continue;
+      for (const ref of r.refs) {
+        const name = seriesName(ref.type, ref.id);
+        if (!inRequest.has(name) && !seen.has(name)) names.add(name);
+      }
+      // An acceptance reads the risk as it is now: its head, always read.
+      if (r.type === "sms.risk-acceptance") {
+        const name = seriesName("sms.risk", (r.payload() as SmsPayload<"sms.risk-acceptance">).risk);
+        if (!inRequest.has(name)) names.add(name);
+      }
       if (r.c.pending.series != null) inRequest.add(r.c.pending.series);
     }
     const heads = names.size === 0 ? new Map<string, bigint>() : await reader.seriesHeads(vault, [...names]);
+    if (knownCount + heads.size > KNOWN_SERIES_LIMIT) {
+      known.clear();
+      knownCount = 0;
+    }
+    const remember = knownIn(vault);
+    for (const name of heads.keys()) {
+      if (!remember.has(name)) {
+        remember.add(name);
+        knownCount++;
+      }
+    }
     const indices = new Set<bigint>();
     for (const r of records) {
-      if (r.payload === null) continue;
+      if (r.c.pending.payload === null) continue;
       const sup = r.c.signed.env.supersedes;
       if (sup !== undefined) indices.add(BigInt(sup.index));
       if (r.type === "sms.risk-acceptance") {
-        const head = heads.get(seriesName("sms.risk", (r.payload as SmsPayload<"sms.risk-acceptance">).risk));
+        const head = heads.get(seriesName("sms.risk", (r.payload() as SmsPayload<"sms.risk-acceptance">).risk));
         if (head !== undefined) indices.add(head);
       }
     }
@@ -180,6 +247,7 @@ export function createSmsRules(reader: LogReader): RecordRules {
     const parsed = new Map<bigint, Payload>();
     return {
       heads,
+      exists: (name) => heads.has(name) || seen.has(name),
       payloadAt(index) {
         let p = parsed.get(index);
         if (p === undefined) {
@@ -200,8 +268,11 @@ export function createSmsRules(reader: LogReader): RecordRules {
       return isSmsRecordType(type) && payload !== null && typeof payload.id === "string" ? seriesName(type, payload.id) : null;
     },
     async checkRequest(vault, records) {
-      // The SMS records in request order, each payload parsed once, up to the
-      // first whose type is not an SMS type (refused in its turn, below).
+      // The SMS records in request order, up to the first whose type is not
+      // an SMS type (refused in its turn, below). A payload is parsed once,
+      // and only when a rule reads more of it than the facts a verifier
+      // worker found (smsFactsOf): a version, an acceptance, a risk that an
+      // acceptance later in the request names.
       const sms: SmsInRequest[] = [];
       let unknown: { i: number; type: string } | null = null;
       for (const [i, c] of records.entries()) {
@@ -211,23 +282,27 @@ export function createSmsRules(reader: LogReader): RecordRules {
           unknown = { i, type };
           break;
         }
-        const payload = c.pending.payload === null ? null : parseCanonical(c.pending.payload);
-        sms.push({ i, c, type, payload, refs: payload === null ? [] : referencesOf(type, payload) });
+        const text = c.pending.payload;
+        let parsed: Payload | undefined;
+        const payload = (): Payload | null => (text === null ? null : (parsed ??= parseCanonical(text)));
+        const facts = c.facts as SmsFacts | undefined;
+        const refs = text === null ? [] : (facts?.refs ?? referencesOf(type, payload()));
+        sms.push({ i, c, type, payload, refs, start: facts?.start });
       }
       const stored = await readStored(vault, sms);
       // Records earlier in the same request count as present for the later ones.
-      const earlier = new Map<string, Payload>();
+      const earlier = new Map<string, SmsInRequest>();
       function refuse(i: number, problems: readonly SmsProblem[]): never {
         const named = problems.map((p) => ({ pointer: `/payload${p.pointer}`, message: p.message }));
         throw new SealTrailError("invalid", `${records.length > 1 ? `record ${i}: ` : ""}${named.map((p) => `${p.pointer}: ${p.message}`).join("; ")}`, {
           detail: { ...(records.length > 1 ? { record: i } : {}), problems: named },
         });
       }
-      for (const { i, c, type, payload, refs } of sms) {
-        if (payload === null) refuse(i, [{ pointer: "", message: `an ${type} record carries a payload` }]);
-        const problems = problemsOf(c, payload, refs, stored, earlier);
-        if (problems.length > 0) refuse(i, problems);
-        if (c.pending.series != null) earlier.set(c.pending.series, payload);
+      for (const r of sms) {
+        if (r.c.pending.payload === null) refuse(r.i, [{ pointer: "", message: `an ${r.type} record carries a payload` }]);
+        const problems = problemsOf(r, stored, earlier);
+        if (problems.length > 0) refuse(r.i, problems);
+        if (r.c.pending.series != null) earlier.set(r.c.pending.series, r);
       }
       if (unknown !== null) throw new SealTrailError("invalid", `${records.length > 1 ? `record ${unknown.i}: ` : ""}${unknown.type} is not an SMS record type`);
     },
