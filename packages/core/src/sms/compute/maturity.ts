@@ -11,14 +11,14 @@ import { CLAUSES, CLAUSE_GROUPS } from "../catalogue/clauses.js";
 import { CONTROL_DOMAINS } from "../catalogue/domains.js";
 import { KPIS } from "../catalogue/kpis.js";
 import type { SmsRecordType } from "../record-types.js";
-import { addDays, dayNumber, requireDate, unitStart, withinDaysBefore } from "./days.js";
+import { addDays, requireDate, unitStart, withinDaysBefore } from "./days.js";
 import { coversClause, currentAcceptances, recentInternalAudits, recentReviews, sameScore } from "./facts.js";
 import { detectGaps } from "./gaps.js";
 import { hasData } from "./kpi-tally.js";
 import { kpiReport } from "./kpi-report.js";
 import { stateIndex } from "./indexes.js";
 import { computeReadiness } from "./readiness.js";
-import { requireState, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
+import { requireState, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
 
 /** A maturity level, 1 (initial) to 5 (optimising). */
 export type MaturityLevelValue = 1 | 2 | 3 | 4 | 5;
@@ -185,6 +185,20 @@ function mergeTwo(x: readonly SmsRef[], y: readonly SmsRef[]): SmsRef[] {
   return out;
 }
 
+// The entry of record `id` in a list sorted by record id (a state's), by binary search.
+function byId<T extends SmsEntry>(list: readonly T[], id: string): T | undefined {
+  let lo = 0;
+  let hi = list.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    const m = list[mid]!.id;
+    if (m === id) return list[mid];
+    if (m < id) lo = mid + 1;
+    else hi = mid;
+  }
+  return undefined;
+}
+
 // Lists of refs each in log order as one list in log order, each index once.
 function mergeRefs(lists: readonly (readonly SmsRef[])[]): SmsRef[] {
   let out: readonly SmsRef[] = [];
@@ -294,30 +308,39 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
 
   const groups = CLAUSE_GROUPS.map((g): GroupMaturity => ({ group: g.id, title: g.title, level: Math.min(...clauses.filter((c) => c.group === g.id).map((c) => c.level)) as MaturityLevelValue }));
 
-  // Incidents naming a risk of each domain, read once for every domain (in the state's order).
-  const riskDomains = new Map(state.records["sms.risk"].map((r) => [r.id, r.payload.domains as readonly string[]]));
-  // Per domain, the UTC days its incidents were detected, for those of the two
-  // windows compared below (D-731 to D) only; and the domains of each incident
-  // a nonconformity names, whenever it was detected.
-  const domainsOf = (named: readonly string[] | undefined): string[] => {
-    const doms: string[] = [];
-    for (const id of named ?? []) for (const dom of riskDomains.get(id) ?? []) if (!doms.includes(dom)) doms.push(dom);
-    return doms;
+  // Each risk's domains as bits, one per catalogue domain in CONTROL_DOMAINS' order.
+  const bit = new Map(CONTROL_DOMAINS.map((dom, k) => [dom.id as string, 1 << k]));
+  const riskMask = new Map(state.records["sms.risk"].map((r) => [r.id, (r.payload.domains as readonly string[]).reduce((m, dom) => m | (bit.get(dom) ?? 0), 0)]));
+  const maskOf = (named: readonly string[] | undefined): number => {
+    let m = 0;
+    for (const id of named ?? []) m |= riskMask.get(id) ?? 0;
+    return m;
   };
-  const daysOfDomain = new Map<string, number[]>(CONTROL_DOMAINS.map((dom) => [dom.id, []]));
+  // Per domain, the incidents naming one of its risks detected in [from, to],
+  // each once: counted, so read in any order.
+  const perDomain = (from: string, to: string): Int32Array => {
+    const c = new Int32Array(CONTROL_DOMAINS.length);
+    for (const k of ix.incidentPositionsAnyOrder(from, to)) {
+      const named = ix.times.risks[k];
+      if (named === undefined || named.length === 0) continue;
+      const m = maskOf(named);
+      for (let b = 0; m >>> b !== 0; b++) if (((m >>> b) & 1) !== 0) c[b]!++;
+    }
+    return c;
+  };
+  const nowByDomain = perDomain(yearStart, d);
+  const beforeByDomain = perDomain(addDays(yearStart, -366), addDays(yearStart, -1));
+  // The domains of each incident a nonconformity names, whenever it was detected.
   const incidentList = state.records["sms.incident"];
-  // Days are counted: the order the incidents are read in changes nothing.
-  for (const k of ix.incidentPositionsAnyOrder(addDays(yearStart, -366), d)) {
-    const named = ix.times.risks[k];
-    if (named === undefined || named.length === 0) continue;
-    const day = ix.times.day[k]!;
-    for (const dom of domainsOf(named)) daysOfDomain.get(dom)?.push(day);
+  const ncDomains = new Map<string, number>();
+  for (const nc of state.records["sms.nonconformity"]) {
+    const id = nc.payload.incident;
+    if (id === undefined || ncDomains.has(id)) continue;
+    const i = byId(incidentList, id);
+    ncDomains.set(id, i === undefined ? 0 : maskOf(i.payload.risks));
   }
-  const ncIncidents = new Set(state.records["sms.nonconformity"].flatMap((nc) => (nc.payload.incident === undefined ? [] : [nc.payload.incident])));
-  const domainsOfIncident = new Map<string, readonly string[]>();
-  if (ncIncidents.size > 0) for (const i of incidentList) if (ncIncidents.has(i.id)) domainsOfIncident.set(i.id, domainsOf(i.payload.risks));
   const linked = new Set(state.records["sms.risk"].flatMap((r) => r.payload.controls));
-  const domains = CONTROL_DOMAINS.map((dom): DomainMaturity => {
+  const domains = CONTROL_DOMAINS.map((dom, k): DomainMaturity => {
     const controls = state.records["sms.control"].filter((x) => x.payload.domain === dom.id);
     const applicable = controls.filter((x) => x.payload.applicable);
     const risks = state.records["sms.risk"].filter((r) => (r.payload.domains as readonly string[]).includes(dom.id));
@@ -337,18 +360,10 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
       if (r.payload.status !== "open" && r.payload.status !== "treated") continue;
       if (!currentAcceptances(state, r.id, d).some((a) => sameScore(a.payload.residual, r.payload.residual))) better.push(`risk ${r.id} has no acceptance unexpired on ${d} for its current residual`);
     }
-    const days = daysOfDomain.get(dom.id)!;
-    const count = (from: string, to: string): number => {
-      const lo = dayNumber(from)!;
-      const hi = dayNumber(to)!;
-      let n = 0;
-      for (const day of days) if (day >= lo && day <= hi) n++;
-      return n;
-    };
-    const now = count(yearStart, d);
-    const before = count(addDays(yearStart, -366), addDays(yearStart, -1));
+    const now = nowByDomain[k]!;
+    const before = beforeByDomain[k]!;
     if (now > before) better.push(`incidents naming the domain's risks: ${now} detected in the 365 days before ${d}, ${before} in the 365 days before those`);
-    for (const nc of state.records["sms.nonconformity"]) if (nc.payload.incident !== undefined && domainsOfIncident.get(nc.payload.incident)?.includes(dom.id) === true && nc.payload.status !== "closed") better.push(`nonconformity ${nc.id} from incident ${nc.payload.incident} is ${nc.payload.status}`);
+    for (const nc of state.records["sms.nonconformity"]) if (nc.payload.incident !== undefined && ((ncDomains.get(nc.payload.incident) ?? 0) & (1 << k)) !== 0 && nc.payload.status !== "closed") better.push(`nonconformity ${nc.id} from incident ${nc.payload.incident} is ${nc.payload.status}`);
 
     const lv = climb([controls.length > 0 ? [] : ["no control of the domain"], defined, measured, better], "D");
     return {

@@ -22,7 +22,7 @@ export interface ListChange {
   readonly after: readonly SmsEntry[];
   /** Whether the batch only added records after the last one (by record id) and changed no earlier position. */
   readonly appendedOnly: boolean;
-  /** For each position of the new list, the position in `before` of the same entry, or -1 for a new entry (a new record or a new version). */
+  /** For each position of the new list, the position in `before` of the same entry, or -1 for a new entry (a new record or a new version); empty when `appendedOnly`. */
   readonly from: Int32Array;
 }
 
@@ -57,6 +57,7 @@ function entryOf(s: Series): SmsEntry {
 }
 
 const ABSENT = -1;
+const NONE = new Int32Array(0);
 
 // The position of record `id` in a list sorted by id, or where it would go (as -1 - position).
 function find(list: readonly SmsEntry[], id: string): number {
@@ -231,9 +232,24 @@ export class SmsReducer {
     for (const [type, c] of perType) {
       const before = this.lists[type];
       c.insert.sort((a, b) => cmp(a.id, b.id));
-      const appendedOnly = c.drop.size === 0 && c.put.size === 0 && (before.length === 0 || c.insert.length === 0 || cmp(before[before.length - 1]!.id, c.insert[0]!.id) < 0);
+      const tail = before.length === 0 || c.insert.length === 0 || cmp(before[before.length - 1]!.id, c.insert[0]!.id) < 0;
+      if (c.drop.size === 0 && tail) {
+        // New records after the last by id, new versions in place: no position moves.
+        const after = before.concat(c.insert);
+        for (const [i, e] of c.put) after[i] = e;
+        let from = NONE;
+        if (c.put.size > 0) {
+          from = new Int32Array(after.length);
+          for (let k = 0; k < before.length; k++) from[k] = k;
+          for (const i of c.put.keys()) from[i] = ABSENT;
+          from.fill(ABSENT, before.length);
+        }
+        this.lists[type] = after;
+        changes.set(type, { before, after, appendedOnly: c.put.size === 0, from });
+        continue;
+      }
       const n = before.length - c.drop.size + c.insert.length;
-      const after = new Array<SmsEntry>(n);
+      const after: SmsEntry[] = [];
       const from = new Int32Array(n);
       let i = 0;
       let j = 0;
@@ -245,17 +261,17 @@ export class SmsReducer {
           continue;
         }
         if (j < c.insert.length && (i >= before.length || cmp(c.insert[j]!.id, before[i]!.id) < 0)) {
-          after[k] = c.insert[j++]!;
+          after.push(c.insert[j++]!);
           from[k++] = ABSENT;
           continue;
         }
         const put = c.put.get(i);
-        after[k] = put ?? before[i]!;
+        after.push(put ?? before[i]!);
         from[k++] = put === undefined ? i : ABSENT;
         i++;
       }
       this.lists[type] = after;
-      changes.set(type, { before, after, appendedOnly, from });
+      changes.set(type, { before, after, appendedOnly: false, from });
     }
     return changes;
   }
