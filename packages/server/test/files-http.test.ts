@@ -19,7 +19,7 @@ import { createApiKey } from "../src/access/api-keys.js";
 import { createApp } from "../src/http/app.js";
 import { ENGINES, tempDir } from "./helpers/temp-log.js";
 import { freshDatabase } from "./helpers/postgres.js";
-import { openSocket } from "./helpers/raw-http.js";
+import { openSocket, rawRequest } from "./helpers/raw-http.js";
 
 const VAULT = "default";
 const OTHER = "other";
@@ -142,6 +142,15 @@ for (const engine of ENGINES) {
       // Writing needs write access in the vault; a non-member learns nothing of it.
       expect((await put("auditor", PNG, "image/png")).statusCode).toBe(403);
       expect((await put("stranger", PNG, "image/png")).statusCode).toBe(404);
+    });
+
+    it("refuses an oversized upload from its headers, before its body, and closes the connection", async () => {
+      const r = await rawRequest(
+        port,
+        `PUT /v1/vaults/${VAULT}/files/sha256:${"1".repeat(64)} HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${tokens.carrier}\r\n` +
+          `Content-Type: text/plain\r\nContent-Length: ${10 * MAX_BYTES}\r\n\r\n`,
+      );
+      expect([r.status, JSON.parse(r.body).code, r.headers.connection]).toEqual([413, "too_large", "close"]);
     });
 
     it("keeps nothing of an upload whose client goes away mid-body", async () => {

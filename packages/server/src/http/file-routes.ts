@@ -85,10 +85,18 @@ export async function registerFileRoutes(app: FastifyInstance, ledger: Ledger, s
       req.raw.once("close", () => {
         if (!req.raw.complete) abort.abort(new SealTrailError("request_timeout", "the client closed the request before its body was received"));
       });
-      const { created } = await receiveFile(
-        { store, files: fileStore(), limits },
-        { vault, sha256, length, mediaType, uploadedBy: principal(req).key.id, body: req.raw, signal: abort.signal },
-      );
+      let created: boolean;
+      try {
+        ({ created } = await receiveFile(
+          { store, files: fileStore(), limits },
+          { vault, sha256, length, mediaType, uploadedBy: principal(req).key.id, body: req.raw, signal: abort.signal },
+        ));
+      } catch (e) {
+        // Refused before the whole body arrived (too large, a contradicted type, a wrong digest cut
+        // short): close the connection after the answer rather than read the rest only to discard it.
+        if (!req.raw.complete) reply.raw.shouldKeepAlive = false;
+        throw e;
+      }
       const address = `sha256:${sha256}`;
       return reply
         .status(created ? 201 : 200)
