@@ -8,3 +8,4 @@ export * from "./policy.js";
 export * from "./verify.js";
 export * from "./text.js";
 export * from "./custody.js";
+export { FILE_ERASURE_RECORD_TYPE } from "./attachments.js";

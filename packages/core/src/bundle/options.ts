@@ -31,8 +31,21 @@ export interface AnchorCheck {
  */
 export type AnchorVerifier = (anchor: Readonly<Record<string, unknown>>, note: Uint8Array, policy: VerificationPolicy) => Promise<AnchorCheck | null>;
 
+/**
+ * The bytes a bundle carries for a file, by SHA-256 (hex), or null when it
+ * carries none. The CLI reads them from the ZIP form of a bundle; core,
+ * browser-safe, reads no archive itself.
+ */
+export type BundleFileResolver = (sha256: string) => AsyncIterable<Uint8Array> | null | Promise<AsyncIterable<Uint8Array> | null>;
+
 /** Options of {@link verifyBundle}. */
 export interface VerifyBundleOptions {
+  /**
+   * The bundle's files: with it, each attachment of each valid record is
+   * checked and reported ("verified", "redacted", "missing", "tampered";
+   * docs/formats.md §14). Without it attachments are not looked at.
+   */
+  readonly files?: BundleFileResolver;
   /** Anchor checks by anchor `type` ("rfc3161", "evm"); an anchor of another type is reported as a warning, unchecked. */
   readonly anchorVerifiers?: Readonly<Record<string, AnchorVerifier>>;
   /** Signature batches (default: in this thread with core's ed25519Verify). */
@@ -95,7 +108,7 @@ export function checkVerifyOptions(options: unknown): VerifyBundleOptions {
     const a = requireObject(o.anchorVerifiers, "verifyBundle: options.anchorVerifiers");
     for (const k of Object.keys(a)) requireFunction(a[k], `verifyBundle: options.anchorVerifiers.${k}`);
   }
-  for (const k of ["verifySignatures", "verifyPacked", "onProgress"] as const) if (o[k] !== undefined) requireFunction(o[k], `verifyBundle: options.${k}`);
+  for (const k of ["verifySignatures", "verifyPacked", "onProgress", "files"] as const) if (o[k] !== undefined) requireFunction(o[k], `verifyBundle: options.${k}`);
   for (const k of ["batchSize", "batchesInFlight"] as const) if (o[k] !== undefined) requireInteger(o[k], `verifyBundle: options.${k}`, 1);
   return o as VerifyBundleOptions;
 }

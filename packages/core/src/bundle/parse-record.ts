@@ -17,6 +17,7 @@ import {
   type MemberChange,
 } from "../record/envelope.js";
 import { PAYLOAD_COMMITMENT_CONTEXT } from "../record/payload.js";
+import { readFileFields } from "./attachments.js";
 import { HASH, base64Length, decodeBase64Into, decodeEntry, encodeInto, hexEqualsAt } from "./base64.js";
 import { NO_FAILURES, addFailure, fail, isObj, lineOf, type Rec } from "./state.js";
 
@@ -51,9 +52,10 @@ export function parseRecord(
   seen: Set<number>,
   checkCanonical: boolean,
   batch: SignatureBatchWriter,
+  readFiles = false,
 ): Rec {
   const index = isObj(raw) && typeof raw.index === "number" && Number.isSafeInteger(raw.index) && raw.index >= 0 ? raw.index : -1;
-  const r: Rec = { index, section, leaf: null, env: null, extra: null, slot: -1, msgLen: 0, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES, awaiting: false, report: null };
+  const r: Rec = { index, section, leaf: null, env: null, extra: null, slot: -1, msgLen: 0, positioned: false, sigOk: null, payload: "none", failures: NO_FAILURES, awaiting: false, report: null, files: null, erases: null };
   if (index < 0 || !isObj(raw)) return malformedRecord(r, "a bundled record needs an index and an entry");
   if (seen.has(index)) return malformedRecord(r, "a second record with this index");
   seen.add(index);
@@ -171,8 +173,11 @@ export function parseRecord(
     if (!decodeBase64Into(raw.salt, scratch, PAYLOAD_CONTEXT_BYTES.length)) return malformedRecord(r, "salt is not base64");
     const { written } = encodeInto(raw.payload, scratchTail);
     // Equal to a digest, the commitment is well-formed hex; else it is checked.
-    if (sha256Hex(scratch.subarray(0, head + written)) === env.payload) r.payload = "ok";
-    else if (!HEX64.test(env.payload)) return malformedRecord(r, "envelope payload commitment malformed");
+    if (sha256Hex(scratch.subarray(0, head + written)) === env.payload) {
+      r.payload = "ok";
+      // Only the payloads the author committed to name files (docs/formats.md §19).
+      if (readFiles) readFileFields(r, env.type, raw.payload);
+    } else if (!HEX64.test(env.payload)) return malformedRecord(r, "envelope payload commitment malformed");
     else r.payload = "changed";
   }
   // The leaf hash is needed later only to place a misplaced entry or to match a redaction.

@@ -3,6 +3,7 @@
  * a key, each as parsed and checked so far, and the failures and report
  * lines made from them (docs/formats.md §14).
  */
+import type { Attachment } from "../files/attachment.js";
 import type { BundleFailure, BundleFailureCode, BundleReport, RecordReport } from "./types.js";
 
 /** Parsed and checked fields of one bundled record. */
@@ -29,6 +30,10 @@ export interface Rec {
   awaiting: boolean;
   /** Its line of the report, once judged. */
   report: RecordReport | null;
+  /** The attachments its payload names (read only when the bundle's files are checked), else null. */
+  files: readonly Attachment[] | null;
+  /** On a `file.erasure` record whose payload was read: the erased file (hex) and the reason. */
+  erases: { readonly sha256: string; readonly reason: string | null } | null;
 }
 
 /** A report line while it is being filled in. */

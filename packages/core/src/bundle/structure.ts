@@ -15,6 +15,9 @@ export function checkShape(b: Record<string, unknown>): string | null {
   if (!isObj(m) || !Array.isArray(m.indices) || typeof m.leafHashes !== "string") return "bundle.manifest: must be {indices, leafHashes}";
   const inc = b.inclusion;
   if (!isObj(inc) || typeof inc.size !== "number" || !Number.isSafeInteger(inc.size) || typeof inc.proof !== "string") return "bundle.inclusion: must be {size, proof}";
+  if (b.erased !== undefined && (!Array.isArray(b.erased) || !b.erased.every((e) => isObj(e) && typeof e.sha256 === "string" && typeof e.index === "number"))) {
+    return "bundle.erased: must be a list of {sha256, index}";
+  }
   return null;
 }
 

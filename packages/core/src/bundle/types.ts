@@ -51,6 +51,13 @@ export interface EvidenceBundle {
   readonly records: readonly BundleRecord[];
   /** A custody bundle: every custody event of this identifier (docs/formats.md §17), for bundleCustodyChain. */
   readonly custody?: { readonly identifier: string };
+  /**
+   * A bundle with its files (the ZIP form, docs/formats.md §14): the
+   * attachments whose bytes the vault erased, each with the index of its
+   * `file.erasure` record (bundled in `records`). Informative: the verifier
+   * trusts only the signed erasure records themselves.
+   */
+  readonly erased?: readonly { readonly sha256: string; readonly index: number }[];
 }
 
 /**
@@ -122,6 +129,14 @@ export const BUNDLE_FAILURE_CODES = [
    * membership record not written by the operator.
    */
   "write_unauthorised",
+  /**
+   * Checked when the caller gives the bundle's files (a ZIP bundle): an
+   * attachment of a valid record whose bytes the bundle does not carry, and
+   * that no valid `file.erasure` record in the bundle erases.
+   */
+  "attachment_missing",
+  /** Checked when the caller gives the bundle's files: carried bytes whose SHA-256 or length is not the one the record signed. */
+  "attachment_tampered",
 ] as const;
 
 /** One of {@link BUNDLE_FAILURE_CODES}. */
@@ -134,6 +149,27 @@ export interface BundleFailure {
   /** The record's index, or the checkpoint size, it is about (when there is one). */
   readonly index?: number;
   readonly size?: number;
+}
+
+/** What the verifier found about one attachment of a valid record, when the bundle's files were given. */
+export interface AttachmentReport {
+  /** Position in the payload's `attachments`. */
+  readonly position: number;
+  readonly sha256: string;
+  readonly length: number;
+  readonly mediaType: string;
+  readonly name: string;
+  /**
+   * `verified`: the carried bytes hash to the signed digest and length;
+   * `redacted`: not carried, and a valid `file.erasure` record erased them;
+   * `missing`: not carried, with no such record; `tampered`: carried, but
+   * other bytes (or unreadable).
+   */
+  readonly status: "verified" | "redacted" | "missing" | "tampered";
+  /** For `redacted`: the erasure record's index, author, claimed time and reason. */
+  readonly erasure?: { readonly index: number; readonly by: string; readonly at: string; readonly reason: string | null };
+  /** For `tampered`: what the carried bytes are (absent when they could not be read whole). */
+  readonly found?: { readonly sha256: string; readonly length: number };
 }
 
 /** What the verifier found about one record. */
@@ -156,6 +192,8 @@ export interface RecordReport {
   /** Earliest verified anchor time over a checkpoint that holds the record (ISO 8601), or null. */
   readonly signedNoLaterThan: string | null;
   readonly failures: readonly BundleFailure[];
+  /** Each attachment the payload names, when the bundle's files were given (a valid record with attachments only). */
+  readonly attachments?: readonly AttachmentReport[];
 }
 
 /** One bundled checkpoint as the verifier judged it. */
@@ -186,4 +224,6 @@ export interface BundleReport {
   /** Things not checked, and why (an anchor type with no verifier, for instance). */
   readonly warnings: readonly string[];
   readonly counts: { readonly valid: number; readonly redacted: number; readonly invalid: number };
+  /** Attachments of valid records by status, when the bundle's files were given (VerifyBundleOptions.files). */
+  readonly files?: { readonly verified: number; readonly redacted: number; readonly missing: number; readonly tampered: number };
 }

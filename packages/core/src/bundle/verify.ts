@@ -15,6 +15,7 @@ import { toBase64 } from "../bytes.js";
 import { SignatureBatchWriter } from "../signature-batch.js";
 import { MEMBER_RECORD_TYPE, REDACTION_RECORD_TYPE } from "../record/envelope.js";
 import { checkAnchors } from "./anchors.js";
+import { checkFiles } from "./attachments.js";
 import { checkCheckpoints } from "./checkpoints.js";
 import { checkConsistency } from "./consistency.js";
 import { createJudge, type Judge } from "./judge.js";
@@ -29,7 +30,7 @@ import { checkShape } from "./structure.js";
 import type { BundleFailure, BundleReport, CheckpointReport, RecordReport } from "./types.js";
 
 export type { SignatureTask } from "../signature-batch.js";
-export type { AnchorCheck, AnchorVerifier, BatchSignatureVerifier, VerifyBundleOptions } from "./options.js";
+export type { AnchorCheck, AnchorVerifier, BatchSignatureVerifier, BundleFileResolver, VerifyBundleOptions } from "./options.js";
 
 /**
  * Verify an evidence bundle (docs/formats.md §14) against a verification
@@ -166,10 +167,11 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   // -- Records: decode, hash, parse. Keys first: they decide which key signed what.
   const seen = new Set<number>();
   const canonical = options.checkCanonical === true;
+  const readFiles = options.files !== undefined;
   // Key records are checked here, in index order, each from its own slot.
   const keyBatch = new SignatureBatchWriter();
   const keyRecs = (b.keys as unknown[]).map((raw) => {
-    const r = parseRecord(raw, "keys", vault, positionOf, manifestLeaves, seen, canonical, keyBatch);
+    const r = parseRecord(raw, "keys", vault, positionOf, manifestLeaves, seen, canonical, keyBatch, readFiles);
     if (r.env !== null) keyBatch.commit(r.slot, NO_KEY, r.msgLen);
     return r;
   });
@@ -203,7 +205,7 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
       const owners: Rec[] = [];
       let end = start;
       for (let i = start; i < start + size && list.has(i); i++, end++) {
-        const r = parseRecord(list.at(i), "records", vault, positionOf, manifestLeaves, seen, canonical, batch);
+        const r = parseRecord(list.at(i), "records", vault, positionOf, manifestLeaves, seen, canonical, batch, readFiles);
         recs.push(r);
         const key = r.env === null ? null : keyFor(r, keys);
         if (key !== null) {
@@ -272,6 +274,8 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
   if (!sorted) reports.sort((x, y) => x.index - y.index);
   const counts = { valid: 0, redacted: 0, invalid: 0 };
   for (const r of reports) counts[r.status]++;
+  // -- Attachments of the valid records against the carried files (step 8).
+  const files = options.files === undefined ? undefined : await checkFiles(all(), options.files, failures);
   const checkpoints: CheckpointReport[] = cps.map((c) => ({
     size: c.size,
     root: toBase64(c.root),
@@ -289,5 +293,6 @@ async function verifyParts(bundle: unknown, list: BundleRecordList, policyInput:
     failures,
     warnings,
     counts,
+    ...(files === undefined ? {} : { files }),
   };
 }

@@ -8,6 +8,7 @@
  */
 import {
   BUNDLE_FORMAT,
+  FILE_ERASURE_RECORD_TYPE,
   KEY_RECORD_TYPE,
   MEMBER_RECORD_TYPE,
   REDACTION_RECORD_TYPE,
@@ -25,6 +26,7 @@ import {
   type NodeId,
 } from "@sealtrail/core";
 import { CUSTODY_EVENT_TYPE, identifierKey } from "../custody/prepare.js";
+import { fileEvidence, type FileEvidence } from "./file-evidence.js";
 import { tileKey, type CheckpointRow, type EntryQuery, type EntryRow, type LogReader, type VaultRow } from "../store/types.js";
 
 /** Which records to export: explicit indices, or a filter (as the records route takes). */
@@ -58,6 +60,8 @@ export interface ExportResult {
   readonly supporting: number;
   /** Anchors stored for a bundled checkpoint size whose hash is not the stored note's (not bundled). */
   readonly skippedAnchors: number;
+  /** With `withFiles`: the files to carry beside the bundle (attached by its records, not erased). */
+  readonly files?: FileEvidence["files"];
 }
 
 const PAGE = 10_000;
@@ -151,7 +155,7 @@ function bundled(row: EntryRow): { index: number; entry: string; payload?: strin
  * writeFileSync("incidents.bundle.json", JSON.stringify(bundle));
  * ```
  */
-export async function exportBundle(source: BundleSource, vault: string, selection: BundleSelection): Promise<ExportResult> {
+export async function exportBundle(source: BundleSource, vault: string, selection: BundleSelection, opts: { withFiles?: boolean } = {}): Promise<ExportResult> {
   const v = await source.vault(vault);
   if (v === null) throw new SealTrailError("not_found", `no vault ${vault}`);
   const head = await source.latestCheckpoint(vault);
@@ -185,8 +189,10 @@ export async function exportBundle(source: BundleSource, vault: string, selectio
     const env = (JSON.parse(fromUtf8(r.entry)) as { env: { redacts?: { index?: number } } }).env;
     return env.redacts?.index !== undefined && chosenSet.has(BigInt(env.redacts.index));
   });
+  // With files: the erasure records of the files the chosen records attach (docs/formats.md §14, "Bundles with files").
+  const files = opts.withFiles === true ? await fileEvidence(chosen, () => all(source, vault, { type: FILE_ERASURE_RECORD_TYPE }, size)) : undefined;
   const byIndex = new Map<bigint, EntryRow>();
-  for (const r of [...chosen, ...members, ...redactions]) if (r.type !== KEY_RECORD_TYPE) byIndex.set(r.index, r);
+  for (const r of [...chosen, ...members, ...redactions, ...(files?.erasures ?? [])]) if (r.type !== KEY_RECORD_TYPE) byIndex.set(r.index, r);
   const keyRows = new Map<bigint, EntryRow>(keys.map((k) => [k.index, k]));
   const records = [...byIndex.values()].sort((a, b) => (a.index < b.index ? -1 : 1));
   const keyList = [...keyRows.values()].sort((a, b) => (a.index < b.index ? -1 : 1));
@@ -266,6 +272,7 @@ export async function exportBundle(source: BundleSource, vault: string, selectio
     keys: keyList.map(bundled),
     records: records.map(bundled),
     ...("custody" in selection ? { custody: { identifier: selection.custody } } : {}),
+    ...(files === undefined ? {} : { erased: files.erased }),
   };
-  return { bundle, selected: chosen.length, supporting: allRows.length - chosenSet.size, skippedAnchors };
+  return { bundle, selected: chosen.length, supporting: allRows.length - chosenSet.size, skippedAnchors, ...(files === undefined ? {} : { files: files.files }) };
 }

@@ -4,7 +4,7 @@
  * POLICY` checks one offline (no network, no data directory), with the
  * signatures spread over one worker thread per core.
  */
-import { readFileSync, writeFileSync } from "node:fs";
+import { closeSync, openSync, readFileSync, readSync, writeFileSync } from "node:fs";
 import type { Command } from "commander";
 import {
   EVM_ANCHOR_TYPE,
@@ -19,6 +19,7 @@ import {
   type VerificationPolicy,
 } from "@sealtrail/core";
 import { exportBundle, parseBundleQuery, parseIndexList, type BundleSelection } from "../bundle/export.js";
+import { ZIP_MAGIC, openBundleZip, writeBundleZip, type ZipBundle } from "../bundle/zip.js";
 import { RFC3161_ANCHOR_TYPE, verifyAnchor } from "../anchors/rfc3161-anchor.js";
 import { createVerifierPool } from "../ledger/verifier-pool.js";
 import type { CommandDeps } from "./command-deps.js";
@@ -74,8 +75,10 @@ export async function runBundleVerify(
   io: { out: (s: string) => void; err: (s: string) => void },
 ): Promise<number> {
   const policy = parseVerificationPolicy(readFileSync(policyFile, "utf8"));
+  // A ZIP is a bundle with its files (docs/formats.md §14): bundle.json, and files/<sha256> read as they are checked.
+  const zip: ZipBundle | null = isZip(bundleFile) ? await openBundleZip(bundleFile) : null;
   // The file's bytes: only the skeleton and one record at a time are ever decoded.
-  const bytes = readFileSync(bundleFile);
+  const bytes = zip === null ? readFileSync(bundleFile) : Buffer.from(zip.bundle.buffer, zip.bundle.byteOffset, zip.bundle.byteLength);
   const pool = createVerifierPool(opts.threads !== undefined ? { threads: opts.threads } : {});
   const bar = progressBar(process.stderr, "verify");
   let report: BundleReport;
@@ -86,9 +89,11 @@ export async function runBundleVerify(
       verifyPacked: (packed, count) => pool.verifyPacked(packed, count),
       batchesInFlight: 4 * pool.threads,
       onProgress: bar.update,
+      ...(zip === null ? {} : { files: (sha256: string) => zip.file(sha256) }),
     });
   } finally {
     bar.done();
+    zip?.close();
     await pool.close();
   }
   // A custody bundle (small: one identifier's events) is parsed whole for the
@@ -98,6 +103,17 @@ export async function runBundleVerify(
   if (opts.json === true) io.out(JSON.stringify(chain === null ? report : { ...report, custody: chain }, null, 2) + "\n");
   else io.out(formatReport(report) + (chain === null ? "" : formatCustody(chain)));
   return report.ok ? 0 : 1;
+}
+
+/** True when the file starts as a ZIP archive does. */
+function isZip(path: string): boolean {
+  const head = Buffer.alloc(ZIP_MAGIC.length);
+  const fd = openSync(path, "r");
+  try {
+    return readSync(fd, head, 0, head.length, 0) === head.length && head.equals(ZIP_MAGIC);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function isCustodyBundle(b: unknown): b is EvidenceBundle & { custody: { identifier: string } } {
@@ -138,11 +154,17 @@ export function formatReport(r: BundleReport): string {
     const bound = x.signedNoLaterThan === null ? "" : `, signed no later than ${x.signedNoLaterThan}`;
     lines.push(`#${x.index}${what}: ${status}${bound}`);
     for (const f of x.failures) lines.push(`  ${f.code}: ${f.message}`);
+    for (const a of x.attachments ?? []) {
+      const by = a.erasure === undefined ? "" : ` by ${a.erasure.by} at ${a.erasure.at} (entry ${a.erasure.index}${a.erasure.reason !== null ? `: ${a.erasure.reason}` : ""})`;
+      lines.push(`  attachment ${a.position} "${a.name}" sha256:${a.sha256} (${a.length} bytes, ${a.mediaType}): ${a.status === "tampered" || a.status === "missing" ? a.status.toUpperCase() : a.status}${by}`);
+    }
   }
   for (const f of r.failures) lines.push(`${f.code}: ${f.message}`);
   for (const w of r.warnings) lines.push(`warning: ${w}`);
   const c = r.counts;
-  lines.push(`${r.ok ? "OK" : "FAILED"}: ${c.valid} valid, ${c.redacted} redacted, ${c.invalid} invalid record(s), ${r.failures.length} bundle failure(s)`);
+  const f = r.files;
+  const files = f === undefined ? "" : `; attachments: ${f.verified} verified, ${f.redacted} redacted, ${f.missing} missing, ${f.tampered} tampered`;
+  lines.push(`${r.ok ? "OK" : "FAILED"}: ${c.valid} valid, ${c.redacted} redacted, ${c.invalid} invalid record(s), ${r.failures.length} bundle failure(s)${files}`);
   return lines.join("\n") + "\n";
 }
 
@@ -165,9 +187,11 @@ export function registerExportCommand(program: Command, deps: BundleCliDeps): vo
     .option("--query <filter>", "records matching type=...,author=...,subject=... (type may be a pattern such as custody.*)")
     .option("--custody <id>", "every custody event of an identifier (EPC URN or GS1 Digital Link): a custody bundle, whose chain `sealtrail verify` shows")
     .option("--out <file>", "write to a file instead of stdout")
-    .action(async (o: { data: string; db?: string; vault: string; records?: string; query?: string; custody?: string; out?: string }) => {
+    .option("--with-files", "a ZIP (needs --out): bundle.json and the bytes of every file the records attach, files/<sha256>; erased ones listed")
+    .action(async (o: { data: string; db?: string; vault: string; records?: string; query?: string; custody?: string; out?: string; withFiles?: boolean }) => {
       const given = [o.records, o.query, o.custody].filter((x) => x !== undefined).length;
       if (given !== 1) throw deps.usage("export: give exactly one of --records, --query or --custody");
+      if (o.withFiles === true && o.out === undefined) throw deps.usage("export: --with-files writes a ZIP archive: give --out FILE");
       let selection: BundleSelection;
       try {
         if (o.records !== undefined) selection = { indices: parseIndexList(o.records) };
@@ -179,13 +203,20 @@ export function registerExportCommand(program: Command, deps: BundleCliDeps): vo
       await deps.withContext(o, async (ctx) => {
         // A checkpoint covering everything sequenced so far.
         await ctx.ledger.publish(o.vault);
-        const r = await exportBundle(ctx.store, o.vault, selection);
-        const text = JSON.stringify(r.bundle) + "\n";
-        if (o.out !== undefined) writeFileSync(o.out, text);
-        else deps.out(text);
+        const r = await exportBundle(ctx.store, o.vault, selection, { withFiles: o.withFiles === true });
+        let filesNote = "";
+        if (o.withFiles === true) {
+          const z = await writeBundleZip(o.out!, r.bundle, r.files ?? [], ctx.files);
+          const erased = r.bundle.erased?.length ?? 0;
+          filesNote = `; ${z.carried} file(s) carried, ${erased} erased` + (z.absent.length > 0 ? `, ${z.absent.length} not held by the file store: ${z.absent.map((h) => `sha256:${h}`).join(", ")}` : "");
+        } else {
+          const text = JSON.stringify(r.bundle) + "\n";
+          if (o.out !== undefined) writeFileSync(o.out, text);
+          else deps.out(text);
+        }
         deps.err(
           `exported ${r.selected} record(s) and ${r.supporting} supporting record(s) of ${o.vault}, proven in checkpoint ${r.bundle.inclusion.size}` +
-            `${r.skippedAnchors > 0 ? `; ${r.skippedAnchors} anchor(s) over another copy of a checkpoint left out` : ""}\n`,
+            `${r.skippedAnchors > 0 ? `; ${r.skippedAnchors} anchor(s) over another copy of a checkpoint left out` : ""}${filesNote}\n`,
         );
       });
     });

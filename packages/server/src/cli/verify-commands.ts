@@ -25,7 +25,7 @@ export function registerVerifyCommands(program: Command, io: Io, setExitCode: (c
   program
     .command("verify")
     .description("verify offline: an evidence bundle against a trust policy (verify BUNDLE --policy POLICY), or a tlog-proof of an entry with only the vault's verifier key")
-    .argument("[bundle]", "evidence bundle file (docs/formats.md §14)")
+    .argument("[bundle]", "evidence bundle file (docs/formats.md §14): JSON, or a ZIP with its files (export --with-files)")
     .option("--policy <file>", "verification policy of a bundle (docs/formats.md §15)")
     .option("--vkey <key>", "verifier key text, or a file holding it")
     .option("--proof <file>", "tlog-proof file")
