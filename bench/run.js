@@ -17,6 +17,7 @@
  *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
  *   node bench/run.js custody --custody-events=10000   custody chain of one identifier
  *   node bench/run.js capture --capture-events=20000   EPCIS document capture into SQLite
+ *   node bench/run.js files --file-mib=1024 --memory-mib=2048   evidence files over HTTP (directory store) beside SHA-256 and disk-write rates; server RSS during an upload
  *   node bench/run.js http                 server + load processes over loopback, SQLite and PostgreSQL
  *   node bench/run.js http --engines=sqlite --proof-engines=sqlite --batch-records=40000 --single-records=10000
  *       --keys=64 --open-rates=1000,250 --open-seconds=10 --entries=1000000 --http-proofs=20000
@@ -37,10 +38,11 @@ import { benchCustody } from "./custody.js";
 import { benchCapture } from "./capture.js";
 import { benchSmsIngest, smsIngestRows } from "./sms-ingest.js";
 import { benchSms, smsRows } from "./sms.js";
+import { benchFiles, filesRows } from "./files.js";
 import { makeAuthors, signRecords, verifyTasksOf } from "./records.js";
 import { fmtMs, fmtPct, fmtRate, log, table } from "./util.js";
 
-const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody", "capture", "bundle", "sms", "sms-ingest"];
+const BENCHES = ["ceiling", "stages", "ingest", "latency", "proofs", "http", "custody", "capture", "bundle", "sms", "sms-ingest", "files"];
 
 const args = process.argv.slice(2);
 const flags = Object.fromEntries(
@@ -227,6 +229,13 @@ if (selected.includes("sms-ingest")) {
   const r = await benchSmsIngest({ records: num("sms-ingest-records"), runs: num("sms-ingest-runs"), ...(typeof flags.db === "string" ? { db: flags.db } : {}) });
   results.smsIngest = r;
   rows.push(...smsIngestRows(r, { fmtPct, fmtRate }));
+}
+
+if (selected.includes("files")) {
+  const mib = (k) => (num(k) === undefined ? undefined : num(k) * 1024 * 1024);
+  const r = await benchFiles({ bytes: mib("file-mib"), memoryBytes: mib("memory-mib") });
+  results.files = r;
+  rows.push(...filesRows(r, { fmtPct }));
 }
 
 console.log(`\nSealTrail bench: ${results.machine.cores} cores, Node ${results.machine.node}, ${((performance.now() - started) / 1000).toFixed(0)} s\n`);
