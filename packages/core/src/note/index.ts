@@ -4,6 +4,6 @@
 export * from "./vkey.js";
 export * from "./note.js";
 export * from "./checkpoint.js";
-export * from "./cosignature-message.js";
+export { COSIGNATURE_V1_HEADER, COSIGNATURE_V1_SIZE, MAX_COSIGNATURE_TIME, cosignatureMessage } from "./cosignature-message.js";
 export * from "./witness-key.js";
 export * from "./cosignature.js";
