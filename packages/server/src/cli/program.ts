@@ -19,6 +19,7 @@ import { registerSmsCommands } from "./sms.js";
 import { registerFilesCommands } from "./files.js";
 import { registerCheckFileCommand } from "./check-file.js";
 import { registerDemoCommand } from "./demo.js";
+import { registerReadinessReportCommand } from "./report-readiness.js";
 
 /** The `sealtrail` program, and the exit code its last command set. */
 export interface Program {
@@ -60,6 +61,7 @@ export function createProgram(io: Io = defaultIo): Program {
   registerSmsCommands(program, io);
   registerFilesCommands(program, io);
   registerCheckFileCommand(program, io, setExitCode);
+  registerReadinessReportCommand(program, io);
 
   return { program, exitCode: () => code };
 }

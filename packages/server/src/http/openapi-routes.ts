@@ -322,6 +322,23 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
   },
   ...SMS_ROUTE_DOCS,
   ...FILE_ROUTE_DOCS,
+  "GET /v1/vaults/:vault/sms/reports/readiness": {
+    id: "getSmsReadinessReport",
+    summary: "The certification-readiness report as PDF or one self-contained HTML file: summary, checkpoint, maturity per clause and domain, clause by clause, the twelve KPIs with their trends, readiness items, gaps, due and overdue items",
+    tag: "sms",
+    query: {
+      format: { type: "string", pattern: "^(pdf|html)$", description: "pdf (default) or html" },
+      asOf: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "the evaluation day (default: today, UTC); the KPIs cover its month up to that day, with the twelve months before as their trend" },
+    },
+    ok: {
+      status: 200,
+      description: "The report, named in Content-Disposition; it states the tree size, root hash and checkpoint (cosignatures, anchors) it was computed at, and every figure names its records by id and log index",
+      media: "application/pdf",
+      schema: { type: "string", description: "the document's bytes" },
+      headers: ["Content-Disposition"],
+    },
+    problems: ["malformed"],
+  },
 };
 
 /** The tags, in the order the document lists them. */

@@ -131,7 +131,7 @@ function successResponses(ok: Success): Record<string, Json> {
   const media = ok.media === undefined ? "application/json" : ok.media;
   const body = {
     ...(ok.headers !== undefined ? { headers: Object.fromEntries(ok.headers.map((h) => [h, HEADERS[h]])) } : {}),
-    ...(media !== null ? { content: { [media]: { schema: ok.schema ?? { type: "object" } } } } : {}),
+    ...(media !== null ? { content: Object.fromEntries((typeof media === "string" ? [media] : media).map((m) => [m, { schema: ok.schema ?? { type: "object" } }])) } : {}),
   };
   return {
     ...(ok.also !== undefined ? { [String(ok.also.status)]: { description: ok.also.description, ...body } } : {}),
