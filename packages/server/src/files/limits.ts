@@ -3,6 +3,7 @@
  * schema in core caps attachments at MAX_ATTACHMENTS per record; a server
  * may allow fewer, never more.
  */
+import { MAX_ATTACHMENTS } from "@sealtrail/core";
 import { DEFAULT_MEDIA_TYPES } from "./media-type.js";
 
 /** What a server accepts as attached files. */
@@ -21,6 +22,6 @@ export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
 /** The limits when none are configured. */
 export const DEFAULT_FILE_LIMITS: FileLimits = {
   maxBytes: DEFAULT_MAX_FILE_BYTES,
-  maxPerRecord: 64,
+  maxPerRecord: MAX_ATTACHMENTS,
   mediaTypes: DEFAULT_MEDIA_TYPES,
 };
