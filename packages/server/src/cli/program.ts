@@ -13,6 +13,7 @@ import { registerVerifyCommands } from "./verify-commands.js";
 import { registerRedactCommand } from "./redact.js";
 import { registerCustodyCommand } from "./custody.js";
 import { registerExportCommand } from "./bundle.js";
+import { registerExportFormatCommands } from "./exports.js";
 import { registerAdminCommands } from "./admin.js";
 import { registerWitnessCommand } from "./witness.js";
 import { registerSmsCommands } from "./sms.js";
@@ -56,6 +57,7 @@ export function createProgram(io: Io = defaultIo): Program {
   registerRedactCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, parseIndex: uint("INDEX") });
   registerCustodyCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, serverOption, setExitCode });
   registerExportCommand(program, { out: io.out, err: io.err, withContext: (loc, fn) => withContext(loc, fn), dataOption, dbOption, usage: (m) => new UsageError(m) });
+  registerExportFormatCommands(program, io);
   registerAdminCommands(program, io);
   registerWitnessCommand(program, io);
   registerSmsCommands(program, io);

@@ -10,6 +10,7 @@ import type { ErrorCode } from "@sealtrail/core";
 import { hex32, ref, type Schema } from "./openapi-schemas.js";
 import { SMS_ROUTE_DOCS } from "./sms-docs.js";
 import { FILE_ROUTE_DOCS } from "./file-docs.js";
+import { EXPORT_ROUTE_DOCS } from "./export-docs.js";
 
 /** Headers named by the document, as request parameters or on answers. */
 export type HeaderName =
@@ -339,6 +340,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     },
     problems: ["malformed"],
   },
+  ...EXPORT_ROUTE_DOCS,
 };
 
 /** The tags, in the order the document lists them. */
