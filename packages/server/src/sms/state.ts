@@ -1,12 +1,17 @@
 /**
  * The SMS state of a vault, as core's computations take it: every `sms.*`
- * record and every custody event, read from the store and reduced by core's
- * smsState (replays once, schema failures set aside, versions resolved,
- * redactions honoured), so the server computes exactly what an auditor
- * recomputes offline from the same records. The state is kept per vault
- * and rebuilt when the tree has grown (a redaction is an append too).
+ * record and every custody event, read from the store and reduced by core
+ * (replays once, schema failures set aside, versions resolved, redactions
+ * honoured), so the server computes exactly what an auditor recomputes
+ * offline from the same records. Each vault keeps a projection
+ * (createSmsProjection): built once from the log at first use, with every
+ * payload checked against its schema, then fed only the entries appended
+ * since, each checked too. A redaction destroys the payload of a record the
+ * projection already holds, so an appended `sealtrail.redaction` record
+ * makes the projection be built again from the log. `check` rebuilds the
+ * state from the log and names any difference from the projection's.
  */
-import { CATALOGUE, catalogueDigest, parseEntry, parseJson, smsState, toHex, type SmsRecordInput, type SmsState } from "@sealtrail/core";
+import { CATALOGUE, REDACTION_RECORD_TYPE, catalogueDigest, compareSmsStates, createSmsProjection, parseEntry, parseJson, smsState, toHex, type SmsProjection, type SmsRecordInput, type SmsState } from "@sealtrail/core";
 import type { LogReader } from "../store/types.js";
 
 const PAGE = 5000;
@@ -19,11 +24,24 @@ export interface VaultSmsState {
   readonly root: string;
 }
 
-async function recordsOf(reader: LogReader, vault: string, filter: { typePrefix?: string; type?: string }, below: bigint): Promise<SmsRecordInput[]> {
+/** A projection checked against the state rebuilt from the log, at the projection's tree size. */
+export interface SmsProjectionCheck {
+  readonly vault: string;
+  readonly size: bigint;
+  /** How many differences; 0 when the projection is the log's state. */
+  readonly count: number;
+  /** The first differences, one sentence each. */
+  readonly differences: readonly string[];
+}
+
+type Filter = { typePrefix?: string; type?: string };
+
+// Entries matching `filter` with `after` < index < `below`, in index order.
+async function recordsOf(reader: LogReader, vault: string, filter: Filter, below: bigint, after?: bigint): Promise<SmsRecordInput[]> {
   const out: SmsRecordInput[] = [];
-  let after: bigint | undefined;
+  let cursor = after;
   for (;;) {
-    const rows = await reader.findEntries(vault, { ...filter, limit: PAGE, ...(after !== undefined ? { after } : {}) });
+    const rows = await reader.findEntries(vault, { ...filter, limit: PAGE, ...(cursor !== undefined ? { after: cursor } : {}) });
     for (const r of rows) {
       if (r.index >= below) return out;
       const sup = parseEntry(r.entry).env.supersedes;
@@ -38,36 +56,76 @@ async function recordsOf(reader: LogReader, vault: string, filter: { typePrefix?
       });
     }
     if (rows.length < PAGE) return out;
-    after = rows.at(-1)!.index;
+    cursor = rows.at(-1)!.index;
   }
 }
 
+// The SMS records and custody events of the entries in (after, below).
+async function smsRecords(reader: LogReader, vault: string, below: bigint, after?: bigint): Promise<SmsRecordInput[]> {
+  const [sms, custody] = await Promise.all([recordsOf(reader, vault, { typePrefix: "sms." }, below, after), recordsOf(reader, vault, { type: "custody.event" }, below, after)]);
+  return [...sms, ...custody];
+}
+
+interface Kept extends VaultSmsState {
+  readonly projection: SmsProjection;
+}
+
+async function built(reader: LogReader, vault: string, size: bigint, root: Uint8Array): Promise<Kept> {
+  const projection = createSmsProjection();
+  projection.add(await smsRecords(reader, vault, size));
+  return { projection, state: projection.state(), size, root: toHex(root) };
+}
+
+/** Each vault's SMS state, kept by a projection as the vault grows, and its check against the log. */
+export interface SmsStates {
+  /** The state as of the vault's current tree size. */
+  of(vault: string): Promise<VaultSmsState>;
+  /** The state rebuilt from the log, with every payload checked, compared with the projection's at the projection's tree size. */
+  check(vault: string): Promise<SmsProjectionCheck>;
+}
+
 /**
- * A cache of vaults' SMS states, each rebuilt when its tree has grown.
+ * A projection of each vault's SMS state, built at first use and fed the
+ * entries appended since at each later use.
  *
  * @example
  * ```ts
  * const states = createSmsStates(store);
  * const { state, size } = await states.of("default");
+ * (await states.check("default")).count // 0
  * ```
  */
-export function createSmsStates(reader: LogReader): { of(vault: string): Promise<VaultSmsState> } {
-  const cache = new Map<string, Promise<VaultSmsState>>();
+export function createSmsStates(reader: LogReader): SmsStates {
+  // One update at a time per vault: each starts from the state the previous one left.
+  const cache = new Map<string, Promise<Kept>>();
+  const of = (vault: string): Promise<Kept> => {
+    const previous = cache.get(vault);
+    const next = (async (): Promise<Kept> => {
+      const tree = await reader.tree(vault);
+      const kept = previous === undefined ? undefined : await previous.catch(() => undefined);
+      if (kept === undefined || tree.size < kept.size) return built(reader, vault, tree.size, tree.root);
+      if (kept.size === tree.size) return kept;
+      const redactions = await recordsOf(reader, vault, { type: REDACTION_RECORD_TYPE }, tree.size, kept.size - 1n);
+      if (redactions.length > 0) return built(reader, vault, tree.size, tree.root);
+      kept.projection.add(await smsRecords(reader, vault, tree.size, kept.size - 1n));
+      return { projection: kept.projection, state: kept.projection.state(), size: tree.size, root: toHex(tree.root) };
+    })();
+    cache.set(vault, next);
+    next.catch(() => {
+      if (cache.get(vault) === next) cache.delete(vault);
+    });
+    return next;
+  };
   return {
     async of(vault) {
-      const tree = await reader.tree(vault);
-      const cached = cache.get(vault);
-      if (cached !== undefined && (await cached).size === tree.size) return cached;
-      const building = (async (): Promise<VaultSmsState> => {
-        const [sms, custody] = await Promise.all([
-          recordsOf(reader, vault, { typePrefix: "sms." }, tree.size),
-          recordsOf(reader, vault, { type: "custody.event" }, tree.size),
-        ]);
-        return { state: smsState([...sms, ...custody]), size: tree.size, root: toHex(tree.root) };
-      })();
-      cache.set(vault, building);
-      building.catch(() => cache.delete(vault));
-      return building;
+      const { state, size, root } = await of(vault);
+      return { state, size, root };
+    },
+    async check(vault) {
+      const kept = await of(vault);
+      const rebuilt = smsState(await smsRecords(reader, vault, kept.size));
+      const d = compareSmsStates(rebuilt, kept.state);
+      return { vault, size: kept.size, count: d.count, differences: d.differences };
     },
   };
 }
