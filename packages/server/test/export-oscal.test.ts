@@ -176,6 +176,29 @@ describe("OSCAL assessment results of the demo vault", () => {
     expect(anon.statusCode).toBe(401);
   });
 
+  it("is what `sealtrail export oscal --server` fetches, and names the server's refusal", async () => {
+    const url = await app.listen({ port: 0, host: "127.0.0.1" });
+    process.env.SEALTRAIL_API_KEY = apiKey;
+    try {
+      const { dir: outDir, cleanup: removeOut } = tempDir();
+      try {
+        const file = join(outDir, "demo.oscal.json");
+        const r = await cli(["export", "oscal", "--server", url, "--vault", "demo", "--as-of", TODAY, "--out", file]);
+        expect(r.code).toBe(0);
+        expect(JSON.parse(readFileSync(file, "utf8"))).toEqual(doc);
+      } finally {
+        removeOut();
+      }
+      const none = await cli(["export", "oscal", "--server", url, "--vault", "nowhere"]);
+      expect(none.code).toBe(1);
+      expect(none.err).toMatch(/not_found.*nowhere/);
+      const bad = await cli(["export", "oscal", "--server", url, "--vault", "demo", "--as-of", "2026-13-01"]);
+      expect(bad.err).toMatch(/malformed.*asOf/);
+    } finally {
+      delete process.env.SEALTRAIL_API_KEY;
+    }
+  });
+
   it("leaves `sealtrail export` of evidence bundles as it was", async () => {
     const missing = await cli(["export", "--data", dir, "--query", "type=sms.risk"]);
     expect(missing.code).not.toBe(0);
