@@ -17,7 +17,7 @@
  *   node bench/run.js stages --stage-records=20000   CPU per record of each append stage, one thread
  *   node bench/run.js custody --custody-events=10000   custody chain of one identifier
  *   node bench/run.js capture --capture-events=20000   EPCIS document capture into SQLite
- *   node bench/run.js files --file-mib=1024 --memory-mib=2048   evidence files over HTTP (directory store) beside SHA-256 and disk-write rates; server RSS during an upload
+ *   node bench/run.js files --file-mib=1024 --memory-mib=2048 --file-runs=3   evidence files over HTTP (directory store) beside SHA-256 and disk-write rates; server RSS during an upload
  *   node bench/run.js http                 server + load processes over loopback, SQLite and PostgreSQL
  *   node bench/run.js http --engines=sqlite --proof-engines=sqlite --batch-records=40000 --single-records=10000
  *       --keys=64 --open-rates=1000,250 --open-seconds=10 --entries=1000000 --http-proofs=20000
@@ -233,7 +233,7 @@ if (selected.includes("sms-ingest")) {
 
 if (selected.includes("files")) {
   const mib = (k) => (num(k) === undefined ? undefined : num(k) * 1024 * 1024);
-  const r = await benchFiles({ bytes: mib("file-mib"), memoryBytes: mib("memory-mib") });
+  const r = await benchFiles({ bytes: mib("file-mib"), memoryBytes: mib("memory-mib"), runs: num("file-runs") });
   results.files = r;
   rows.push(...filesRows(r, { fmtPct }));
 }
