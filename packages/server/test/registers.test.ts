@@ -233,7 +233,7 @@ describe("registers of the demo vault (SQLite)", () => {
     }
   });
 
-  it("has a bold, frozen header row and an autofilter over every row of each register", async () => {
+  it("has a bold, frozen header row, an autofilter over every row and a print layout for each register", async () => {
     const book = new ExcelJS.Workbook();
     await book.xlsx.load(xlsxBytes as unknown as ArrayBuffer);
     for (const r of REGISTERS) {
@@ -245,6 +245,9 @@ describe("registers of the demo vault (SQLite)", () => {
       expect(ws.getRow(1).getCell(1).font?.bold).toBe(true);
       expect(ws.getRow(2).getCell(1).font?.bold).not.toBe(true);
       expect(ws.getColumn(2).width).toBe(r.columns[1]!.width);
+      // Printed one page wide with the header row on every page; rows as tall as their wrapped text (the leaf hash takes three lines).
+      expect(ws.pageSetup).toMatchObject({ orientation: "landscape", fitToWidth: 1, printTitlesRow: "1:1" });
+      if (n > 0) expect(ws.getRow(2).height).toBeGreaterThanOrEqual(45);
     }
   });
 

@@ -21,7 +21,16 @@ const NUMBER_FORMATS: Partial<Record<ColumnKind, string>> = {
   date: "yyyy-mm-dd",
   instant: "yyyy-mm-dd hh:mm",
   amount: "#,##0.00",
+  // A boolean cell shows TRUE or FALSE in Excel whatever its format; LibreOffice reads it as 1 or 0 and shows it by its format.
+  boolean: '"TRUE";"TRUE";"FALSE"',
 };
+
+// Numbers against the right edge; short values (scores, dates, codes) centred, so that no value touches its neighbour's.
+function horizontal(kind: ColumnKind, width: number): "left" | "center" | "right" {
+  if (kind === "number" || kind === "amount") return "right";
+  if (kind === "text") return width <= 11 ? "center" : "left";
+  return "center";
+}
 
 // A date or an instant as a Date in UTC: exceljs turns it into the serial day number (25569 = 1970-01-01).
 function dateOf(kind: "date" | "instant", v: string): Date {
@@ -41,13 +50,36 @@ function cellValue(kind: ColumnKind, v: string | number | boolean | undefined): 
       return Number(v);
     case "text":
       // A one-run rich text is written as an inline string; a plain string would be written as a formula's cached result (t="str").
-      return { richText: [{ text: String(v) }] };
+      return text(String(v));
     default:
       return v;
   }
 }
 
 const HEADER_FILL: ExcelJS.Fill = { type: "pattern", pattern: "solid", fgColor: { argb: "FFE7ECF2" } };
+// The workbook's default font, named on every font set here: a font without a name is drawn in the reader's default (a serif in some).
+const FONT = { name: "Calibri", family: 2, size: 11 };
+const BOLD = { ...FONT, bold: true };
+const text = (s: string) => ({ richText: [{ text: s }] });
+
+// Wrapped text only grows its row where the reader computes heights (Excel does, LibreOffice does not for
+// rows it reads from a file): the height of each row is set from its longest wrapped cell, one 15-point
+// line per column width of characters, counted a little short so that a row is never too low.
+const LINE_POINTS = 15;
+function rowHeight(cells: readonly { text: string | undefined; width: number; wraps: boolean }[]): number {
+  let lines = 1;
+  for (const c of cells) {
+    if (!c.wraps || c.text === undefined) continue;
+    const perLine = Math.max(1, c.width - 2);
+    const n = c.text.split(/\r\n|\n|\r/).reduce((sum, p) => sum + Math.max(1, Math.ceil(p.length / perLine)), 0);
+    lines = Math.max(lines, n);
+  }
+  // 409 points is the tallest row a spreadsheet keeps.
+  return Math.min(409, lines * LINE_POINTS);
+}
+// ECMA-376 Part 1 §18.3.1.63 paperSize: 8 is A3 (exceljs's PaperSize type lists A4 and A5 only), 9 is A4.
+const A3 = 8 as ExcelJS.PaperSize;
+const wraps = (kind: ColumnKind, width: number) => kind === "text" && width >= 20;
 const COLUMN_LETTERS = (n: number): string => (n <= 26 ? String.fromCharCode(64 + n) : COLUMN_LETTERS(Math.floor((n - 1) / 26)) + String.fromCharCode(65 + ((n - 1) % 26)));
 
 /**
@@ -65,62 +97,78 @@ export async function writeRegistersXlsx(out: Writable, src: RegistersSource, on
   wb.creator = "SealTrail";
   wb.created = src.made ?? new Date();
 
-  const about = wb.addWorksheet("About");
+  const about = wb.addWorksheet("About", { pageSetup: { paperSize: 9 as ExcelJS.PaperSize, orientation: "portrait", fitToPage: true, fitToWidth: 1, fitToHeight: 0 } });
   about.columns = [
     { key: "k", width: 20 },
     { key: "v", width: 70 },
     { key: "n", width: 10 },
   ];
-  const title = about.addRow(["SMS registers"]);
-  title.font = { bold: true, size: 14 };
+  const title = about.addRow([text("SMS registers")]);
+  title.font = { ...BOLD, size: 14 };
+  title.height = 22;
   title.commit();
   for (const [k, v] of provenance(src)) {
-    const row = about.addRow([k, k === "As of" ? dateOf("date", String(v)) : v]);
-    row.getCell(1).font = { bold: true };
+    const row = about.addRow([text(k), k === "As of" ? dateOf("date", String(v)) : typeof v === "string" ? text(v) : v]);
+    row.getCell(1).font = BOLD;
     if (k === "As of") row.getCell(2).numFmt = NUMBER_FORMATS.date!;
     if (k === "Made") row.getCell(2).numFmt = "yyyy-mm-dd hh:mm:ss";
     row.getCell(2).alignment = { horizontal: "left" };
     row.commit();
   }
   about.addRow([]).commit();
-  const head = about.addRow(["Sheet", "Register", "Rows"]);
-  head.font = { bold: true };
+  const head = about.addRow([text("Sheet"), text("Register"), text("Rows")]);
+  head.font = BOLD;
   head.commit();
   for (const r of registers) {
     let n = 0;
     for (const _ of r.rows(src.state.state, src.asOf)) n++;
-    const row = about.addRow([r.sheet, r.description, n]);
+    const row = about.addRow([text(r.sheet), text(r.description), n]);
+    row.height = rowHeight([{ text: r.description, width: 70, wraps: true }]);
     row.getCell(2).alignment = { wrapText: true, vertical: "top" };
     row.getCell(1).alignment = { vertical: "top" };
     row.getCell(3).alignment = { vertical: "top" };
     row.commit();
   }
   about.addRow([]).commit();
-  const note = about.addRow(["", "Each row ends with its record's log index and leaf hash: ask the log for that index's inclusion proof to check it. Dates and times are UTC."]);
-  note.getCell(2).alignment = { wrapText: true };
+  const NOTE = "Each row ends with its record's log index and leaf hash: ask the log for that index's inclusion proof to check it. Dates and times are UTC.";
+  const note = about.addRow([null, text(NOTE)]);
+  note.getCell(2).alignment = { wrapText: true, vertical: "top" };
+  note.height = rowHeight([{ text: NOTE, width: 70, wraps: true }]);
   note.commit();
   about.commit();
 
   for (const r of registers) {
-    const ws = wb.addWorksheet(r.sheet, { views: [{ state: "frozen", ySplit: 1, xSplit: 1 }] });
+    const ws = wb.addWorksheet(r.sheet, {
+      views: [{ state: "frozen", ySplit: 1, xSplit: 1 }],
+      // Printed: A3 landscape, one page wide, the header row on every page, the provenance in the header and footer.
+      pageSetup: { paperSize: A3, orientation: "landscape", fitToPage: true, fitToWidth: 1, fitToHeight: 0, printTitlesRow: "1:1", margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 } },
+      headerFooter: {
+        oddHeader: `&L&"Calibri,Bold"${r.sheet}&R${src.vault}, as of ${src.asOf}`,
+        oddFooter: `&Ltree size ${src.state.size}, root ${src.state.root}&RPage &P of &N`,
+      },
+    });
     ws.columns = r.columns.map((c) => ({
       header: c.header,
       width: c.width,
       style: {
         ...(NUMBER_FORMATS[c.kind] !== undefined ? { numFmt: NUMBER_FORMATS[c.kind]! } : {}),
         // Long texts wrap within their column, and every cell reads from the top of its row.
-        alignment: { vertical: "top", ...(c.kind === "text" && c.width >= 24 ? { wrapText: true } : {}) },
+        font: FONT,
+        alignment: { vertical: "top", horizontal: horizontal(c.kind, c.width), ...(wraps(c.kind, c.width) ? { wrapText: true } : {}) },
       },
     }));
     // The header row was added by `columns`: style it before it is committed.
     const header = ws.getRow(1);
-    header.font = { bold: true };
+    header.font = BOLD;
     header.fill = HEADER_FILL;
     header.alignment = { vertical: "top", wrapText: true };
+    header.height = rowHeight(r.columns.map((c) => ({ text: c.header, width: c.width + 2, wraps: true })));
     header.commit();
     let rows = 0;
     for (const values of r.rows(src.state.state, src.asOf)) {
-      const row = ws.addRow(r.columns.map((c) => cellValue(c.kind, c.value(values))));
+      const cells = r.columns.map((c) => c.value(values));
+      const row = ws.addRow(r.columns.map((c, i) => cellValue(c.kind, cells[i])));
+      row.height = rowHeight(r.columns.map((c, i) => ({ text: cells[i] === undefined ? undefined : String(cells[i]), width: c.width, wraps: wraps(c.kind, c.width) })));
       row.commit();
       rows++;
     }
