@@ -34,11 +34,12 @@ function render(name: string, width: number, height: number, option: EChartsCore
     const raw = chart.renderToSVGString();
     // ECharts numbers its ids per instance in the process (zr0-, zr1-, ...):
     // name them after the chart so the same report gives the same bytes, and
-    // drop the hover styles, which a document has no use for.
+    // drop the hover styles and their class names (numbered per process too), which a document has no use for.
     const svg = raw
       .replace(/zr[0-9]+-/g, `${name}-`)
       .replace(/<style\s*>[\s\S]*?<\/style>/g, "")
-      .replace(/ ecmeta_[a-z_]+="[^"]*"/g, "");
+      .replace(/ ecmeta_[a-z_]+="[^"]*"/g, "")
+      .replace(/ class="[^"]*"/g, "");
     return { svg, width, height };
   } finally {
     chart.dispose();

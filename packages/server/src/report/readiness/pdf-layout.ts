@@ -6,11 +6,21 @@
  * svg-to-pdfkit, and the running header and footer with page numbers.
  */
 import PDFDocument from "pdfkit";
-import SVGtoPDF from "svg-to-pdfkit";
+import { createRequire } from "node:module";
 import type { SmsRef } from "@sealtrail/core";
 import { fontBytes, type FaceName } from "./fonts.js";
 import { COLOURS, refGroups } from "./format.js";
 import type { ChartSvg } from "./charts.js";
+
+/** svg-to-pdfkit 0.1.8 (CommonJS, no types): the one function the report calls. */
+type SvgToPdf = (
+  doc: PDFKit.PDFDocument,
+  svg: string,
+  x: number,
+  y: number,
+  options: { width: number; height: number; preserveAspectRatio: string; fontCallback: (family: string, bold: boolean, italic: boolean) => string },
+) => void;
+const SVGtoPDF = createRequire(import.meta.url)("svg-to-pdfkit") as SvgToPdf;
 
 /** A4 in points, and the margins of the text block. */
 export const PAGE = { width: 595.28, height: 841.89, left: 60, right: 60, top: 64, bottom: 70 } as const;
