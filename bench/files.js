@@ -116,7 +116,9 @@ function upload(server, sha256, length, body) {
   const u = new URL(`${server.url}/v1/vaults/${VAULT}/files/sha256:${sha256}`);
   return new Promise((resolve, reject) => {
     const t0 = now();
+    // A fresh connection each time (agent: false): a kept-alive one may be closed by the server as it is reused.
     const req = request(u, {
+      agent: false,
       method: "PUT",
       headers: { authorization: `Bearer ${server.token}`, "content-type": "application/octet-stream", "content-length": String(length) },
     });
@@ -136,7 +138,7 @@ function download(server, sha256) {
   const u = new URL(`${server.url}/v1/vaults/${VAULT}/files/sha256:${sha256}`);
   return new Promise((resolve, reject) => {
     const t0 = now();
-    const req = request(u, { headers: { authorization: `Bearer ${server.token}` } });
+    const req = request(u, { agent: false, headers: { authorization: `Bearer ${server.token}` } });
     req.on("response", (res) => {
       let bytes = 0;
       res.on("data", (d) => (bytes += d.length));
