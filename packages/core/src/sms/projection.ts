@@ -57,6 +57,9 @@ export function createSmsProjection(options?: SmsStateOptions): SmsProjection {
   let custodyDays = new Float64Array(0);
   let custodyKept = 0;
   let given: SmsState | null = null;
+  // The last state given, and whether every incident of it kept its position since.
+  let last: SmsState | null = null;
+  let positionsKept = true;
 
   const keepCustodyDays = (s: SmsState): Float64Array => {
     const n = s.custody.length;
@@ -86,14 +89,17 @@ export function createSmsProjection(options?: SmsStateOptions): SmsProjection {
         if (incidents.appendedOnly) facts.append(after.slice(incidents.before.length));
         else facts.gather(after, incidents.from);
       }
+      if (incidents !== undefined && !incidents.appendedOnly) positionsKept = false;
       given = null;
     },
     state() {
       if (given !== null) return given;
       const s = reducer.state();
       facts ??= IncidentFacts.of(s.records["sms.incident"]);
-      keepFacts(s, { incidents: facts, custodyDays: keepCustodyDays(s) });
+      keepFacts(s, { incidents: facts, custodyDays: keepCustodyDays(s), ...(last !== null && positionsKept ? { previous: last } : {}) });
       given = s;
+      last = s;
+      positionsKept = true;
       return s;
     },
     get lastIndex() {

@@ -10,7 +10,7 @@
  * scan of the state would give, in the same order.
  */
 import type { SmsRecordType } from "../record-types.js";
-import { dayNumber } from "./days.js";
+import { DayOrder } from "./day-order.js";
 import { IncidentFacts, instantDay, type IncidentTimes } from "./incident-facts.js";
 import { parseMoney, type ParsedMoney } from "./money.js";
 import { uniqueRefs, type CustodyEntry, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
@@ -18,112 +18,6 @@ import { uniqueRefs, type CustodyEntry, type SmsEntry, type SmsRef, type SmsStat
 // A person as a key: samePerson compares name and org, an absent org being
 // equal only to an absent org.
 const personKey = (p: { readonly name: string; readonly org?: string | undefined }): string => (p.org === undefined ? `${p.name}\u0000-` : `${p.name}\u0000+${p.org}`);
-
-/**
- * Positions 0..n-1 sorted by day, ties by position; NaN days (no readable
- * date) last, so that they fall in no range. Days span a few thousand
- * values: a counting sort, linear in n, unless they span far more than n.
- */
-function sortByDay(dayOf: Float64Array): Int32Array {
-  const n = dayOf.length;
-  const order = new Int32Array(n);
-  let min = Infinity;
-  let max = -Infinity;
-  for (const d of dayOf) {
-    if (d < min) min = d;
-    if (d > max) max = d;
-  }
-  const span = max - min + 1;
-  if (n > 0 && Number.isFinite(span) && span <= 4 * n + 100_000) {
-    const start = new Int32Array(span + 2);
-    for (const d of dayOf) start[Number.isNaN(d) ? span + 1 : d - min + 1]!++;
-    for (let b = 1; b < start.length; b++) start[b]! += start[b - 1]!;
-    for (let i = 0; i < n; i++) {
-      const d = dayOf[i]!;
-      order[start[Number.isNaN(d) ? span : d - min]!++] = i;
-    }
-    return order;
-  }
-  for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((a, b) => {
-    const da = dayOf[a]!;
-    const db = dayOf[b]!;
-    if (da === db) return a - b;
-    if (Number.isNaN(da)) return 1;
-    if (Number.isNaN(db)) return -1;
-    return da - db;
-  });
-  return order;
-}
-
-/**
- * Records sorted by a day number, for the records of a closed range of days
- * in their original order (binary search, then the positions sorted back).
- */
-class DayOrder<T> {
-  private readonly days: Float64Array;
-  private readonly order: Int32Array;
-  private readonly cache = new Map<string, { readonly pos: Int32Array; items: readonly T[] | null }>();
-  private cached = 0;
-
-  constructor(
-    private readonly items: readonly T[],
-    dayOf: Float64Array,
-  ) {
-    this.order = sortByDay(dayOf);
-    const n = items.length;
-    this.days = new Float64Array(n);
-    for (let i = 0; i < n; i++) this.days[i] = dayOf[this.order[i]!]!;
-  }
-
-  private lowerBound(day: number): number {
-    let lo = 0;
-    let hi = this.days.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      const v = this.days[mid]!;
-      if (v < day) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  /** The positions of the items whose day is in [from, to] (YYYY-MM-DD), ascending: their original order. */
-  positions(from: string, to: string): Int32Array {
-    const key = `${from}|${to}`;
-    const hit = this.cache.get(key);
-    if (hit !== undefined) return hit.pos;
-    const lo = this.lowerBound(dayNumber(from)!);
-    const hi = this.lowerBound(dayNumber(to)! + 1);
-    const pos = this.order.slice(lo, hi).sort();
-    // The periods of one report (a period, its trend, maturity's windows) are
-    // few: keep the latest ones, up to about four times the items in all.
-    this.cached += pos.length;
-    while (this.cache.size > 0 && (this.cache.size >= 32 || this.cached > 4 * this.days.length + 4096)) {
-      const oldest = this.cache.keys().next().value!;
-      this.cached -= this.cache.get(oldest)!.pos.length;
-      this.cache.delete(oldest);
-    }
-    this.cache.set(key, { pos, items: null });
-    return pos;
-  }
-
-  /** The positions of the items whose day is in [from, to] (YYYY-MM-DD), by day: a view, nothing copied. */
-  unordered(from: string, to: string): Int32Array {
-    return this.order.subarray(this.lowerBound(dayNumber(from)!), this.lowerBound(dayNumber(to)! + 1));
-  }
-
-  /** The items whose day is in [from, to] (YYYY-MM-DD), in their original order. */
-  range(from: string, to: string): readonly T[] {
-    const pos = this.positions(from, to);
-    const c = this.cache.get(`${from}|${to}`);
-    if (c?.items != null) return c.items;
-    const out: T[] = new Array<T>(pos.length);
-    for (let i = 0; i < pos.length; i++) out[i] = this.items[pos[i]!]!;
-    if (c !== undefined) c.items = out;
-    return out;
-  }
-}
 
 export { INCIDENT_FLAGS, type IncidentTimes } from "./incident-facts.js";
 
@@ -180,9 +74,29 @@ function groupBy<T>(list: readonly T[], key: (x: T) => string | undefined): Map<
 export interface KeptFacts {
   readonly incidents: IncidentFacts;
   readonly custodyDays: Float64Array;
+  /**
+   * The state the projection gave before this one, when every incident of
+   * it keeps its position here (records were only appended after it): the
+   * day orders of this state extend that state's, when they were built.
+   */
+  readonly previous?: SmsState;
 }
 
-const kept = new WeakMap<SmsState, { readonly times: IncidentTimes; readonly losses: (ParsedMoney | null | undefined)[]; readonly custodyDays: Float64Array }>();
+interface Given {
+  readonly times: IncidentTimes;
+  readonly losses: (ParsedMoney | null | undefined)[];
+  readonly custodyDays: Float64Array;
+  readonly previous: Orders | undefined;
+}
+
+interface Orders {
+  readonly incidents: DayOrder<SmsEntry<"sms.incident">>;
+  readonly custody: DayOrder<CustodyEntry>;
+}
+
+const kept = new WeakMap<SmsState, Given>();
+// The day orders of each state whose lookups were built, for the next state of a projection to extend.
+const orders = new WeakMap<SmsState, Orders>();
 
 /**
  * Give the lookups of `s` the facts a projection kept for it, instead of
@@ -194,7 +108,8 @@ const kept = new WeakMap<SmsState, { readonly times: IncidentTimes; readonly los
  * ```
  */
 export function keepFacts(s: SmsState, f: KeptFacts): void {
-  kept.set(s, { times: f.incidents.view(), losses: f.incidents.lossCache(), custodyDays: f.custodyDays });
+  // Only a built order is linked: a chain of states never computed on is not kept alive.
+  kept.set(s, { times: f.incidents.view(), losses: f.incidents.lossCache(), custodyDays: f.custodyDays, previous: f.previous === undefined ? undefined : orders.get(f.previous) });
 }
 
 // The custody event at a log index: custody events are listed by log index.
@@ -217,9 +132,12 @@ function build(s: SmsState): StateIndex {
   const times = given?.times ?? IncidentFacts.of(incidents).view();
   // Losses are read for the incidents of the periods asked for only.
   const losses = given?.losses ?? new Array<ParsedMoney | null | undefined>(incidents.length);
-  const incidentOrder = new DayOrder(incidents, times.day);
+  const prev = given?.previous;
+  const incidentOrder = prev !== undefined ? DayOrder.extend(prev.incidents, incidents, times.day) : DayOrder.of(incidents, times.day);
   const custodyDays = given?.custodyDays ?? Float64Array.from(s.custody, (c) => instantDay(c.event.eventTime));
-  const custodyOrder = new DayOrder(s.custody, custodyDays);
+  // Custody events are only ever appended.
+  const custodyOrder = prev !== undefined ? DayOrder.extend(prev.custody, s.custody, custodyDays) : DayOrder.of(s.custody, custodyDays);
+  orders.set(s, { incidents: incidentOrder, custody: custodyOrder });
 
   // Records by id, per type, built when a type is first looked up (incidents seldom are).
   const records = new Map<string, Map<string, SmsEntry>>();
