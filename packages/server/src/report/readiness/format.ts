@@ -150,17 +150,29 @@ export function daysText(daysLeft: number): string {
 }
 
 /**
- * A maturity rule by its id, with its text (core's MATURITY_RULES).
+ * The maturity rules, clause rules then domain rules, as rows of id, level and text.
  *
  * @example
  * ```ts
- * ruleText("C2") // "C2: At least one record of one of the clause's evidence types exists (...)"
+ * maturityRules()[0] // { id: "C1", level: 1, text: "Default: ..." }
  * ```
  */
-export function ruleText(id: string): string {
-  const r = [...MATURITY_RULES.clause, ...MATURITY_RULES.domain].find((x) => x.id === id);
-  return r === undefined ? id : `${id}: ${r.rule}`;
+export function maturityRules(): { id: string; level: number; text: string }[] {
+  return [...MATURITY_RULES.clause, ...MATURITY_RULES.domain].map((r) => ({ id: r.id, level: r.level, text: r.rule }));
 }
+
+/**
+ * How a clause or domain reached its level: the rule's id, pointing at the table of rules.
+ *
+ * @example
+ * ```ts
+ * ruleRef("C2") // "C2 (the rules are listed in section 3, Maturity)"
+ * ```
+ */
+export function ruleRef(id: string): string {
+  return `${id} (the rules are listed in section 3, Maturity)`;
+}
+
 
 /** Colours of statuses and levels, shared by charts and tables. */
 export const COLOURS = {

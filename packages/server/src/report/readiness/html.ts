@@ -9,7 +9,7 @@ import type { ReadinessReportModel, KpiSection, ClauseSection } from "./model.js
 import { UPCOMING_DAYS } from "./model.js";
 import { clauseMaturityChart, domainMaturityChart, kpiTrendChart } from "./charts.js";
 import { fontFaceCss } from "./fonts.js";
-import { SECTIONS, daysText, directionText, kpiValueText, ownerText, refGroups, refText, ruleText, type SectionId } from "./format.js";
+import { SECTIONS, daysText, directionText, kpiValueText, ownerText, refGroups, maturityRules, refText, ruleRef, type SectionId } from "./format.js";
 import { REPORT_CSS } from "./html-style.js";
 
 /** Escape text for HTML content and attribute values. */
@@ -65,7 +65,7 @@ ${tile(`${s.gapsDetected} of ${s.gapsTotal}`, `common gaps detected (${s.gapFind
 ${tile(`${s.clauses.conformity} / ${s.clauses.partial} / ${s.clauses.missing}`, "clauses in conformity / partial / missing")}
 ${tile(String(s.overdue), `items overdue (${s.upcoming} due within ${UPCOMING_DAYS} days)`, s.overdue === 0 ? "ok" : "warn")}
 </div>
-<p>The figures below are computed from ${e(s.smsRecords)} SMS records and ${e(s.custodyEvents)} custody events of vault <strong>${e(m.vault)}</strong>, read at tree size ${e(m.treeSize)}, and judged on ${e(m.asOf)}. Every figure names the records behind it by type, record id and log index (<code>#index</code>): each can be read, and its inclusion in the checkpoint proved, with <code>sealtrail proof --index N</code>.</p>
+<p>The figures below are computed from the latest versions of ${e(s.smsRecords)} SMS records and ${e(s.custodyEvents)} custody events of vault <strong>${e(m.vault)}</strong>, read at tree size ${e(m.treeSize)}, and judged on ${e(m.asOf)}. Every figure names the records behind it by type, record id and log index (<code>#index</code>): each can be read, and its inclusion in the checkpoint proved, with <code>sealtrail proof --index N</code>.</p>
 <h3>Readiness items not passed</h3>
 ${failing.length === 0 ? "<p>None: every readiness item passes.</p>" : `<ul class="tight">${failing.map((i) => `<li><strong>${e(i.name)}</strong> <span class="id">(${e(i.id)})</span>: ${e(i.missing.join("; "))}</li>`).join("")}</ul>`}
 <h3>Gaps detected</h3>
@@ -107,10 +107,15 @@ function maturity(m: ReadinessReportModel): string {
 ${m.domains
   .map(
     (x) => `<div class="item"><h4>${e(x.title)} ${x.applicable ? badge(`level ${x.level} ${levelName(x.level)}`, `l${x.level}`) : badge("not applicable", "na")}</h4>
-<p><span class="k">Rule:</span> ${e(ruleText(x.rule))}</p>${x.next.length === 0 ? "" : `<p><span class="k">Next level needs:</span> ${e(x.next.join("; "))}</p>`}
+<p><span class="k">Rule:</span> ${e(ruleRef(x.rule))}</p>${x.next.length === 0 ? "" : `<p><span class="k">Next level needs:</span> ${e(x.next.join("; "))}</p>`}
 ${refsBlock(x.refs)}</div>`,
   )
-  .join("\n")}`,
+  .join("\n")}
+<h3>Maturity rules</h3>
+<p class="def">A level is reached when its rule and every lower rule hold. C rules are for clauses, D rules for control domains; D is the evaluation day, and recent means within the 365 days before it.</p>
+<table class="grid"><thead><tr><th>Rule</th><th>Level</th><th>What it takes</th></tr></thead><tbody>${maturityRules()
+    .map((r) => `<tr><td>${e(r.id)}</td><td class="nowrap">${e(r.level)} ${e(levelName(r.level))}</td><td>${e(r.text)}</td></tr>`)
+    .join("")}</tbody></table>`,
   );
 }
 
@@ -118,7 +123,7 @@ function clauseItem(c: ClauseSection): string {
   const st = c.status === "conformity" ? "pass" : c.status === "partial" ? "partial" : "fail";
   return `<div class="item clause"><h4><span class="cl">${e(c.clause)}</span> ${e(c.title)} ${badge(c.status, st)} ${badge(`level ${c.level} ${levelName(c.level)}`, `l${c.level}`)}</h4>
 <p class="summary">${e(c.summary)}</p>
-<p><span class="k">Level rule:</span> ${e(ruleText(c.rule))}</p>${c.next.length === 0 ? "" : `<p><span class="k">Next level needs:</span> ${e(c.next.join("; "))}</p>`}
+<p><span class="k">Level rule:</span> ${e(ruleRef(c.rule))}</p>${c.next.length === 0 ? "" : `<p><span class="k">Next level needs:</span> ${e(c.next.join("; "))}</p>`}
 ${c.missingEvidence.length === 0 ? "" : `<p><span class="k">Missing evidence:</span> ${e(c.missingEvidence.join(", "))}</p>`}
 ${refsBlock(c.evidence, "Evidence")}
 ${c.findings.length === 0 ? "" : `<p><span class="k">Findings:</span></p><ul class="tight">${c.findings.map((f) => `<li>${badge(f.grade, f.grade === "conformity" ? "pass" : f.grade === "ofi" ? "na" : "fail")} ${e(f.statement)} <span class="id">${e(refText(f.ref))}${f.grade === "minor-nc" || f.grade === "major-nc" ? (f.resolved ? ", resolved" : ", unresolved") : ""}</span></li>`).join("")}</ul>`}

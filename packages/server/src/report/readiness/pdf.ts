@@ -8,7 +8,7 @@ import { MATURITY_LEVELS } from "@sealtrail/core";
 import type { ClauseSection, KpiSection, ReadinessReportModel } from "./model.js";
 import { UPCOMING_DAYS } from "./model.js";
 import { clauseMaturityChart, domainMaturityChart, kpiTrendChart } from "./charts.js";
-import { COLOURS, SECTIONS, daysText, directionText, kpiValueText, ownerText, refText, ruleText, type SectionId } from "./format.js";
+import { COLOURS, SECTIONS, daysText, directionText, kpiValueText, ownerText, maturityRules, refText, ruleRef, type SectionId } from "./format.js";
 import { CONTENT_WIDTH, PAGE, badge, chart, decoratePages, ensureSpace, finish, heading, labelled, newDocument, para, refs, table, type Doc } from "./pdf-layout.js";
 
 const levelName = (l: number) => MATURITY_LEVELS[l - 1]?.name ?? "";
@@ -100,7 +100,7 @@ function summary(doc: Doc, m: ReadinessReportModel, starts: Starts): void {
     doc.font("sans").fontSize(8).fillColor(COLOURS.muted).text(l, x + 7, y + 32, { width: w - 14 });
   });
   doc.y = y + 74;
-  para(doc, `The figures below are computed from ${s.smsRecords} SMS records and ${s.custodyEvents} custody events of vault ${m.vault}, read at tree size ${m.treeSize}, and judged on ${m.asOf}. Every figure names the records behind it by type, record id and log index (#index): each can be read, and its inclusion in the checkpoint proved, with sealtrail proof --index N.`);
+  para(doc, `The figures below are computed from the latest versions of ${s.smsRecords} SMS records and ${s.custodyEvents} custody events of vault ${m.vault}, read at tree size ${m.treeSize}, and judged on ${m.asOf}. Every figure names the records behind it by type, record id and log index (#index): each can be read, and its inclusion in the checkpoint proved, with sealtrail proof --index N.`);
   heading(doc, 3, "Readiness items not passed");
   const failing = m.readiness.filter((i) => !i.passed);
   if (failing.length === 0) para(doc, "None: every readiness item passes.");
@@ -139,10 +139,14 @@ function maturity(doc: Doc, m: ReadinessReportModel, starts: Starts): void {
   heading(doc, 3, "Control domains");
   for (const d of m.domains) {
     itemHeading(doc, d.title, [d.applicable ? { text: `level ${d.level} ${levelName(d.level)}`, colour: COLOURS.accent } : { text: "not applicable", colour: COLOURS.muted }]);
-    labelled(doc, "Rule", ruleText(d.rule));
+    labelled(doc, "Rule", ruleRef(d.rule));
     if (d.next.length > 0) labelled(doc, "Next level needs", d.next.join("; "));
     refs(doc, d.refs);
   }
+  ensureSpace(doc, 200); // the heading, its note and the first rules together
+  heading(doc, 3, "Maturity rules");
+  para(doc, "A level is reached when its rule and every lower rule hold. C rules are for clauses, D rules for control domains; D is the evaluation day, and recent means within the 365 days before it.", { size: 9, colour: COLOURS.muted });
+  table(doc, [{ title: "Rule", width: 0.08 }, { title: "Level", width: 0.14 }, { title: "What it takes", width: 0.78 }], maturityRules().map((r) => [r.id, `${r.level} ${levelName(r.level)}`, r.text]));
 }
 
 function clauseItem(doc: Doc, c: ClauseSection): void {
@@ -151,7 +155,7 @@ function clauseItem(doc: Doc, c: ClauseSection): void {
     { text: `level ${c.level} ${levelName(c.level)}`, colour: COLOURS.accent },
   ]);
   para(doc, c.summary, { face: "serif-italic", size: 9, colour: COLOURS.muted });
-  labelled(doc, "Level rule", ruleText(c.rule));
+  labelled(doc, "Level rule", ruleRef(c.rule));
   if (c.next.length > 0) labelled(doc, "Next level needs", c.next.join("; "));
   if (c.missingEvidence.length > 0) labelled(doc, "Missing evidence", c.missingEvidence.join(", "));
   refs(doc, c.evidence, "Evidence");
@@ -228,12 +232,12 @@ function gaps(doc: Doc, m: ReadinessReportModel, starts: Starts): void {
     itemHeading(doc, g.name, [{ text: "detected", colour: COLOURS.fail }], `${g.id}, clauses ${g.clauses.join(", ")}`);
     para(doc, g.detect, { size: 9, colour: COLOURS.muted });
     for (const f of g.findings) {
-      para(doc, `- ${f.message}`, { size: 9.5, indent: 8, gap: 1 });
+      para(doc, `\u2022 ${f.message}`, { size: 9.5, indent: 8, gap: 1 });
       refs(doc, f.refs, "Records", 16);
     }
   }
   heading(doc, 3, "Not detected");
-  for (const g of m.gaps.filter((x) => !x.detected)) para(doc, `- ${g.name} (${g.id})`, { size: 9.5, gap: 1 });
+  for (const g of m.gaps.filter((x) => !x.detected)) para(doc, `\u2022 ${g.name} (${g.id})`, { size: 9.5, gap: 1 });
 }
 
 function dueTable(doc: Doc, items: ReadinessReportModel["overdue"]): void {
