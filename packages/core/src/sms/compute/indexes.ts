@@ -92,6 +92,8 @@ interface Given {
 interface Orders {
   readonly incidents: DayOrder<SmsEntry<"sms.incident">>;
   readonly custody: DayOrder<CustodyEntry>;
+  /** The refs of the incidents by log index, once asked for. */
+  incidentRefs?: readonly SmsRef[];
 }
 
 const kept = new WeakMap<SmsState, Given>();
@@ -137,7 +139,8 @@ function build(s: SmsState): StateIndex {
   const custodyDays = given?.custodyDays ?? Float64Array.from(s.custody, (c) => instantDay(c.event.eventTime));
   // Custody events are only ever appended.
   const custodyOrder = prev !== undefined ? DayOrder.extend(prev.custody, s.custody, custodyDays) : DayOrder.of(s.custody, custodyDays);
-  orders.set(s, { incidents: incidentOrder, custody: custodyOrder });
+  const mine: Orders = { incidents: incidentOrder, custody: custodyOrder };
+  orders.set(s, mine);
 
   // Records by id, per type, built when a type is first looked up (incidents seldom are).
   const records = new Map<string, Map<string, SmsEntry>>();
@@ -180,9 +183,13 @@ function build(s: SmsState): StateIndex {
     refsByIndex: (type) => {
       let l = refs.get(type);
       if (l === undefined) {
+        const before = type === "sms.incident" ? prev?.incidentRefs : undefined;
+        // The incidents after those of the state before are new records, at higher log indices than any before.
+        if (before !== undefined) l = before.concat(uniqueRefs(incidents.slice(prev!.incidents.length).map((e) => e.ref)));
         // One ref per record of a type, each at its own log index: uniqueRefs sorts them with a numeric key.
-        l = uniqueRefs((s.records[type] as readonly SmsEntry[]).map((e) => e.ref));
+        else l = uniqueRefs((s.records[type] as readonly SmsEntry[]).map((e) => e.ref));
         refs.set(type, l);
+        if (type === "sms.incident") mine.incidentRefs = l;
       }
       return l;
     },
