@@ -5,16 +5,16 @@
  * on a random loopback port. Bodies are streamed from generators, never
  * held whole (helpers/file-body.ts).
  */
-import { readdirSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { setFlagsFromString } from "node:v8";
 import { runInNewContext } from "node:vm";
 import { ListObjectsV2Command } from "@aws-sdk/client-s3";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { SealTrailError } from "@sealtrail/core";
-import { createDirectoryFileStore, TMP_DIR } from "../src/files/directory-store.js";
+import { TMP_DIR } from "../src/files/directory-store.js";
 import type { FileStore } from "../src/files/file-store.js";
-import { createS3FileStore } from "../src/files/s3-store.js";
+import { FILES_DIR, openFileStore, parseS3Url, redactUrl } from "../src/files/index.js";
 import { readAll, testBody } from "./helpers/file-body.js";
 import { startS3, type TestS3 } from "./helpers/s3-server.js";
 import { tempDir } from "./helpers/temp-log.js";
@@ -42,6 +42,7 @@ let prefixes = 0;
 
 function walk(dir: string): string[] {
   const out: string[] = [];
+  if (!existsSync(dir)) return out;
   for (const e of readdirSync(dir, { withFileTypes: true })) {
     const p = join(dir, e.name);
     if (e.isDirectory()) out.push(...walk(p));
@@ -63,11 +64,13 @@ const STORES: StoreKind[] = [
     memoryBound: 16 * 1024 * 1024,
     async open() {
       const t = tempDir("sealtrail-files-");
-      const store = createDirectoryFileStore(t.dir);
+      // As the composition root opens it: `<data>/files`.
+      const store = openFileStore({ dataDir: t.dir });
+      const root = join(t.dir, FILES_DIR);
       return {
         store,
-        leftovers: async () => walk(t.dir).filter((p) => p.includes(`/${TMP_DIR}/`)),
-        names: async () => walk(t.dir).filter((p) => !p.includes(`/${TMP_DIR}/`)),
+        leftovers: async () => walk(root).filter((p) => p.includes(`/${TMP_DIR}/`)),
+        names: async () => walk(root).filter((p) => !p.includes(`/${TMP_DIR}/`)),
         cleanup: async () => {
           await store.close();
           t.cleanup();
@@ -83,7 +86,7 @@ const STORES: StoreKind[] = [
     async open() {
       // A fresh prefix per test: the same bucket, nothing shared.
       const prefix = `p${prefixes++}`;
-      const store = createS3FileStore(s3!.url.replace("/sealtrail?", `/${prefix}?`));
+      const store = openFileStore({ dataDir: "unused", url: s3!.url.replace("/sealtrail?", `/${prefix}?`) });
       return {
         store,
         leftovers: () => s3Keys(`${prefix}/.tmp/`),
@@ -328,3 +331,37 @@ for (const kind of STORES) {
     });
   });
 }
+
+describe("file store URLs", () => {
+  it("reads an s3:// URL: bucket, prefix, endpoint, region, path style, credentials", () => {
+    const loc = parseS3Url("s3://evidence/prod/files/?endpoint=http://127.0.0.1:9000&region=eu-central-1&forcePathStyle=true&accessKeyId=A&secretAccessKey=B");
+    expect(loc).toEqual({
+      bucket: "evidence",
+      prefix: "prod/files/",
+      endpoint: "http://127.0.0.1:9000",
+      region: "eu-central-1",
+      forcePathStyle: true,
+      credentials: { accessKeyId: "A", secretAccessKey: "B" },
+    });
+    expect(parseS3Url("s3://evidence").prefix).toBe("");
+  });
+
+  it("refuses what is not a store URL, naming the setting", () => {
+    for (const url of ["ftp://host/x", "evidence", "s3:///prefix", "s3://evidence/p?regoin=x", "s3://evidence/p?accessKeyId=A"]) {
+      const e = (() => {
+        try {
+          openFileStore({ dataDir: "unused", url });
+        } catch (x) {
+          return x;
+        }
+      })();
+      expect(e, url).toBeInstanceOf(SealTrailError);
+      expect((e as SealTrailError).detail, url).toMatchObject({ field: "filesUrl" });
+    }
+  });
+
+  it("never shows credentials in messages", () => {
+    expect(redactUrl("s3://evidence/p?endpoint=http://x&accessKeyId=AKIA&secretAccessKey=s3cr3t")).toBe("s3://evidence/p?endpoint=http://x&accessKeyId=***&secretAccessKey=***");
+    expect(redactUrl("https://user:pw@host/x")).toBe("https://***@host/x");
+  });
+});
