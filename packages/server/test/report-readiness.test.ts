@@ -226,6 +226,23 @@ describe("readiness report (demo vault, SQLite)", () => {
       expect(unauth.statusCode).toBe(401);
     });
 
+    it("sealtrail report readiness --server fetches the same HTML from a server, and says why when it is refused", async () => {
+      const url = await app.listen({ port: 0, host: "127.0.0.1" });
+      process.env.SEALTRAIL_API_KEY = apiKey;
+      try {
+        const out = join(dir, "remote.html");
+        const r = await cli(["report", "readiness", "--format", "html", "--server", url, "--vault", "demo", "--as-of", TODAY, "--out", out]);
+        expect(r.err).toBe("");
+        expect(r.code).toBe(0);
+        expect(readFileSync(out, "utf8")).toBe(html);
+        const missing = await cli(["report", "readiness", "--format", "html", "--server", url, "--vault", "nope", "--as-of", TODAY]);
+        expect(missing.code).not.toBe(0);
+        expect(missing.err).toMatch(/nope|not found|vault/i);
+      } finally {
+        delete process.env.SEALTRAIL_API_KEY;
+      }
+    }, 120_000);
+
     it("sealtrail report readiness writes the same HTML to --out", async () => {
       {
         const out = join(dir, "readiness.html");
