@@ -28,8 +28,8 @@ export type HeaderName =
 export interface Success {
   readonly status: 200 | 201 | 202 | 204;
   readonly description: string;
-  /** Media type of the body (default application/json); null for no body. */
-  readonly media?: string | null;
+  /** Media type of the body (default application/json), or several the query chooses between; null for no body. */
+  readonly media?: string | readonly string[] | null;
   /** Schema of the body (JSON Schema 2020-12, as OpenAPI 3.1 reads it); default: an object. */
   readonly schema?: Schema;
   readonly headers?: readonly HeaderName[];
@@ -334,7 +334,7 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     ok: {
       status: 200,
       description: "The report, named in Content-Disposition; it states the tree size, root hash and checkpoint (cosignatures, anchors) it was computed at, and every figure names its records by id and log index",
-      media: "application/pdf",
+      media: ["application/pdf", "text/html"],
       schema: { type: "string", description: "the document's bytes" },
       headers: ["Content-Disposition"],
     },
