@@ -49,6 +49,13 @@ export interface StateIndex {
   competencePosition(c: SmsEntry<"sms.competence">): number;
   /** The refs of every latest record of `type`, by log index. */
   refsByIndex(type: SmsRecordType): readonly SmsRef[];
+  /**
+   * The state's cache of figures (kpi-report.ts), started with those of the
+   * state a projection gave before it that `keep` says still hold, given the
+   * UTC days of the incidents added since (sorted; only when no earlier
+   * incident moved).
+   */
+  figureCache(keep: (key: string, addedDays: Float64Array) => boolean): Map<string, unknown>;
 }
 
 const built = new WeakMap<SmsState, StateIndex>();
@@ -94,6 +101,8 @@ interface Orders {
   readonly custody: DayOrder<CustodyEntry>;
   /** The refs of the incidents by log index, once asked for. */
   incidentRefs?: readonly SmsRef[];
+  /** Figures of the state computed by kpi-report.ts, by key, once asked for. */
+  figures?: Map<string, unknown>;
 }
 
 const kept = new WeakMap<SmsState, Given>();
@@ -180,6 +189,16 @@ function build(s: SmsState): StateIndex {
     competencesOfPerson: (kind, person) => byPerson.get(`${kind}\u0000${personKey(person)}`) ?? [],
     competencesOfRole: (kind, role) => byRole.get(`${kind}\u0000${role}`) ?? [],
     competencePosition: (c) => compPos.get(c)!,
+    figureCache: (keep) => {
+      if (mine.figures === undefined) {
+        mine.figures = new Map();
+        if (prev?.figures !== undefined) {
+          const added = times.day.slice(prev.incidents.length).sort();
+          for (const [k, v] of prev.figures) if (keep(k, added)) mine.figures.set(k, v);
+        }
+      }
+      return mine.figures;
+    },
     refsByIndex: (type) => {
       let l = refs.get(type);
       if (l === undefined) {

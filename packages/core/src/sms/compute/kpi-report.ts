@@ -6,7 +6,8 @@
  * it moves. The points of a trend never carry more than their figure.
  */
 import { KPIS, type KpiId } from "../catalogue/kpis.js";
-import { unitEnd, unitStart } from "./days.js";
+import { dayNumber, unitEnd, unitStart } from "./days.js";
+import { stateIndex } from "./indexes.js";
 import { KPI_FIGURES, type KpiCalc } from "./kpi-figures.js";
 import type { KpiDirection, KpiReport, KpiResult, KpiTargetCheck } from "./kpis.js";
 import type { SmsState } from "./records.js";
@@ -30,14 +31,28 @@ function slopeDirection(series: readonly (number | null)[], better: "lower" | "h
 
 // The figure of a KPI over a period, without refs, computed once per state:
 // a report's trend and maturity's (the months before D) read the same ones.
-const figures = new WeakMap<SmsState, Map<string, KpiCalc>>();
+// The figures of the KPIs read from incidents (kpi-incident-figures.ts: their
+// trend points read the incidents' facts only) carry over to the next state of
+// a projection unless an incident added since was detected in their period.
+const FROM_INCIDENTS: ReadonlySet<string> = new Set<KpiId>(["incidents", "cargo-loss-value", "seal-integrity-discrepancies", "access-violations", "incident-response-time", "custody-exceptions"]);
+
+function stillHolds(key: string, addedDays: Float64Array): boolean {
+  const [id, from, to] = key.split("|") as [string, string, string];
+  if (!FROM_INCIDENTS.has(id)) return false;
+  // The first added day on or after `from`: the figure holds when it is after `to` (days that do not read sort last).
+  const lo = dayNumber(from)!;
+  let a = 0;
+  let b = addedDays.length;
+  while (a < b) {
+    const mid = (a + b) >>> 1;
+    if (addedDays[mid]! < lo) a = mid + 1;
+    else b = mid;
+  }
+  return a === addedDays.length || Number.isNaN(addedDays[a]!) || addedDays[a]! > dayNumber(to)!;
+}
 
 function figureOnly(state: SmsState, id: KpiId, from: string, to: string): KpiCalc {
-  let m = figures.get(state);
-  if (m === undefined) {
-    m = new Map();
-    figures.set(state, m);
-  }
+  const m = stateIndex(state).figureCache(stillHolds) as Map<string, KpiCalc>;
   const key = `${id}|${from}|${to}`;
   let c = m.get(key);
   if (c === undefined) {
