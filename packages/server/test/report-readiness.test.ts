@@ -255,5 +255,27 @@ describe("readiness report (demo vault, SQLite)", () => {
         expect(bad.err).toContain("--as-of");
       }
     }, 120_000);
+
+    // Last, as it adds a record to the vault: record text is data, never markup.
+    it("prints a record's text as text: markup in a title or a name is escaped in the HTML and kept whole in the PDF", async () => {
+      const title = `<script>alert("x")</script> & <b>Visitor log</b>`;
+      const owner = { name: "Eve <img src=x onerror=alert(1)>", org: "meridian", role: "Clerk" };
+      const res = await app.inject({
+        method: "POST",
+        url: "/v1/vaults/demo/sms/document",
+        headers: { authorization: `Bearer ${apiKey}`, "content-type": "application/json" },
+        payload: { id: "DOC-XSS", title, kind: "procedure", version: "1.0", status: "draft", owner, reviewDue: "2026-11-01", retention: "7 years", distribution: ["all staff"], clauses: ["7.5"] },
+      });
+      expect(res.statusCode, res.body).toBe(201);
+      const m = await buildReadinessModel(ctx.ledger.reader, "demo", await createSmsStates(ctx.store).of("demo"), TODAY);
+      const item = m.overdue.find((i) => i.ref.id === "DOC-XSS");
+      expect(item?.title).toContain(title);
+      const { document } = parseHTML(renderReadinessHtml(m));
+      expect(document.querySelectorAll("script, img, b")).toHaveLength(0);
+      expect(document.querySelector("#due")!.textContent).toContain(title);
+      expect(document.querySelector("#due")!.textContent).toContain(owner.name);
+      const text = compact((await pdfPages(await renderReadinessPdf(m))).pages.join(" "));
+      expect(text).toContain(compact(title));
+    }, 120_000);
   });
 });
