@@ -11,7 +11,7 @@
  * CLI writes the same files locally and from a server.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { PassThrough } from "node:stream";
 import type { AddressInfo } from "node:net";
@@ -479,9 +479,20 @@ for (const engine of ENGINES) {
         expect(r.err).toBe("");
         expect(r.code).toBe(0);
         expect(Buffer.from(r.bytes).toString("utf8")).toBe((await get(`format=csv&register=risks&asOf=${TODAY}`)).body);
-        const missing = await cli(["report", "registers", "--server", `http://127.0.0.1:${port}`, "--vault", "nope", "--format", "csv", "--register", "risks"]);
-        expect(missing.code).toBe(1);
-        expect(missing.err).toMatch(/not_found/);
+        const { dir, cleanup } = tempDir();
+        try {
+          const out = join(dir, "nope.xlsx");
+          const missing = await cli(["report", "registers", "--server", `http://127.0.0.1:${port}`, "--vault", "nope", "--out", out]);
+          expect(missing.code).toBe(1);
+          expect(missing.err).toMatch(/not_found/);
+          // A refusal leaves no file behind.
+          expect(existsSync(out)).toBe(false);
+          const whole = await cli(["report", "registers", "--server", `http://127.0.0.1:${port}`, "--vault", "default", "--as-of", TODAY, "--out", join(dir, "r.xlsx")]);
+          expect(whole.code).toBe(0);
+          expect(XLSX.read(readFileSync(join(dir, "r.xlsx")), { type: "buffer" }).SheetNames).toEqual(["About", ...REGISTERS.map((r) => r.sheet)]);
+        } finally {
+          cleanup();
+        }
       } finally {
         if (before === undefined) delete process.env.SEALTRAIL_API_KEY;
         else process.env.SEALTRAIL_API_KEY = before;

@@ -39,7 +39,7 @@ function sink(io: Io, out: string | undefined): Writable {
 }
 
 // The registers from a server: GET /v1/vaults/{vault}/sms/registers, the body streamed to the sink.
-async function download(server: string, o: RegistersOptions, req: RegistersRequest, to: Writable): Promise<void> {
+async function download(server: string, o: RegistersOptions, req: RegistersRequest, to: () => Writable): Promise<void> {
   const q = new URLSearchParams({ format: req.format, ...(req.register !== undefined ? { register: req.register } : {}), ...(o.asOf !== undefined ? { asOf: o.asOf } : {}) });
   const res = await fetch(`${server.replace(/\/+$/, "")}/v1/vaults/${encodeURIComponent(o.vault)}/sms/registers?${q}`, {
     headers: { authorization: `Bearer ${process.env.SEALTRAIL_API_KEY ?? ""}` },
@@ -57,7 +57,8 @@ async function download(server: string, o: RegistersOptions, req: RegistersReque
     }
     throw new SealTrailError(code, detail, { detail: { status: res.status } });
   }
-  await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>), to);
+  // The file is created only once the server has answered with it: a refusal leaves no empty file behind.
+  await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>), to());
 }
 
 /**
@@ -92,7 +93,7 @@ export function registerReportCommands(program: Command, io: Io): void {
       if (req.format === "xlsx" && o.out === undefined) throw new UsageError("--out FILE: an XLSX workbook is written to a file");
       const asOf = o.asOf ?? new Date().toISOString().slice(0, 10);
       if (o.server !== undefined && o.server !== "") {
-        await download(o.server, { ...o, asOf }, req, sink(io, o.out));
+        await download(o.server, { ...o, asOf }, req, () => sink(io, o.out));
       } else {
         await withContext(o, async (ctx) => {
           if ((await ctx.store.vault(o.vault)) === null) throw new SealTrailError("not_found", `no vault ${o.vault}`);

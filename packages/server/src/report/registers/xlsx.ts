@@ -181,7 +181,9 @@ export async function writeRegistersXlsx(out: Writable, src: RegistersSource, on
       // (a slow client) is waited for.
       if (rows % ROWS_PER_TURN === 0) {
         await turn();
-        if (out.writableNeedDrain) await once(out, "drain");
+        if (out.writableNeedDrain) await Promise.race([once(out, "drain"), once(out, "close")]);
+        // A client that went away closes the destination: stop reading rows for nobody.
+        if (out.destroyed) throw new Error("the destination of the workbook was closed");
       }
     }
     ws.autoFilter = `A1:${COLUMN_LETTERS(r.columns.length)}${rows + 1}`;
