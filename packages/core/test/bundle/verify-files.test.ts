@@ -69,7 +69,7 @@ describe("bundle verification with files", () => {
 
   it("names a tampered file (other bytes, or unreadable) and a missing one, by record and attachment", async () => {
     const changed = Uint8Array.from(photo);
-    changed[0] ^= 1;
+    changed[0]! ^= 1;
     const r = await verifyBundle(bundle, policy, { files: resolver({ [hex(photo)]: changed, [hex(plan)]: "broken" }) });
     expect(r.ok).toBe(false);
     expect(r.files).toEqual({ verified: 0, redacted: 1, missing: 0, tampered: 3 });
@@ -84,7 +84,7 @@ describe("bundle verification with files", () => {
   });
 
   it("an erasure record that does not verify, or an erased list alone, redacts nothing", async () => {
-    const forged = copy<EvidenceBundle & { records: { index: number; payload?: string }[] }>(bundle);
+    const forged = copy<Omit<EvidenceBundle, "records"> & { records: { index: number; payload?: string }[] }>(bundle);
     const e = forged.records.find((x) => x.index === erasure.index)!;
     e.payload = e.payload!.replace("personal data", "other reason!");
     const r = await verifyBundle({ ...forged, erased: [{ sha256: hex(statement), index: erasure.index }] }, policy, {
