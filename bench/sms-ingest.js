@@ -245,13 +245,14 @@ export function smsIngestRows(r, { fmtPct, fmtRate }) {
   ];
   const per = (x) => x.cpu.mainUs + x.cpu.otherUs;
   if (Number.isFinite(per(r.sms)) && Number.isFinite(per(r.plain))) {
-    // Noise-proof view: the SMS layer's CPU per record, and zod's part of it.
+    // Noise-proof view: the SMS layer's CPU per record, and zod's part of it
+    // (run on the verifier's worker threads, beside each signature check).
     rows.push([
       "sms-ingest",
       `CPU per record, main thread + other threads: SMS ${r.sms.cpu.mainUs.toFixed(0)} + ${r.sms.cpu.otherUs.toFixed(0)} us, plain ${r.plain.cpu.mainUs.toFixed(0)} + ${r.plain.cpu.otherUs.toFixed(0)} us`,
       `${per(r.sms).toFixed(0)} / ${per(r.plain).toFixed(0)} us/rec`,
       `${r.ceiling.cpuUsPerVerify.toFixed(0)} us per bare verify`,
-      `plain / SMS ${fmtPct(per(r.plain) / per(r.sms))}; zod validation ${r.validateUs.toFixed(1)} us/rec (one thread)`,
+      `plain / SMS ${fmtPct(per(r.plain) / per(r.sms))}; zod validation ${r.validateUs.toFixed(1)} us/rec (one thread; at append on the verifier's workers)`,
     ]);
   }
   return rows;
