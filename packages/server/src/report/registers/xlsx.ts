@@ -27,9 +27,9 @@ const NUMBER_FORMATS: Partial<Record<ColumnKind, string>> = {
   boolean: '"TRUE";"TRUE";"FALSE"',
 };
 
-// Numbers against the right edge; short values (scores, dates, codes) centred, so that no value touches its neighbour's.
+// Amounts against the right edge; short values (scores, dates, codes) centred, so that no value touches its neighbour's.
 function horizontal(kind: ColumnKind, width: number): "left" | "center" | "right" {
-  if (kind === "number" || kind === "amount") return "right";
+  if (kind === "amount") return "right";
   if (kind === "text") return width <= 11 ? "center" : "left";
   return "center";
 }
@@ -68,13 +68,29 @@ const text = (s: string) => ({ richText: [{ text: s }] });
 // rows it reads from a file): the height of each row is set from its longest wrapped cell, one 15-point
 // line per column width of characters, counted a little short so that a row is never too low.
 const LINE_POINTS = 15;
+
+// Lines of a paragraph wrapped at word boundaries, as a spreadsheet wraps it (a word longer than a line is cut).
+function wrappedLines(paragraph: string, perLine: number): number {
+  let lines = 1;
+  let used = 0;
+  for (const word of paragraph.split(" ")) {
+    const need = used === 0 ? word.length : used + 1 + word.length;
+    if (need <= perLine) used = need;
+    else {
+      lines += used === 0 ? 0 : 1;
+      lines += Math.max(0, Math.ceil(word.length / perLine) - 1);
+      used = word.length % perLine || perLine;
+    }
+  }
+  return lines;
+}
 const ROWS_PER_TURN = 16;
 function rowHeight(cells: readonly { text: string | undefined; width: number; wraps: boolean }[]): number {
   let lines = 1;
   for (const c of cells) {
     if (!c.wraps || c.text === undefined) continue;
     const perLine = Math.max(1, c.width - 2);
-    const n = c.text.split(/\r\n|\n|\r/).reduce((sum, p) => sum + Math.max(1, Math.ceil(p.length / perLine)), 0);
+    const n = c.text.split(/\r\n|\n|\r/).reduce((sum, p) => sum + wrappedLines(p, perLine), 0);
     lines = Math.max(lines, n);
   }
   // 409 points is the tallest row a spreadsheet keeps.
