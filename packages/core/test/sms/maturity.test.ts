@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { MATURITY_RULES, computeMaturity, smsState, type ClauseAssessment } from "../../src/sms/compute/index.js";
+import { MATURITY_RULES, computeMaturity, computeReadiness, detectGaps, smsState, type ClauseAssessment } from "../../src/sms/compute/index.js";
 import { CLAUSES } from "../../src/sms/catalogue/clauses.js";
 import { D, type FixtureLog, northgate } from "./fixture.js";
 
@@ -116,5 +116,19 @@ describe("computeMaturity", () => {
       }),
       { numRuns: 8 },
     );
+  });
+
+  it("reads the readiness and gap verdicts already computed for the state and day, and no change a caller makes to those reports", () => {
+    const { log } = northgate();
+    log.change("sms.risk", "R-001", { status: "open", residual: { likelihood: 4, consequence: 4 } });
+    const s = smsState(log.records);
+    const readiness = computeReadiness(s, D);
+    const gaps = detectGaps(s, D);
+    const expected = computeMaturity(smsState(log.records), D);
+    expect(expected.clauses.some((c) => c.readiness.some((r) => !r.passed) || c.gaps.some((g) => g.detected))).toBe(true);
+    for (const i of readiness.items) (i as { passed: boolean }).passed = !i.passed;
+    for (const g of gaps.gaps) (g as { detected: boolean }).detected = !g.detected;
+    (readiness.items as unknown as unknown[]).length = 0;
+    expect(computeMaturity(s, D)).toEqual(expected);
   });
 });

@@ -24,6 +24,7 @@ import {
   tierOf,
 } from "./facts.js";
 import { stateIndex } from "./indexes.js";
+import { keepVerdicts } from "./verdicts.js";
 import { requireState, smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /** One reason a gap is detected, with the records it concerns. */
@@ -278,5 +279,6 @@ export function detectGaps(state: SmsState, asOf: string): GapReport {
     const findings = FINDERS[g.id](state, d);
     return { id: g.id, name: g.name, clauses: g.clauses, detect: g.detect, detected: findings.length > 0, findings };
   });
+  keepVerdicts(state, "gaps", d, gaps.map((g) => ({ id: g.id, clauses: g.clauses, holds: g.detected })));
   return { asOf: d, detected: gaps.filter((g) => g.detected).length, gaps };
 }

@@ -17,6 +17,7 @@ import { detectGaps } from "./gaps.js";
 import { hasData } from "./kpi-tally.js";
 import { kpiReport } from "./kpi-report.js";
 import { stateIndex } from "./indexes.js";
+import { keptVerdicts } from "./verdicts.js";
 import { computeReadiness } from "./readiness.js";
 import { requireState, uniqueRefs, type SmsEntry, type SmsRef, type SmsState } from "./records.js";
 
@@ -221,8 +222,9 @@ function mergeRefs(lists: readonly (readonly SmsRef[])[]): SmsRef[] {
 export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
   requireState(state, "computeMaturity: state");
   const d = requireDate(asOf, "computeMaturity: asOf");
-  const readiness = computeReadiness(state, d).items;
-  const gaps = detectGaps(state, d).gaps;
+  // The verdicts computeReadiness and detectGaps kept for this state and day, or theirs now.
+  const readiness = keptVerdicts(state, "readiness", d) ?? (computeReadiness(state, d), keptVerdicts(state, "readiness", d)!);
+  const gaps = keptVerdicts(state, "gaps", d) ?? (detectGaps(state, d), keptVerdicts(state, "gaps", d)!);
   // Only whether a KPI has data, and which way it moves, are read: the figures without their refs.
   const year = kpiReport(state, addDays(d, -364), d, "month", 0, false).kpis;
   const trend = kpiReport(state, unitStart(d, "month", 0), d, "month", 6, false).kpis;
@@ -266,8 +268,8 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
     const defined: string[] = [
       ...missingEvidence.map((t) => `no ${t} record`),
       ...(docsApproved ? [] : ["no approved document for the clause"]),
-      ...items.filter((r) => !r.passed).map((r) => `readiness item ${r.id} fails`),
-      ...gs.filter((g) => g.detected).map((g) => `gap ${g.id} is detected`),
+      ...items.filter((r) => !r.holds).map((r) => `readiness item ${r.id} fails`),
+      ...gs.filter((g) => g.holds).map((g) => `gap ${g.id} is detected`),
       ...findings.filter((x) => !x.resolved).map((x) => `finding ${x.ref.id} (${x.grade}) is unresolved`),
     ];
     const status = evidenceCount === 0 ? "missing" : defined.length === 0 ? "conformity" : "partial";
@@ -299,8 +301,8 @@ export function computeMaturity(state: SmsState, asOf: string): MaturityReport {
       status,
       evidence: mergeRefs(evidenceRefs),
       missingEvidence,
-      readiness: items.map((r) => ({ id: r.id, passed: r.passed })),
-      gaps: gs.map((g) => ({ id: g.id, detected: g.detected })),
+      readiness: items.map((r) => ({ id: r.id, passed: r.holds })),
+      gaps: gs.map((g) => ({ id: g.id, detected: g.holds })),
       findings,
       ...lv,
     };

@@ -11,6 +11,7 @@ import { REVIEW_INPUTS } from "../schemas/evaluation.js";
 import { requireDate, unexpired, withinDaysBefore } from "./days.js";
 import { GROUPS, competencesFor, coversGroup, currentAcceptances, doneInternalAudits, freshCompetence, naming, roleInForce, sameScore } from "./facts.js";
 import { stateIndex } from "./indexes.js";
+import { keepVerdicts } from "./verdicts.js";
 import { requireState, smsRecord, uniqueRefs, type SmsRef, type SmsState } from "./records.js";
 
 /** One readiness item on day D. */
@@ -291,5 +292,6 @@ export function computeReadiness(state: SmsState, asOf: string): ReadinessReport
     const { refs, missing } = CHECKS[item.id](state, d);
     return { id: item.id, name: item.name, clauses: item.clauses, criterion: item.criterion, passed: missing.length === 0, refs: uniqueRefs(refs), missing };
   });
+  keepVerdicts(state, "readiness", d, items.map((i) => ({ id: i.id, clauses: i.clauses, holds: i.passed })));
   return { asOf: d, passed: items.filter((i) => i.passed).length, items };
 }
