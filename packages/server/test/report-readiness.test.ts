@@ -20,7 +20,9 @@ import { buildDemo } from "../src/demo/build-demo.js";
 import { openContext, type Context } from "../src/main.js";
 import { createSmsStates } from "../src/sms/state.js";
 import { createApp } from "../src/http/app.js";
-import { buildReadinessModel, kpiValueText, renderReadinessHtml, renderReadinessPdf, type ReadinessReportModel } from "../src/report/readiness/index.js";
+import { buildReadinessModel, kpiValueText, type ReadinessReportModel } from "../src/report/readiness/index.js";
+import { renderReadinessHtml } from "../src/report/readiness/html.js";
+import { renderReadinessPdf } from "../src/report/readiness/pdf.js";
 import { cli } from "./helpers/cli.js";
 import { tempDir } from "./helpers/temp-log.js";
 

@@ -6,12 +6,8 @@ import { SealTrailError } from "@sealtrail/core";
 import type { LogReader } from "../../store/types.js";
 import type { VaultSmsState } from "../../sms/state.js";
 import { buildReadinessModel } from "./model.js";
-import { renderReadinessHtml } from "./html.js";
-import { renderReadinessPdf } from "./pdf.js";
 
 export { buildReadinessModel, TREND_MONTHS, UPCOMING_DAYS, type ReadinessReportModel, type KpiSection, type ClauseSection, type ReportSummary } from "./model.js";
-export { renderReadinessHtml } from "./html.js";
-export { renderReadinessPdf } from "./pdf.js";
 export { kpiValueText, refText, refsText } from "./format.js";
 
 /** The formats the report is written in. */
@@ -31,7 +27,10 @@ export const READINESS_MEDIA_TYPES: Record<ReadinessFormat, string> = { pdf: "ap
  */
 export async function readinessReport(reader: LogReader, vault: string, s: VaultSmsState, asOf: string, format: ReadinessFormat): Promise<Buffer> {
   const model = await buildReadinessModel(reader, vault, s, asOf);
-  return format === "pdf" ? renderReadinessPdf(model) : Buffer.from(renderReadinessHtml(model), "utf8");
+  // The renderers load their libraries (ECharts, pdfkit, the fonts) when a report is asked for,
+  // not when the CLI or the server starts.
+  if (format === "pdf") return (await import("./pdf.js")).renderReadinessPdf(model);
+  return Buffer.from((await import("./html.js")).renderReadinessHtml(model), "utf8");
 }
 
 const DAY = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;

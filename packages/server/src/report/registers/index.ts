@@ -11,7 +11,6 @@ import { SealTrailError } from "@sealtrail/core";
 import { REGISTER_NAMES, type RegisterName } from "./columns.js";
 import { registerOf } from "./registers.js";
 import { registerCsv } from "./csv.js";
-import { writeRegistersXlsx } from "./xlsx.js";
 import type { RegistersSource } from "./source.js";
 
 export { REGISTER_NAMES, type RegisterName } from "./columns.js";
@@ -62,6 +61,7 @@ export function registersRequest(format: unknown, register: unknown): RegistersR
  * ```
  */
 export async function writeRegisters(out: Writable, src: RegistersSource, req: RegistersRequest): Promise<void> {
-  if (req.format === "xlsx") return writeRegistersXlsx(out, src, req.register === undefined ? undefined : [req.register]);
+  // exceljs loads when a workbook is asked for, not when the CLI or the server starts.
+  if (req.format === "xlsx") return (await import("./xlsx.js")).writeRegistersXlsx(out, src, req.register === undefined ? undefined : [req.register]);
   await pipeline(Readable.from(registerCsv(registerOf(req.register!), src)), out);
 }
