@@ -21,6 +21,7 @@ import { registerFilesCommands } from "./files.js";
 import { registerCheckFileCommand } from "./check-file.js";
 import { registerDemoCommand } from "./demo.js";
 import { registerReadinessReportCommand } from "./report-readiness.js";
+import { registerReportCommands } from "./report.js";
 
 /** The `sealtrail` program, and the exit code its last command set. */
 export interface Program {
@@ -63,6 +64,7 @@ export function createProgram(io: Io = defaultIo): Program {
   registerSmsCommands(program, io);
   registerFilesCommands(program, io);
   registerCheckFileCommand(program, io, setExitCode);
+  registerReportCommands(program, io);
   registerReadinessReportCommand(program, io);
 
   return { program, exitCode: () => code };

@@ -15,6 +15,7 @@ import { registerSmsRoutes } from "./sms-routes.js";
 import { registerSmsFigureRoutes } from "./sms-figures-routes.js";
 import { registerReadinessReportRoutes } from "./readiness-report-routes.js";
 import { registerExportRoutes } from "./export-routes.js";
+import { registerRegistersRoutes } from "./registers-routes.js";
 import { registerEpcisRoutes } from "./epcis-routes.js";
 import { registerFileRoutes } from "./file-routes.js";
 import type { FileLimits, FileStore } from "../files/index.js";
@@ -97,6 +98,7 @@ export async function createApp(opts: AppOptions): Promise<FastifyInstance> {
   await registerSmsFigureRoutes(app, opts.ledger, opts.store);
   await registerReadinessReportRoutes(app, opts.ledger, opts.store);
   await registerExportRoutes(app, opts.ledger, opts.store);
+  await registerRegistersRoutes(app, opts.ledger, opts.store);
   await registerFileRoutes(app, opts.ledger, opts.store, { files: opts.files, limits: opts.fileLimits });
   const capture = opts.capture ?? createCaptureService({ ledger: opts.ledger, store: opts.store, validator: createEpcisValidator() });
   await registerEpcisRoutes(app, opts.ledger, opts.store, capture, opts.maxCaptureBytes !== undefined ? { maxCaptureBytes: opts.maxCaptureBytes } : {});

@@ -341,6 +341,25 @@ export const ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = {
     problems: ["malformed"],
   },
   ...EXPORT_ROUTE_DOCS,
+  "GET /v1/vaults/:vault/sms/registers": {
+    id: "getSmsRegisters",
+    summary: "The SMS registers (applicable controls, risks, suppliers, incidents, corrective actions) as an XLSX workbook, or one register as CSV",
+    tag: "sms",
+    query: {
+      format: { type: "string", pattern: "^(xlsx|csv)$", description: "xlsx (default): a sheet saying the tree size, root and catalogue, then one sheet per register; csv: one register (RFC 4180), text fields starting with = + - @ prefixed with a single quote" },
+      register: { type: "string", pattern: "^(soa|risks|suppliers|incidents|corrective-actions)$", description: "one register (required with csv; with xlsx, a workbook of that register only)" },
+      asOf: { type: "string", pattern: "^[0-9]{4}-[0-9]{2}-[0-9]{2}$", description: "the day the registers are read as of (default: today, UTC): acceptances expired by then count as none, next assessments are due by the tier schedule" },
+    },
+    ok: {
+      status: 200,
+      description: "The file, named in Content-Disposition; every row names its record's id, log index and leaf hash",
+      media: ["application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "text/csv"],
+      schema: { type: "string", description: "the file's bytes" },
+      headers: ["Content-Disposition"],
+    },
+    problems: ["invalid"],
+  },
+
 };
 
 /** The tags, in the order the document lists them. */
