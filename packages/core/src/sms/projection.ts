@@ -60,6 +60,8 @@ export function createSmsProjection(options?: SmsStateOptions): SmsProjection {
   // The last state given, and whether every incident of it kept its position since.
   let last: SmsState | null = null;
   let positionsKept = true;
+  // The record types whose lists changed since the last state given.
+  let changed = new Set<string>();
 
   const keepCustodyDays = (s: SmsState): Float64Array => {
     const n = s.custody.length;
@@ -90,16 +92,18 @@ export function createSmsProjection(options?: SmsStateOptions): SmsProjection {
         else facts.gather(after, incidents.from);
       }
       if (incidents !== undefined && !incidents.appendedOnly) positionsKept = false;
+      for (const t of changes.keys()) changed.add(t);
       given = null;
     },
     state() {
       if (given !== null) return given;
       const s = reducer.state();
       facts ??= IncidentFacts.of(s.records["sms.incident"]);
-      keepFacts(s, { incidents: facts, custodyDays: keepCustodyDays(s), ...(last !== null && positionsKept ? { previous: last } : {}) });
+      keepFacts(s, { incidents: facts, custodyDays: keepCustodyDays(s), ...(last !== null && positionsKept ? { previous: last, changed } : {}) });
       given = s;
       last = s;
       positionsKept = true;
+      changed = new Set();
       return s;
     },
     get lastIndex() {

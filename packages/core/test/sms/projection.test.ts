@@ -42,6 +42,16 @@ const op = fc.oneof(
   fc.record({ k: fc.constant("replay" as const), at: fc.nat() }),
   fc.record({ k: fc.constant("custody" as const), day: fc.constantFrom(...DAYS), failed: fc.boolean() }),
   fc.record({ k: fc.constant("risk" as const), id: fc.constantFrom("R-001", "R-002", "R-003"), status: fc.constantFrom("open", "treated", "closed") }),
+  fc.record({
+    k: fc.constant("change" as const),
+    what: fc.constantFrom(
+      ["sms.objective", "OBJ-2", { status: "at-risk" }],
+      ["sms.supplier", "SUP-BALTIC", { status: "suspended" }],
+      ["sms.supplier-assessment", "SA-1", { assessed: "2024-01-10" }],
+      ["sms.finding", "F-1", { grade: "major-nc" }],
+      ["sms.risk-acceptance", "A-001", { expires: "2026-01-31" }],
+    ),
+  }),
   fc.record({ k: fc.constant("invalid" as const) }),
   fc.record({ k: fc.constant("other" as const) }),
 );
@@ -77,6 +87,9 @@ function apply(log: FixtureLog, o: Op): void {
       return;
     case "risk":
       log.change("sms.risk", o.id, { status: o.status });
+      return;
+    case "change":
+      if (log.records.some((r) => r.type === o.what[0] && (r.payload as { id?: string } | null)?.id === o.what[1])) log.change(o.what[0], o.what[1], o.what[2]);
       return;
     case "invalid":
       log.add("sms.risk", { id: "R-BAD", title: 5 });

@@ -53,9 +53,9 @@ export interface StateIndex {
    * The state's cache of figures (kpi-report.ts), started with those of the
    * state a projection gave before it that `keep` says still hold, given the
    * UTC days of the incidents added since (sorted; only when no earlier
-   * incident moved).
+   * incident moved) and the record types whose lists changed since.
    */
-  figureCache(keep: (key: string, addedDays: Float64Array) => boolean): Map<string, unknown>;
+  figureCache(keep: (key: string, addedDays: Float64Array, changed: ReadonlySet<string>) => boolean): Map<string, unknown>;
 }
 
 const built = new WeakMap<SmsState, StateIndex>();
@@ -87,6 +87,8 @@ export interface KeptFacts {
    * day orders of this state extend that state's, when they were built.
    */
   readonly previous?: SmsState;
+  /** With `previous`: the record types whose lists changed since. */
+  readonly changed?: ReadonlySet<string>;
 }
 
 interface Given {
@@ -94,6 +96,7 @@ interface Given {
   readonly losses: (ParsedMoney | null | undefined)[];
   readonly custodyDays: Float64Array;
   readonly previous: Orders | undefined;
+  readonly changed: ReadonlySet<string>;
 }
 
 interface Orders {
@@ -120,7 +123,7 @@ const orders = new WeakMap<SmsState, Orders>();
  */
 export function keepFacts(s: SmsState, f: KeptFacts): void {
   // Only a built order is linked: a chain of states never computed on is not kept alive.
-  kept.set(s, { times: f.incidents.view(), losses: f.incidents.lossCache(), custodyDays: f.custodyDays, previous: f.previous === undefined ? undefined : orders.get(f.previous) });
+  kept.set(s, { times: f.incidents.view(), losses: f.incidents.lossCache(), custodyDays: f.custodyDays, previous: f.previous === undefined ? undefined : orders.get(f.previous), changed: f.changed ?? new Set() });
 }
 
 // The custody event at a log index: custody events are listed by log index.
@@ -194,7 +197,7 @@ function build(s: SmsState): StateIndex {
         mine.figures = new Map();
         if (prev?.figures !== undefined) {
           const added = times.day.slice(prev.incidents.length).sort();
-          for (const [k, v] of prev.figures) if (keep(k, added)) mine.figures.set(k, v);
+          for (const [k, v] of prev.figures) if (keep(k, added, given!.changed)) mine.figures.set(k, v);
         }
       }
       return mine.figures;

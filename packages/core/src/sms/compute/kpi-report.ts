@@ -11,6 +11,7 @@ import { stateIndex } from "./indexes.js";
 import { KPI_FIGURES, type KpiCalc } from "./kpi-figures.js";
 import type { KpiDirection, KpiReport, KpiResult, KpiTargetCheck } from "./kpis.js";
 import type { SmsState } from "./records.js";
+import type { SmsRecordType } from "../record-types.js";
 
 // Slopes this close to zero, relative to the values' size, are flat: a
 // series of equal percents computed in floating point is not a trend.
@@ -34,10 +35,22 @@ function slopeDirection(series: readonly (number | null)[], better: "lower" | "h
 // The figures of the KPIs read from incidents (kpi-incident-figures.ts: their
 // trend points read the incidents' facts only) carry over to the next state of
 // a projection unless an incident added since was detected in their period.
+// The figures of the other KPIs carry over unless a record type they read
+// (kpi-figures.ts) changed.
 const FROM_INCIDENTS: ReadonlySet<string> = new Set<KpiId>(["incidents", "cargo-loss-value", "seal-integrity-discrepancies", "access-violations", "incident-response-time", "custody-exceptions"]);
+const READS: Readonly<Partial<Record<KpiId, readonly SmsRecordType[]>>> = {
+  "supplier-assurance-on-schedule": ["sms.supplier", "sms.supplier-assessment"],
+  "vetting-before-deployment": ["sms.role", "sms.competence"],
+  "risks-treated-and-accepted": ["sms.risk", "sms.control", "sms.risk-acceptance"],
+  "corrective-actions-on-time": ["sms.nonconformity", "sms.finding", "sms.audit"],
+  "exercises-held": ["sms.exercise"],
+  "objectives-achieved": ["sms.objective"],
+};
 
-function stillHolds(key: string, addedDays: Float64Array): boolean {
+function stillHolds(key: string, addedDays: Float64Array, changed: ReadonlySet<string>): boolean {
   const [id, from, to] = key.split("|") as [string, string, string];
+  const reads = READS[id as KpiId];
+  if (reads !== undefined) return !reads.some((t) => changed.has(t));
   if (!FROM_INCIDENTS.has(id)) return false;
   // The first added day on or after `from`: the figure holds when it is after `to` (days that do not read sort last).
   const lo = dayNumber(from)!;
