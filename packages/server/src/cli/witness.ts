@@ -53,8 +53,11 @@ export function registerWitnessCommand(program: Command, io: Io): void {
   witness
     .command("evidence")
     .description("print the evidence a witness kept (split views, bad consistency proofs) as JSON; --data before or after")
+    // Also an option of its own: with positional options (cli/exports.ts), words after `evidence` are its options.
+    .option("--data <dir>", "the witness's data directory (as for `sealtrail witness`)")
     .action((_o: unknown, cmd: Command) => {
-      const { data } = cmd.optsWithGlobals<{ data: string }>();
+      // Its own --data (after `evidence`) first, then the witness command's (before it, or its default).
+      const data = cmd.opts<{ data?: string }>().data ?? cmd.optsWithGlobals<{ data: string }>().data;
       io.out(JSON.stringify({ evidence: readEvidence(data) }, null, 2) + "\n");
     });
 }
