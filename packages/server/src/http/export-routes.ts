@@ -8,7 +8,7 @@ import type { FastifyInstance } from "fastify";
 import { CATALOGUE } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, AdminStore, Store } from "../store/types.js";
-import { createSmsStates } from "../sms/state.js";
+import { sharedSmsStates } from "../sms/state.js";
 import { oscalExportOf } from "../export/vault-exports.js";
 import { cisoAssistantYaml } from "../export/ciso-assistant.js";
 import { principal, requireVault } from "./auth.js";
@@ -22,7 +22,7 @@ import { principal, requireVault } from "./auth.js";
  * ```
  */
 export async function registerExportRoutes(app: FastifyInstance, ledger: Ledger, store: Store & AccessStore & AdminStore): Promise<void> {
-  const sources = { vault: (name: string) => store.vault(name), states: createSmsStates(ledger.reader) };
+  const sources = { vault: (name: string) => store.vault(name), states: sharedSmsStates(ledger.reader) };
   app.get<{ Params: { vault: string }; Querystring: { asOf?: string } }>("/v1/vaults/:vault/sms/exports/oscal", async (req) => {
     await requireVault(store, req, req.params.vault, "read");
     const today = new Date().toISOString().slice(0, 10);

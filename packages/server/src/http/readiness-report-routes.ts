@@ -8,7 +8,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, AdminStore, Store } from "../store/types.js";
-import { createSmsStates } from "../sms/state.js";
+import { sharedSmsStates } from "../sms/state.js";
 import { READINESS_MEDIA_TYPES, readinessFileName, readinessReport, readinessRequest } from "../report/readiness/index.js";
 import { requireVault } from "./auth.js";
 import { contentDisposition } from "./content-disposition.js";
@@ -22,7 +22,7 @@ import { contentDisposition } from "./content-disposition.js";
  * ```
  */
 export async function registerReadinessReportRoutes(app: FastifyInstance, ledger: Ledger, store: Store & AccessStore & AdminStore): Promise<void> {
-  const states = createSmsStates(ledger.reader);
+  const states = sharedSmsStates(ledger.reader);
   app.get<{ Params: { vault: string }; Querystring: Record<string, string | undefined> }>("/v1/vaults/:vault/sms/reports/readiness", async (req, reply) => {
     const vault = req.params.vault;
     await requireVault(store, req, vault, "read");

@@ -10,7 +10,7 @@ import type { FastifyInstance } from "fastify";
 import { SealTrailError } from "@sealtrail/core";
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, AdminStore, Store } from "../store/types.js";
-import { createSmsStates } from "../sms/state.js";
+import { sharedSmsStates } from "../sms/state.js";
 import { REGISTER_MEDIA_TYPES, registersFileName, registersRequest, writeRegisters } from "../report/registers/index.js";
 import { requireVault } from "./auth.js";
 import { contentDisposition } from "./content-disposition.js";
@@ -26,7 +26,7 @@ const DAY = /^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$/;
  * ```
  */
 export async function registerRegistersRoutes(app: FastifyInstance, ledger: Ledger, store: Store & AccessStore & AdminStore): Promise<void> {
-  const states = createSmsStates(ledger.reader);
+  const states = sharedSmsStates(ledger.reader);
   app.get<{ Params: { vault: string }; Querystring: Record<string, string | undefined> }>("/v1/vaults/:vault/sms/registers", async (req, reply) => {
     await requireVault(store, req, req.params.vault, "read");
     const r = registersRequest(req.query.format, req.query.register);

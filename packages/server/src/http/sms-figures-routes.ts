@@ -8,7 +8,7 @@
 import type { FastifyInstance } from "fastify";
 import type { Ledger } from "../ledger/ledger.js";
 import type { AccessStore, AdminStore, Store } from "../store/types.js";
-import { createSmsStates } from "../sms/state.js";
+import { sharedSmsStates } from "../sms/state.js";
 import { SMS_FIGURES, smsFigure } from "../sms/figures.js";
 import { requireVault } from "./auth.js";
 
@@ -21,7 +21,7 @@ import { requireVault } from "./auth.js";
  * ```
  */
 export async function registerSmsFigureRoutes(app: FastifyInstance, ledger: Ledger, store: Store & AccessStore & AdminStore): Promise<void> {
-  const states = createSmsStates(ledger.reader);
+  const states = sharedSmsStates(ledger.reader);
   for (const name of SMS_FIGURES) {
     app.get<{ Params: { vault: string }; Querystring: Record<string, string | undefined> }>(`/v1/vaults/:vault/sms/${name}`, async (req) => {
       await requireVault(store, req, req.params.vault, "read");

@@ -84,6 +84,25 @@ export interface SmsStates {
   check(vault: string): Promise<SmsProjectionCheck>;
 }
 
+const SHARED = new WeakMap<LogReader, SmsStates>();
+
+/**
+ * The one projection per vault that every reader of `reader`'s store shares
+ * (the figure, report, register and export routes of a server), so a
+ * vault's state is built and held once.
+ *
+ * @example
+ * ```ts
+ * const states = sharedSmsStates(ledger.reader);
+ * await states.of("default");
+ * ```
+ */
+export function sharedSmsStates(reader: LogReader): SmsStates {
+  let states = SHARED.get(reader);
+  if (states === undefined) SHARED.set(reader, (states = createSmsStates(reader)));
+  return states;
+}
+
 /**
  * A projection of each vault's SMS state, built at first use and fed the
  * entries appended since at each later use.
