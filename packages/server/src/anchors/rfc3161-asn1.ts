@@ -61,32 +61,6 @@ export function engine(): pkijs.CryptoEngine {
   return new pkijs.CryptoEngine({ name: "webcrypto", crypto: globalThis.crypto });
 }
 
-/** Trust policy for tokens: the TSA roots (DER X.509 certificates). */
-export interface TsaTrust {
-  /** DER certificates of the CAs whose TSAs are trusted (a CA certificate, not the TSA's own). */
-  readonly roots: readonly Uint8Array[];
-}
-
-/** What a verified token says, all of it read from signed bytes. */
-export interface VerifiedTimeStamp {
-  /** TSTInfo genTime (RFC 3161 §2.4.2): when the TSA stamped the message. */
-  readonly genTime: Date;
-  /** genTime plus the declared accuracy: the latest moment the message can have existed unstamped. */
-  readonly notAfter: Date;
-  /** Declared accuracy in milliseconds, or null when the token declares none. */
-  readonly accuracyMs: number | null;
-  /** TSTInfo serialNumber, lower-case hex. */
-  readonly serial: string;
-  /** The signer certificate's subject, RFC 4514 string (most specific first). */
-  readonly tsaName: string;
-  /** TSAPolicyId, dotted OID. */
-  readonly policy: string;
-  /** TSTInfo nonce, when the token has one. */
-  readonly nonce: bigint | null;
-  /** DER of the certificate that signed the token. */
-  readonly signerCertificate: Uint8Array;
-}
-
 // -- errors -------------------------------------------------------------------
 
 export function fail(code: ErrorCode, what: string, detail: string, cause?: unknown): SealTrailError {
