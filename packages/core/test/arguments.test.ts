@@ -314,6 +314,8 @@ const TABLE: Record<string, Entry> = {
     allow: { 2: ["undefined", "number"] },
   },
 
+  problemError: { args: () => [404, "{}"], check: { 0: "problemError: status", 1: "problemError: body" } },
+
   // -- files
   checkAttachments: { exempt: "reads any payload: what is not an object names no attachment, and a bad member is reported" },
   attachmentsOf: { exempt: "reads any payload: what is not an object names no attachment" },

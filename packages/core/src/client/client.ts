@@ -3,7 +3,7 @@
  * side: the organisation's key never leaves the caller. It uses the
  * platform's fetch (browsers, Node 18+) or one passed in.
  */
-import { requireFunction, requireObject, requireString } from "../args.js";
+import { requireFunction, requireInteger, requireObject, requireString } from "../args.js";
 import { fromBase64 } from "../bytes.js";
 import type { CustodyChain } from "../custody/chain.js";
 import { ERROR_CODES, SealTrailError, type ErrorCode } from "../errors.js";
@@ -203,8 +203,19 @@ export function createClient(opts: ClientOptions): SealTrailClient {
   return client;
 }
 
-/** A SealTrailError from an RFC 9457 problem document (or whatever the server sent). */
-function problemError(status: number, body: string): SealTrailError {
+/**
+ * The SealTrailError a server's answer names: the code and detail of its
+ * RFC 9457 problem document, or, for any other body, a code chosen by the
+ * HTTP status (429 rate_limited, 5xx internal, else invalid).
+ *
+ * @example
+ * ```ts
+ * if (!res.ok) throw problemError(res.status, await res.text());
+ * ```
+ */
+export function problemError(status: number, body: string): SealTrailError {
+  requireInteger(status, "problemError: status", 100, 599);
+  requireString(body, "problemError: body");
   let code: ErrorCode = status === 429 ? "rate_limited" : status >= 500 ? "internal" : "invalid";
   let detail = `HTTP ${status}`;
   try {

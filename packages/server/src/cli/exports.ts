@@ -17,7 +17,7 @@
  */
 import { writeFileSync } from "node:fs";
 import type { Command } from "commander";
-import { ERROR_CODES, SealTrailError, type ErrorCode } from "@sealtrail/core";
+import { SealTrailError, problemError } from "@sealtrail/core";
 import type { Io } from "./io.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, serverOption } from "./options.js";
@@ -25,25 +25,11 @@ import { createSmsStates } from "../sms/state.js";
 import { oscalExportOf } from "../export/vault-exports.js";
 import { cisoAssistantYaml } from "../export/ciso-assistant.js";
 
-// A server's RFC 9457 problem as the error it names (as core's client reads one).
-function problemOf(status: number, body: string): SealTrailError {
-  let code: ErrorCode = status >= 500 ? "internal" : "invalid";
-  let detail = `HTTP ${status}`;
-  try {
-    const p = JSON.parse(body) as { code?: unknown; detail?: unknown };
-    if (typeof p.code === "string" && (ERROR_CODES as readonly string[]).includes(p.code)) code = p.code as ErrorCode;
-    if (typeof p.detail === "string") detail = p.detail;
-  } catch {
-    // not a problem document: the status says enough
-  }
-  return new SealTrailError(code, detail, { detail: { status } });
-}
-
 async function oscalFromServer(server: string, vault: string, asOf: string | undefined): Promise<unknown> {
   const url = `${server.replace(/\/+$/, "")}/v1/vaults/${encodeURIComponent(vault)}/sms/exports/oscal${asOf !== undefined ? `?asOf=${encodeURIComponent(asOf)}` : ""}`;
   const res = await fetch(url, { headers: { authorization: `Bearer ${process.env.SEALTRAIL_API_KEY ?? ""}` } });
   const text = await res.text();
-  if (!res.ok) throw problemOf(res.status, text);
+  if (!res.ok) throw problemError(res.status, text);
   return JSON.parse(text) as unknown;
 }
 
