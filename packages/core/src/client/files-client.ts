@@ -53,8 +53,8 @@ export interface FileRecordRef {
   readonly keyId: string;
   readonly claimedTime: string;
   readonly leafHash: string;
-  /** The record's descriptor of the file. */
-  readonly attachment: Attachment;
+  /** The record's descriptor of the file, or null when the record's payload was redacted (the server can no longer read it). */
+  readonly attachment: Attachment | null;
 }
 
 /** A download: the stored media type and length, and the body as it streams. */
