@@ -116,6 +116,16 @@ for (const engine of ENGINES) {
       expect(kpis).toEqual(JSON.parse(JSON.stringify(computeKpis(state, { from: "2026-05-01", to: "2026-05-31" }))));
     });
 
+    it("the projection behind the figures checks against the log, for a vault administrator only", async () => {
+      await get("/sms/summary");
+      expect((await get("/sms/check")).statusCode).toBe(403);
+      const admin = (await createApiKey(log.ctx.store, log.org, { name: "admin", vaults: "*", read: true, write: ["*"], admin: true, expiresAt: null })).token;
+      const res = await app.inject({ method: "GET", url: "/v1/vaults/default/sms/check", headers: { authorization: `Bearer ${admin}` } });
+      expect(res.statusCode, res.body).toBe(200);
+      const size = Number((await log.ctx.ledger.reader.tree("default")).size);
+      expect(res.json()).toEqual({ vault: "default", treeSize: size, differences: 0, examples: [] });
+    });
+
     it("figures name their records: the incident of May, and the control linked to no risk", async () => {
       const kpis = (await get("/sms/kpis?period=2026-05")).json() as { kpis: { id: string; value: number | null }[] };
       expect(kpis.kpis).toHaveLength(12);

@@ -114,6 +114,26 @@ const FIGURE_DOCS: Record<string, RouteDoc> = {
 /** The SMS routes' entries of ROUTE_DOCS. */
 export const SMS_ROUTE_DOCS: Readonly<Record<string, RouteDoc>> = Object.assign(
   {
+    "GET /v1/vaults/:vault/sms/check": {
+      id: "checkSmsProjection",
+      summary: "The SMS state the server keeps as the vault grows, checked against the state rebuilt from the log with every payload checked (vault administrators)",
+      tag: "sms",
+      ok: {
+        status: 200,
+        description: "How many differences there are (0: the figures come from exactly the log's records) and the first of them",
+        schema: {
+          type: "object",
+          required: ["vault", "treeSize", "differences", "examples"],
+          properties: {
+            vault: { type: "string" },
+            treeSize: { type: "integer", minimum: 0, description: "the tree size the projection and the rebuilt state were compared at" },
+            differences: { type: "integer", minimum: 0 },
+            examples: { type: "array", items: { type: "string" }, description: "the first differences, one sentence each" },
+          },
+        },
+      },
+      problems: ["forbidden"],
+    },
     "GET /v1/vaults/:vault/sms/types": {
       id: "listSmsTypes",
       summary: "The SMS record types, their paths and workflows",

@@ -3,7 +3,8 @@
  * summary, readiness, gaps, KPIs, maturity and due items of a vault,
  * computed by core from the vault's records (sms/figures.ts), each naming
  * the catalogue and the tree size it was computed at and, figure by figure,
- * the records behind it.
+ * the records behind it; and GET /v1/vaults/{vault}/sms/check, the
+ * projection those figures come from checked against the log.
  */
 import type { FastifyInstance } from "fastify";
 import type { Ledger } from "../ledger/ledger.js";
@@ -29,4 +30,10 @@ export async function registerSmsFigureRoutes(app: FastifyInstance, ledger: Ledg
       return smsFigure(await states.of(req.params.vault), name, req.query, today);
     });
   }
+  // The projection the figures come from, checked against the state rebuilt from the log (vault administrators).
+  app.get<{ Params: { vault: string } }>("/v1/vaults/:vault/sms/check", async (req) => {
+    await requireVault(store, req, req.params.vault, "admin");
+    const c = await states.check(req.params.vault);
+    return { vault: c.vault, treeSize: Number(c.size), differences: c.count, examples: c.differences };
+  });
 }
