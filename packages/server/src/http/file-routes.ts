@@ -15,6 +15,7 @@ import { DEFAULT_FILE_LIMITS, type FileLimits, type FileStore } from "../files/i
 import { receiveFile } from "../files/receive.js";
 import { FILE_ERASURE_TYPE, MAX_ERASURE_REASON, eraseFileCustodial } from "../files/erasure.js";
 import { principal, requireVault } from "./auth.js";
+import { oneRecordError } from "./problem.js";
 import { authorizeRecord, idempotencyOf } from "./log-routes.js";
 import { parseIndex } from "./params.js";
 import { contentDisposition } from "./content-disposition.js";
@@ -184,11 +185,7 @@ export async function registerFileRoutes(app: FastifyInstance, ledger: Ledger, s
         authorize: (env) => authorizeRecord(p, access, env),
         ...(idem !== undefined ? { idempotency: idem } : {}),
         submittedBy: p.key.id,
-      }).catch((e: unknown) => {
-        // One record: the per-record results of a refused batch add nothing to the message.
-        if (e instanceof SealTrailError && e.detail?.results !== undefined) throw new SealTrailError(e.code, e.message, { cause: e });
-        throw e;
-      });
+      }).catch(oneRecordError);
       if (r.replayed === true) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({ ...acknowledgement(r), erases: `sha256:${sha256}` });
     },

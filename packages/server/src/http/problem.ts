@@ -73,3 +73,13 @@ export function toSealTrailError(err: unknown): SealTrailError {
   }
   return new SealTrailError("internal", "internal error", { cause: err });
 }
+
+/**
+ * The error of a request that appends one record: a refused batch's
+ * per-record results add nothing to its message, so they are left out of
+ * the problem (the error stays the cause).
+ */
+export function oneRecordError(e: unknown): never {
+  if (e instanceof SealTrailError && e.detail?.results !== undefined) throw new SealTrailError(e.code, e.message, { cause: e });
+  throw e;
+}

@@ -10,6 +10,7 @@ import { acknowledgement, type Ledger } from "../ledger/ledger.js";
 import type { AccessStore, Store } from "../store/types.js";
 import { redactCustodial } from "../ledger/custodial.js";
 import { principal, requireVault } from "./auth.js";
+import { oneRecordError } from "./problem.js";
 import { authorizeRecord, idempotencyOf } from "./log-routes.js";
 import { parseIndex } from "./params.js";
 
@@ -46,11 +47,7 @@ export async function registerRedactionRoutes(app: FastifyInstance, ledger: Ledg
         authorize: (env) => authorizeRecord(p, access, env),
         ...(idem !== undefined ? { idempotency: idem } : {}),
         submittedBy: p.key.id,
-      }).catch((e: unknown) => {
-        // One record: the per-record results of a refused batch add nothing to the message.
-        if (e instanceof SealTrailError && e.detail?.results !== undefined) throw new SealTrailError(e.code, e.message, { cause: e });
-        throw e;
-      });
+      }).catch(oneRecordError);
       if (r.replayed === true) reply.header("idempotent-replayed", "true");
       return reply.status(201).send({ ...acknowledgement(r), redacts: Number(index) });
     },
