@@ -7,7 +7,7 @@
  */
 import { writeFile } from "node:fs/promises";
 import { Option, type Command } from "commander";
-import { ERROR_CODES, SealTrailError, type ErrorCode } from "@sealtrail/core";
+import { SealTrailError, problemError } from "@sealtrail/core";
 import { UsageError, type Io } from "./io.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, serverOption } from "./options.js";
@@ -31,17 +31,7 @@ async function download(server: string, vault: string, format: string, asOf: str
     headers: { authorization: `Bearer ${process.env.SEALTRAIL_API_KEY ?? ""}` },
   });
   if (!res.ok) {
-    const text = await res.text();
-    let code: ErrorCode = res.status >= 500 ? "internal" : "invalid";
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = JSON.parse(text) as { code?: string; detail?: string };
-      if (typeof p.code === "string" && (ERROR_CODES as readonly string[]).includes(p.code)) code = p.code as ErrorCode;
-      if (typeof p.detail === "string") detail = p.detail;
-    } catch {
-      // not a problem document: keep the status
-    }
-    throw new SealTrailError(code, detail, { detail: { status: res.status } });
+    throw problemError(res.status, await res.text());
   }
   return new Uint8Array(await res.arrayBuffer());
 }

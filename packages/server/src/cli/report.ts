@@ -9,7 +9,7 @@ import { createWriteStream } from "node:fs";
 import { Readable, Writable } from "node:stream";
 import { pipeline } from "node:stream/promises";
 import { Option, type Command } from "commander";
-import { ERROR_CODES, SealTrailError, type ErrorCode } from "@sealtrail/core";
+import { SealTrailError, problemError } from "@sealtrail/core";
 import { UsageError, type Io } from "./io.js";
 import { withContext } from "./context.js";
 import { dataOption, dbOption, serverOption } from "./options.js";
@@ -45,17 +45,7 @@ async function download(server: string, o: RegistersOptions, req: RegistersReque
     headers: { authorization: `Bearer ${process.env.SEALTRAIL_API_KEY ?? ""}` },
   });
   if (!res.ok || res.body === null) {
-    const text = await res.text();
-    let code: ErrorCode = res.status >= 500 ? "internal" : "invalid";
-    let detail = `HTTP ${res.status}`;
-    try {
-      const p = JSON.parse(text) as { code?: string; detail?: string };
-      if (typeof p.code === "string" && (ERROR_CODES as readonly string[]).includes(p.code)) code = p.code as ErrorCode;
-      if (typeof p.detail === "string") detail = p.detail;
-    } catch {
-      // not a problem document (RFC 9457): keep the status
-    }
-    throw new SealTrailError(code, detail, { detail: { status: res.status } });
+    throw problemError(res.status, await res.text());
   }
   // The file is created only once the server has answered with it: a refusal leaves no empty file behind.
   await pipeline(Readable.fromWeb(res.body as import("node:stream/web").ReadableStream<Uint8Array>), to());
