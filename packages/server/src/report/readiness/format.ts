@@ -4,6 +4,7 @@
  * Locale-free on purpose: the same model gives the same text on any machine.
  */
 import { MATURITY_RULES, type DueItem, type KpiDirection, type MoneySum, type SmsRef } from "@sealtrail/core";
+import type { ReadinessReportModel } from "./model.js";
 
 /** The report's sections, in order: the table of contents, the bookmarks and the headings. */
 export const SECTIONS = [
@@ -185,3 +186,20 @@ export const COLOURS = {
   partial: "#b26a00",
   levels: ["#c9d6e3", "#9db6cf", "#6f93b8", "#3f6e9c", "#1f4e79"],
 } as const;
+
+/** The checkpoint section's rows (label, text), the same in the HTML and the PDF. */
+export function checkpointRows(m: ReadinessReportModel): [string, string][] {
+  const cp = m.checkpoint;
+  const rows: [string, string][] = [
+    ["Figures computed at", `tree size ${m.treeSize}, root hash ${m.rootHash}`],
+    ["Catalogue", `${m.catalogue.id} ${m.catalogue.version}, digest ${m.catalogue.digest}`],
+  ];
+  if (cp === null) rows.push(["Checkpoint", "no checkpoint has been published for this vault yet"]);
+  else {
+    rows.push(["Checkpoint origin", cp.origin], ["Checkpoint size", String(cp.size)], ["Checkpoint root hash", cp.rootHash], ["Published", cp.publishedAt], ["Signed by the log", cp.logSigners.join(", ")]);
+    rows.push(["Cosignatures", cp.cosignatures.length === 0 ? "none (no witness cosigned this checkpoint)" : cp.cosignatures.map((c) => `${c.name} (key ${c.keyId}) at ${c.time}`).join("; ")]);
+    rows.push(["Anchors", cp.anchors.length === 0 ? `none for this checkpoint${cp.earlierAnchor === null ? "" : `; latest anchor: ${cp.earlierAnchor.type} of size ${cp.earlierAnchor.checkpointSize}, ${cp.earlierAnchor.createdAt}`}` : cp.anchors.map((a) => `${a.type}, ${a.createdAt}${a.detail === "" ? "" : ` (${a.detail})`}`).join("; ")]);
+    if (!cp.coversFigures) rows.push(["Note", `the latest checkpoint (size ${cp.size}) does not yet cover the tree size the figures were computed at (${m.treeSize})`]);
+  }
+  return rows;
+}

@@ -9,7 +9,7 @@ import type { ReadinessReportModel, KpiSection, ClauseSection } from "./model.js
 import { UPCOMING_DAYS } from "./model.js";
 import { clauseMaturityChart, domainMaturityChart, kpiTrendChart } from "./charts.js";
 import { fontFaceCss } from "./fonts.js";
-import { SECTIONS, daysText, directionText, kpiValueText, ownerText, refGroups, maturityRules, refText, ruleRef, type SectionId } from "./format.js";
+import { SECTIONS, checkpointRows, daysText, directionText, kpiValueText, ownerText, refGroups, maturityRules, refText, ruleRef, type SectionId } from "./format.js";
 import { REPORT_CSS } from "./html-style.js";
 
 /** Escape text for HTML content and attribute values. */
@@ -76,18 +76,7 @@ ${detected.length === 0 ? "<p>None.</p>" : `<ul class="tight">${detected.map((g)
 }
 
 function checkpoint(m: ReadinessReportModel): string {
-  const cp = m.checkpoint;
-  const rows: [string, string][] = [
-    ["Figures computed at", `tree size ${m.treeSize}, root hash ${m.rootHash}`],
-    ["Catalogue", `${m.catalogue.id} ${m.catalogue.version}, digest ${m.catalogue.digest}`],
-  ];
-  if (cp === null) rows.push(["Checkpoint", "no checkpoint has been published for this vault yet"]);
-  else {
-    rows.push(["Checkpoint origin", cp.origin], ["Checkpoint size", String(cp.size)], ["Checkpoint root hash", cp.rootHash], ["Published", cp.publishedAt], ["Signed by the log", cp.logSigners.join(", ")]);
-    rows.push(["Cosignatures", cp.cosignatures.length === 0 ? "none (no witness cosigned this checkpoint)" : cp.cosignatures.map((c) => `${c.name} (key ${c.keyId}) at ${c.time}`).join("; ")]);
-    rows.push(["Anchors", cp.anchors.length === 0 ? `none for this checkpoint${cp.earlierAnchor === null ? "" : `; latest anchor: ${cp.earlierAnchor.type} of size ${cp.earlierAnchor.checkpointSize}, ${cp.earlierAnchor.createdAt}`}` : cp.anchors.map((a) => `${a.type}, ${a.createdAt}${a.detail === "" ? "" : ` (${a.detail})`}`).join("; ")]);
-    if (!cp.coversFigures) rows.push(["Note", `the latest checkpoint (size ${cp.size}) does not yet cover the tree size the figures were computed at (${m.treeSize})`]);
-  }
+  const rows = checkpointRows(m);
   return section(
     "checkpoint",
     `<p>The state of the vault the report reads, and how a reader checks it: the signed checkpoint commits to every record below by its root hash; the cosignatures and anchors show it was seen by others and when.</p>
